@@ -1,0 +1,46 @@
+"""Verbatim: the canonical quote store and verification API.
+
+``create_app()`` builds the Flask application (tutorial-style factory);
+``wsgi.py`` exposes one for gunicorn and the ``flask`` command.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Mapping, Optional
+
+from flask import Flask
+
+from .config import load_config, normalize_database_url
+
+
+def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.config["DATABASE_URL"] = normalize_database_url(app.config["DATABASE_URL"])
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.json.sort_keys = False  # answers keep the order the schemas declare
+
+    from . import cli, db, errors
+    from .blueprints import register_blueprints
+
+    db.init_app(app)
+    api = errors.VerbatimApi(app, spec_kwargs={
+        "info": {"description": (
+            "Verbatim keeps canonical quotes (who said what, when, where, with sources) and "
+            "verifies quotes against them: verified, mismatch (misattributed, altered wording, "
+            "wrong date, wrong location) or unverified. Writes need `Authorization: Bearer KEY` "
+            "with the write scope; reads are open unless REQUIRE_API_KEY_FOR_READ is set."
+        )},
+    })
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    app.extensions["verbatim_api"] = api
+    errors.init_app(app)
+    register_blueprints(app, api)
+    cli.init_app(app)
+    return app

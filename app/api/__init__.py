@@ -1,0 +1,11 @@
+"""API v1: one flask-smorest blueprint per resource, all under ``/api/v1``."""
+from __future__ import annotations
+
+from flask_smorest import Api
+
+
+def register(api: Api) -> None:
+    from . import health, keys, quotes, speakers, verify
+
+    for module in (health, quotes, speakers, verify, keys):
+        api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

@@ -1,0 +1,207 @@
+"""Canonical quotes: store, list, change, retract, import, and their revisions."""
+from __future__ import annotations
+
+import json
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import abort
+
+from .. import importer, repository, services
+from ..auth import current_key, requires
+from ..db import get_session
+from ..errors import ApiBlueprint
+from ..schemas import (
+    ImportResultSchema,
+    QuoteCreateSchema,
+    QuoteListArgsSchema,
+    QuotePageSchema,
+    QuoteSchema,
+    QuoteUpdateSchema,
+    RetractSchema,
+    RevisionSchema,
+)
+from ..when import parse_spoken_at
+
+PREFIX = "/quotes"
+blp = ApiBlueprint("quotes", __name__, description="Canonical quotes: what was said, by whom, when and where.")
+
+
+def get_or_404(quote_id: int):
+    quote = repository.get_quote(get_session(), quote_id)
+    if quote is None:
+        abort(404, message=f"Quote {quote_id} not found.")
+    return quote
+
+
+@blp.route("")
+class Quotes(MethodView):
+    @requires("read")
+    @blp.arguments(QuoteListArgsSchema, location="query")
+    @blp.response(200, QuotePageSchema)
+    def get(self, args):
+        """List stored quotes
+
+        Filters combine: `speaker` (a name or alias, or an id), `q` (words
+        the quote contains), `from`/`to` (dates at any precision; a quote
+        matches when its date overlaps), `location`. Newest first; `page`
+        and `per_page` (at most 100) paginate. Retracted quotes are left out
+        unless `status=retracted` or `status=all`.
+        """
+        session = get_session()
+        speaker_ids = None
+        if args.get("speaker"):
+            name = args["speaker"].strip()
+            if name.isdigit():
+                speaker_ids = [int(name)]
+            else:
+                speaker_ids = [s.id for s in services.candidate_speakers(session, name)]
+        page = repository.list_quotes(
+            session,
+            speaker_ids=speaker_ids,
+            q=args.get("q"),
+            date_from=parse_spoken_at(args["from_"]).start if args.get("from_") else None,
+            date_to=parse_spoken_at(args["to"]).end if args.get("to") else None,
+            location=args.get("location"),
+            status=args.get("status"),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+        return {"items": page.items, "total": page.total, "page": page.page,
+                "per_page": page.per_page, "pages": page.pages}
+
+    @requires("write")
+    @blp.arguments(QuoteCreateSchema)
+    @blp.response(201, QuoteSchema)
+    def post(self, data):
+        """Store a canonical quote
+
+        `text` and `speaker` are required. The speaker is found through
+        stored names and aliases (or created); `location` is resolved
+        through the gazetteer; the creation is revision 1.
+        """
+        session = get_session()
+        quote = services.create_quote(session, data, current_key())
+        session.commit()
+        return repository.get_quote(session, quote.id)
+
+
+@blp.route("/import")
+class QuoteImport(MethodView):
+    @requires("write")
+    @blp.response(200, ImportResultSchema)
+    @blp.doc(requestBody={
+        "required": True,
+        "description": "One quote per line in the shape of POST /api/v1/quotes (JSON Lines), "
+                       "or CSV with a header row (text, speaker, spoken_at, location, event, "
+                       "language, context, status, and sources as a JSON list or as "
+                       "source_url, source_publisher, source_title, source_published_at). "
+                       "A JSON array of quotes is accepted too.",
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        },
+    })
+    def post(self):
+        """Import many quotes (JSON Lines or CSV)
+
+        Valid lines are stored; every invalid line is reported as
+        `{"line": n, "errors": {...}}` and never costs the good ones.
+        Bodies up to IMPORT_MAX_CONTENT_LENGTH (50 MB by default).
+        """
+        request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
+        mimetype = (request.mimetype or "").lower()
+        if mimetype in importer.NDJSON_TYPES:
+            records = importer.iter_ndjson(request.stream)
+        elif mimetype in importer.CSV_TYPES:
+            records = importer.iter_csv(_text_stream())
+        elif mimetype == "application/json":
+            records = _json_array_records()
+        else:
+            abort(415, message="Send JSON Lines (Content-Type: application/x-ndjson) "
+                               "or CSV (Content-Type: text/csv).")
+        session = get_session()
+        try:
+            result = services.import_quotes(
+                session, records, api_key=current_key(),
+                chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
+            )
+        except importer.FileError as exc:
+            abort(422, message=str(exc), errors={"_file": [str(exc)]})
+        return result.to_dict()
+
+
+def _text_stream():
+    import io
+
+    return io.TextIOWrapper(io.BufferedReader(request.stream), encoding="utf-8-sig",
+                            errors="replace", newline="")
+
+
+def _json_array_records():
+    try:
+        body = json.loads(request.get_data(cache=False) or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        abort(400, message=f"The request body is not valid JSON: {exc}", errors={"json": ["Invalid JSON body."]})
+    if isinstance(body, dict) and isinstance(body.get("quotes"), list):
+        body = body["quotes"]
+    if not isinstance(body, list):
+        abort(422, message="Send a JSON array of quotes, or JSON Lines.", errors={"json": ["Not an array."]})
+    return (importer._validate(i, obj) for i, obj in enumerate(body, start=1))
+
+
+@blp.route("/<int:quote_id>")
+class QuoteById(MethodView):
+    @requires("read")
+    @blp.response(200, QuoteSchema)
+    def get(self, quote_id):
+        """One stored quote (retracted ones too, with the reason)"""
+        return get_or_404(quote_id)
+
+    @requires("write")
+    @blp.arguments(QuoteUpdateSchema)
+    @blp.response(200, QuoteSchema)
+    def patch(self, data, quote_id):
+        """Change a quote
+
+        Only the fields sent change; `sources` replaces the list. Every change
+        is kept as a revision. `status: approved` restores a retracted quote.
+        """
+        session = get_session()
+        quote = get_or_404(quote_id)
+        services.update_quote(session, quote, data, current_key())
+        session.commit()
+        session.expire_all()
+        return repository.get_quote(session, quote_id)
+
+    @requires("write")
+    @blp.arguments(RetractSchema, location="json", required=False)
+    @blp.arguments(RetractSchema, location="query")
+    @blp.response(200, QuoteSchema)
+    def delete(self, body, query, quote_id):
+        """Retract a quote
+
+        Nothing is deleted: the quote is marked retracted with the `reason`
+        (JSON body or query string), kept with its revisions, and no longer
+        matched by verification.
+        """
+        reason = (body or {}).get("reason") or (query or {}).get("reason")
+        if not reason:
+            abort(422, message="Say why the quote is retracted: reason is required.",
+                  errors={"reason": ["Missing data for required field."]})
+        session = get_session()
+        quote = get_or_404(quote_id)
+        services.retract_quote(session, quote, reason, current_key())
+        session.commit()
+        return repository.get_quote(session, quote_id)
+
+
+@blp.route("/<int:quote_id>/revisions")
+class QuoteRevisions(MethodView):
+    @requires("read")
+    @blp.response(200, RevisionSchema(many=True))
+    def get(self, quote_id):
+        """Every change to a quote, oldest first (what, when, which key)"""
+        get_or_404(quote_id)
+        return repository.revisions(get_session(), quote_id)

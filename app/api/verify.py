@@ -1,0 +1,82 @@
+"""Verification: is this quote on record, and is it quoted right?"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, jsonify
+from flask.views import MethodView
+from marshmallow import ValidationError
+
+from .. import services
+from ..auth import requires
+from ..db import get_session
+from ..errors import ApiBlueprint, error_payload
+from ..engine import EngineUnavailable
+from ..schemas import BatchResultSchema, BatchVerifySchema, QuoteSchema, VerdictSchema, VerifySchema
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/verify"
+blp = ApiBlueprint("verify", __name__, description="Check a quote against the canonical record.")
+
+_quote_schema = QuoteSchema()
+_verify_schema = VerifySchema()
+
+
+def _verify(session, data):
+    return services.verify_claim(session, data, candidate_limit=current_app.config["CANDIDATE_LIMIT"],
+                                 quote_serializer=_quote_schema.dump)
+
+
+@blp.route("")
+class Verify(MethodView):
+    @requires("read")
+    @blp.arguments(VerifySchema)
+    @blp.response(200, VerdictSchema)
+    def post(self, data):
+        """Verify one quote
+
+        `verified`: on record as claimed. `mismatch`: on record, but
+        something is wrong; each issue (`misattributed`, `altered_wording`,
+        `wrong_date`, `wrong_location`) says what, with a sentence to paste.
+        `unverified`: not found, or too short to tell. `match.quote` is the
+        stored quote with its sources; `alternatives` are other close quotes.
+        """
+        return jsonify(_verify(get_session(), data))
+
+
+@blp.route("/batch")
+class VerifyBatch(MethodView):
+    @requires("read")
+    @blp.arguments(BatchVerifySchema)
+    @blp.response(200, BatchResultSchema)
+    def post(self, data):
+        """Verify up to 100 quotes
+
+        One answer per claim, in order. An invalid claim gets an error entry
+        (`{code, status, message, errors}`) in its place; the others are
+        answered as usual.
+        """
+        session = get_session()
+        results = []
+        for i, raw in enumerate(data["claims"]):
+            if not isinstance(raw, dict):
+                results.append(error_payload(422, "Unprocessable Entity", f"Claim {i} is not an object.",
+                                             {"_schema": ["Each claim must be a JSON object."]}))
+                continue
+            try:
+                claim = _verify_schema.load(raw)
+            except ValidationError as exc:
+                results.append(error_payload(422, "Unprocessable Entity", f"Claim {i} is invalid.",
+                                             exc.messages))
+                continue
+            try:
+                results.append(_verify(session, claim))
+            except EngineUnavailable:
+                raise
+            except Exception:  # one claim must not fail the batch
+                log.exception("verification failed for claim %d", i)
+                session.rollback()
+                results.append(error_payload(500, "Internal Server Error",
+                                             f"Claim {i} could not be verified; the error is logged."))
+        return jsonify({"results": results})

@@ -1,0 +1,270 @@
+"""Command line: ``flask --app wsgi db|keys|quotes|demo|verify ...``."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from typing import Any, Optional
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, or_, select
+
+from . import auth, importer, repository, services
+from .db import get_engine, get_session
+from .models import ApiKey, Quote, Speaker
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEMO_DIR = os.path.join(ROOT, "data", "demo")
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+keys_cli = AppGroup("keys", help="API keys: create, list, revoke.")
+quotes_cli = AppGroup("quotes", help="Bulk operations on canonical quotes.")
+demo_cli = AppGroup("demo", help="The seed article's quotes (data/demo).")
+
+
+# --- db ----------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the latest)."""
+    from . import migrate
+
+    engine = get_engine()
+    migrate.upgrade(engine, revision)
+    click.echo(f"Database {engine.url.render_as_string(hide_password=True)} "
+               f"is at revision {migrate.current_revision(engine)}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (``base`` empties it)."""
+    from . import migrate
+
+    engine = get_engine()
+    migrate.downgrade(engine, revision)
+    click.echo(f"Database is at revision {migrate.current_revision(engine)}.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's revision and the latest one."""
+    from . import migrate
+
+    engine = get_engine()
+    click.echo(f"current: {migrate.current_revision(engine)}  head: {migrate.head_revision()}")
+
+
+# --- keys --------------------------------------------------------------------------
+
+
+@keys_cli.command("create")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, default=("read",), show_default=True,
+              help="read, write or admin; repeat or comma-separate for several.")
+def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a key. The key is printed once, as the last line."""
+    try:
+        auth.normalize_scopes(scopes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scope") from None
+    session = get_session()
+    row, secret = auth.create_key(session, name, scopes)
+    session.commit()
+    click.echo(f"Created key {row.id} '{row.name}' with scopes {', '.join(row.scope_list)}.", err=True)
+    click.echo("Store it now; it is not shown again:", err=True)
+    click.echo(secret)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List keys (never the keys themselves)."""
+    rows = repository.list_api_keys(get_session())
+    if not rows:
+        click.echo("No API keys. Create one with: flask --app wsgi keys create NAME --scope write")
+        return
+    click.echo(f"{'ID':>4}  {'PREFIX':<13} {'SCOPES':<18} {'CREATED':<20} {'STATUS':<8} NAME")
+    for k in rows:
+        status = "revoked" if k.revoked_at else "active"
+        click.echo(f"{k.id:>4}  {k.prefix + '…':<13} {','.join(k.scope_list):<18} "
+                   f"{k.created_at:%Y-%m-%d %H:%M}Z{'':<3} {status:<8} {k.name}")
+
+
+@keys_cli.command("revoke")
+@click.argument("key")
+def keys_revoke(key: str) -> None:
+    """Revoke a key, given its id, its prefix or the key itself."""
+    session = get_session()
+    conds = [ApiKey.prefix == key[:12], ApiKey.key_hash == auth.hash_key(key)]
+    if key.isdigit():
+        conds.append(ApiKey.id == int(key))
+    rows = list(session.scalars(select(ApiKey).where(or_(*conds))))
+    if len(rows) != 1:
+        raise click.ClickException(f"No single key matches {key!r} ({len(rows)} found).")
+    auth.revoke_key(session, rows[0])
+    session.commit()
+    click.echo(f"Revoked key {rows[0].id} '{rows[0].name}'.")
+
+
+# --- quotes ------------------------------------------------------------------------
+
+
+def _print_import_result(result: services.ImportResult, limit: int = 20) -> None:
+    click.echo(f"Imported {result.imported} quote(s); {len(result.errors)} line(s) rejected.")
+    for e in result.errors[:limit]:
+        click.echo(f"  line {e['line']}: {json.dumps(e['errors'], ensure_ascii=False)}", err=True)
+    if len(result.errors) > limit:
+        click.echo(f"  ... and {len(result.errors) - limit} more.", err=True)
+
+
+@quotes_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "csv"]), default="auto",
+              show_default=True, help="auto: .csv is CSV, anything else JSON Lines.")
+def quotes_import(file: str, fmt: str) -> None:
+    """Import quotes from FILE (JSON Lines or CSV), with a progress bar."""
+    kind = importer.kind_for_filename(file) if fmt == "auto" else ("csv" if fmt == "csv" else "ndjson")
+    size = os.path.getsize(file)
+    session = get_session()
+    with open(file, "rb") as raw, click.progressbar(length=size, label="Importing",
+                                                    file=sys.stderr, show_pos=False) as bar:
+        last = [0]
+
+        def progress(_n: int) -> None:
+            pos = raw.tell()
+            bar.update(pos - last[0])
+            last[0] = pos
+
+        try:
+            records = importer.records_from_bytes_stream(raw, kind)
+            result = services.import_quotes(session, records, chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
+                                            on_progress=progress)
+        except importer.FileError as exc:
+            raise click.ClickException(str(exc)) from None
+        bar.update(size - last[0])
+    _print_import_result(result)
+
+
+@quotes_cli.command("reindex")
+def quotes_reindex() -> None:
+    """Recompute search text, places and speaker keys with the current engine.
+
+    Run after upgrading the engine's normalisation, gazetteer or name keys.
+    """
+    session = get_session()
+    places = services.PlaceCache()
+    n = 0
+    for q in repository.iter_all_quotes(session):
+        cols = {**services.text_columns(q.text), **places.columns(q.location)}
+        for k, v in cols.items():
+            if getattr(q, k) != v:
+                setattr(q, k, v)
+        n += 1
+        if n % 500 == 0:
+            session.commit()
+    speakers = list(session.scalars(select(Speaker)))
+    for s in speakers:
+        services.rebuild_speaker_keys(session, s)
+    session.commit()
+    click.echo(f"Reindexed {n} quote(s) and {len(speakers)} speaker(s).")
+
+
+# --- demo --------------------------------------------------------------------------
+
+
+@demo_cli.command("load")
+@click.option("--dir", "directory", default=DEMO_DIR, show_default=True, type=click.Path(file_okay=False))
+def demo_load(directory: str) -> None:
+    """Load the demo speakers and quotes; running it again adds nothing."""
+    session = get_session()
+    new_speakers = 0
+    for s in services.demo_records(os.path.join(directory, "speakers.jsonl")):
+        existing = repository.speakers_with_exact_name(session, s["name"])
+        if existing:
+            continue
+        services.create_speaker(session, s["name"], s.get("aliases") or [], s.get("description"),
+                                s.get("wikidata_id"))
+        new_speakers += 1
+    session.commit()
+    path = os.path.join(directory, "quotes.jsonl")
+    with open(path, "rb") as f:
+        result = services.import_quotes(session, importer.iter_ndjson(f), skip_existing=True)
+    total = session.scalar(select(func.count()).select_from(Quote))
+    click.echo(f"Demo data: {new_speakers} new speaker(s), {result.imported} new quote(s); "
+               f"{total} quote(s) stored.")
+    if result.errors:
+        _print_import_result(result)
+        raise click.ClickException("The demo data has invalid lines.")
+
+
+# --- verify ------------------------------------------------------------------------
+
+
+def format_verdict(answer: dict[str, Any]) -> str:
+    """A verify answer as a journalist reads it."""
+    lines: list[str] = []
+    verdict = answer["verdict"].upper()
+    kinds = ", ".join(i["type"] for i in answer.get("issues", []))
+    lines.append(f"{verdict}" + (f": {kinds}" if kinds else ""))
+    for issue in answer.get("issues", []):
+        lines.append(f"  - {issue['message']}")
+    if answer.get("message"):
+        lines.append(f"  {answer['message']}")
+    m = answer.get("match")
+    if m:
+        q = m["quote"]
+        facts = ", ".join(x for x in (q.get("speaker"), q.get("spoken_at"), q.get("location")) if x)
+        lines.append("")
+        lines.append(f"On record (quote {q['id']}, score {m['score']:.0f}): {facts}")
+        lines.extend(textwrap.wrap(f"\u201c{q['text']}\u201d", width=88, initial_indent="  ",
+                                   subsequent_indent="  "))
+        for s in q.get("sources") or []:
+            src = " \u2014 ".join(x for x in (s.get("publisher"), s.get("title"), s.get("published_at"),
+                                              s.get("url")) if x)
+            lines.append(f"  Source: {src}")
+        checks = "; ".join(f"{k} {m[k]['status']}" for k in ("speaker", "date", "location") if k in m)
+        lines.append(f"  Text {m['text']['status']}; {checks}")
+    alts = answer.get("alternatives") or []
+    if alts:
+        lines.append(f"  ({len(alts)} other close quote(s) on record)")
+    return "\n".join(lines)
+
+
+@click.command("verify")
+@click.argument("text")
+@click.option("--speaker", help="Who is said to have said it.")
+@click.option("--date", help="When, as written (2025-09-03, September 2025, on Wednesday).")
+@click.option("--location", help="Where, as written (Paris).")
+@click.option("--reference-date", help="Anchor for relative dates (YYYY-MM-DD). Default: today.")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON answer instead.")
+def verify_command(text: str, speaker: Optional[str], date: Optional[str], location: Optional[str],
+                   reference_date: Optional[str], as_json: bool) -> None:
+    """Verify TEXT against the canonical record and print the verdict."""
+    from marshmallow import ValidationError
+
+    from .schemas import QuoteSchema, VerifySchema
+
+    body = {"text": text, "speaker": speaker, "date": date, "location": location}
+    if reference_date:
+        body["reference_date"] = reference_date
+    try:
+        data = VerifySchema().load({k: v for k, v in body.items() if v is not None})
+    except ValidationError as exc:
+        raise click.ClickException(json.dumps(exc.messages)) from None
+    answer = services.verify_claim(get_session(), data, candidate_limit=current_app.config["CANDIDATE_LIMIT"],
+                                   quote_serializer=QuoteSchema().dump)
+    if as_json:
+        click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_verdict(answer))
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, keys_cli, quotes_cli, demo_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(verify_command)

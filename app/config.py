@@ -1,0 +1,95 @@
+"""Configuration from environment variables.
+
+Every setting has a safe default for a laptop: an SQLite file under
+``instance/``, reads open, small request bodies. Production sets
+``DATABASE_URL`` (PostgreSQL), ``SECRET_KEY`` and, for a newsroom whose drafts
+are confidential, ``REQUIRE_API_KEY_FOR_READ=true``.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+MB = 1024 * 1024
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise ValueError(f"not a boolean: {value!r} (use true or false)")
+
+
+def env_int(value: str | None, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    return int(value.strip())
+
+
+def normalize_database_url(url: str) -> str:
+    """Make a database URL use the drivers we ship.
+
+    Hosting platforms hand out ``postgres://`` or ``postgresql://`` URLs;
+    SQLAlchemy would pick psycopg2 for those, which is not installed. We use
+    psycopg 3, so the URL is rewritten to ``postgresql+psycopg://``.
+    """
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + os.path.join(instance_path, "verbatim.db")
+
+
+def load_config(instance_path: str, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The application's settings, read from ``environ`` (default: os.environ)."""
+    env = os.environ if environ is None else environ
+    database_url = env.get("DATABASE_URL") or default_database_url(instance_path)
+    return {
+        # Flask
+        "SECRET_KEY": env.get("SECRET_KEY", "dev-only-not-secret"),
+        # Every endpoint except the import takes at most this many bytes.
+        "MAX_CONTENT_LENGTH": env_int(env.get("MAX_CONTENT_LENGTH"), 1 * MB),
+        # The bulk import takes more (5,000 quotes with sources are ~3 MB).
+        "IMPORT_MAX_CONTENT_LENGTH": env_int(env.get("IMPORT_MAX_CONTENT_LENGTH"), 50 * MB),
+        # Database
+        "DATABASE_URL": normalize_database_url(database_url),
+        "DATABASE_POOL_SIZE": env_int(env.get("DATABASE_POOL_SIZE"), 5),
+        "SQLITE_BUSY_TIMEOUT_MS": env_int(env.get("SQLITE_BUSY_TIMEOUT_MS"), 15000),
+        "DATABASE_ECHO": env_bool(env.get("DATABASE_ECHO")),
+        # Access
+        "REQUIRE_API_KEY_FOR_READ": env_bool(env.get("REQUIRE_API_KEY_FOR_READ")),
+        # Verification
+        "CANDIDATE_LIMIT": env_int(env.get("CANDIDATE_LIMIT"), 40),
+        "BATCH_MAX_CLAIMS": env_int(env.get("BATCH_MAX_CLAIMS"), 100),
+        "IMPORT_CHUNK_SIZE": env_int(env.get("IMPORT_CHUNK_SIZE"), 1000),
+        # Reserved for background jobs (rq); the web workers never need it.
+        "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # OpenAPI document and interactive docs (flask-smorest)
+        "API_TITLE": "Verbatim",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": env.get(
+            "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+        ),
+        "OPENAPI_REDOC_PATH": "redoc",
+        "OPENAPI_REDOC_URL": env.get(
+            "OPENAPI_REDOC_URL", "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
+        ),
+        # Keep JSON answers in the order the schemas declare.
+        "JSON_SORT_KEYS": False,
+    }

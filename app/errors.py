@@ -1,0 +1,168 @@
+"""Every error is JSON: ``{"code", "status", "message", "errors"?}``.
+
+400 malformed body, 401 no (or a bad) key, 403 wrong scope, 404, 405, 409,
+413 body too large, 415, 422 invalid fields (``errors`` says which), 503
+engine or database unavailable. Unexpected exceptions are logged and answered
+as a JSON 500 without internals; bad input must never get there.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify
+from flask_smorest import Api, Blueprint
+from sqlalchemy.exc import OperationalError
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .engine import EngineUnavailable
+
+log = logging.getLogger(__name__)
+
+_MESSAGES = {
+    400: "The request is malformed.",
+    401: "An API key is required.",
+    403: "This API key may not do that.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    409: "Conflict with the current state of the resource.",
+    413: "The request body is too large.",
+    415: "Unsupported content type.",
+    422: "Some fields are invalid.",
+    500: "Internal error. It has been logged.",
+    503: "Temporarily unavailable.",
+}
+
+
+def error_payload(code: int, status: str, message: str, errors: Any = None) -> dict:
+    out: dict[str, Any] = {"code": code, "status": status, "message": message}
+    if errors:
+        out["errors"] = errors
+    return out
+
+
+def _summarize(errors: Any) -> str:
+    """A one-line message from marshmallow's nested errors ("text: Missing data...")."""
+    parts: list[str] = []
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("json", "query", "querystring"):
+                    walk(prefix, v)
+                else:
+                    walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(node, list) and node and all(isinstance(x, str) for x in node):
+            parts.append(f"{prefix}: {' '.join(node)}" if prefix else " ".join(node))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(f"{prefix}[{i}]", v)
+        elif node is not None:
+            parts.append(f"{prefix}: {node}" if prefix else str(node))
+
+    walk("", errors)
+    text = "; ".join(parts[:5])
+    if len(parts) > 5:
+        text += f"; and {len(parts) - 5} more"
+    return text
+
+
+def _flatten_location(errors: Any) -> Any:
+    """webargs nests errors under the location ({"json": {...}}); drop that level."""
+    if isinstance(errors, dict) and len(errors) == 1:
+        (loc, inner), = errors.items()
+        if loc in ("json", "query", "querystring", "files", "form") and isinstance(inner, dict):
+            return inner
+    return errors
+
+
+def http_error_response(error: HTTPException) -> tuple[dict, int, dict]:
+    code = error.code or 500
+    data = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers") or {})
+    errors = data.get("errors", data.get("messages"))
+    errors = _flatten_location(errors)
+    message = data.get("message")
+    if not message and code == 422 and errors:
+        message = _summarize(errors)
+    if not message and code == 400 and errors:
+        message = "The request body is not valid JSON."
+    if not message and code == 413:
+        message = f"The request body is too large (limit: {current_app.config.get('MAX_CONTENT_LENGTH')} bytes)."
+    if not message:
+        message = _MESSAGES.get(code) or error.description or error.name
+    if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers.setdefault("Allow", ", ".join(error.valid_methods))
+    return error_payload(code, error.name, message, errors), code, headers
+
+
+class VerbatimApi(Api):
+    """flask-smorest's Api with our error payload (always a ``message``)."""
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
+        if isinstance(error, InternalServerError) and getattr(error, "original_exception", None):
+            log.exception("Unhandled error", exc_info=error.original_exception)
+        return http_error_response(error)
+
+
+class JsonBodyParser(FlaskParser):
+    """Reads the JSON body even without ``Content-Type: application/json``.
+
+    ``curl -d '{...}'`` sends form encoding by default; rather than answer a
+    puzzling "text: Missing data", we parse the body as JSON when it is one,
+    and say clearly when it is not.
+    """
+
+    def _raw_load_json(self, req):  # type: ignore[override]
+        if is_json_request(req):
+            return core.parse_json(req.get_data(cache=True))
+        if req.mimetype and req.mimetype.startswith("multipart/"):
+            return core.missing
+        data = req.get_data(cache=True)
+        if not data or not data.strip():
+            return core.missing
+        try:
+            return core.parse_json(data)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            abort(400, message="Send a JSON body (Content-Type: application/json).",
+                  messages={"json": ["Invalid JSON body."]})
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):  # type: ignore[override]
+        abort(400, exc=error, message=f"The request body is not valid JSON: {error}",
+              messages={"json": ["Invalid JSON body."]})
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = JsonBodyParser()
+
+
+def init_app(app: Flask) -> None:
+    from .services import Conflict, InvalidInput
+
+    @app.errorhandler(InvalidInput)
+    def _invalid(exc: InvalidInput) -> tuple[Response, int]:
+        message = exc.message or _summarize(exc.errors) or _MESSAGES[422]
+        return jsonify(error_payload(422, "Unprocessable Entity", message, exc.errors)), 422
+
+    @app.errorhandler(Conflict)
+    def _conflict(exc: Conflict) -> tuple[Response, int]:
+        return jsonify(error_payload(409, "Conflict", str(exc))), 409
+
+    @app.errorhandler(EngineUnavailable)
+    def _engine_missing(exc: EngineUnavailable) -> tuple[Response, int]:
+        return jsonify(error_payload(503, "Service Unavailable", str(exc))), 503
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: OperationalError) -> tuple[Response, int]:
+        log.exception("Database error", exc_info=exc)
+        detail = str(exc.orig) if exc.orig is not None else ""
+        if "no such table" in detail or "does not exist" in detail:
+            message = "The database has no schema yet: run `flask --app wsgi db upgrade`."
+        elif "locked" in detail:
+            message = "The database is busy; try again."
+        else:
+            message = "The database is unavailable."
+        return jsonify(error_payload(503, "Service Unavailable", message)), 503

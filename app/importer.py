@@ -1,0 +1,134 @@
+"""Reading quote files line by line: JSON Lines and CSV.
+
+Both readers stream (a 50 MB body is never held as Python objects at once)
+and yield ``(line, data, errors)``: validated data for a good line, the
+marshmallow errors for a bad one. Storage is :func:`app.services.import_quotes`.
+
+CSV columns: ``text``, ``speaker``, ``spoken_at``, ``location``, ``event``,
+``language``, ``context``, ``status``, and the sources either as a
+``sources`` column holding a JSON list, or as one source in
+``source_url``, ``source_publisher``, ``source_title``, ``source_published_at``.
+Empty cells mean "not given". ``line`` is the physical line in the file (the
+header is line 1).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import IO, Any, Iterable, Iterator, Optional
+
+from marshmallow import ValidationError
+
+from .schemas import QuoteCreateSchema
+
+Record = tuple[int, Optional[dict[str, Any]], Optional[dict[str, Any]]]
+
+CSV_FIELDS = ("text", "speaker", "spoken_at", "location", "event", "language", "context", "status",
+              "sources")
+CSV_SOURCE_FIELDS = ("source_url", "source_publisher", "source_title", "source_published_at")
+NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl",
+                "application/x-jsonlines", "application/jsonlines", "application/json-lines"}
+CSV_TYPES = {"text/csv", "application/csv"}
+
+_schema = QuoteCreateSchema()
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read (e.g. a CSV without text/speaker columns)."""
+
+
+def _validate(line: int, obj: Any) -> Record:
+    if not isinstance(obj, dict):
+        return line, None, {"_schema": ["Each line must be a JSON object."]}
+    try:
+        return line, _schema.load(obj), None
+    except ValidationError as exc:
+        return line, None, exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+
+
+def iter_ndjson(lines: Iterable[bytes | str]) -> Iterator[Record]:
+    for n, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield n, None, {"_line": ["Not UTF-8 text."]}
+                continue
+        if n == 1:
+            raw = raw.lstrip("\ufeff")
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield n, None, {"_line": [f"Not valid JSON: {exc.msg} (column {exc.colno})."]}
+            continue
+        yield _validate(n, obj)
+
+
+def _csv_row_to_obj(row: dict[str, Any]) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+    obj: dict[str, Any] = {}
+    for k in CSV_FIELDS:
+        v = row.get(k)
+        if v is not None and v.strip() != "":
+            obj[k] = v
+    if "sources" in obj:
+        try:
+            obj["sources"] = json.loads(obj["sources"])
+        except json.JSONDecodeError:
+            return None, {"sources": ["Must be a JSON list of {url, publisher, title, published_at}."]}
+    else:
+        src = {k[len("source_"):]: row[k] for k in CSV_SOURCE_FIELDS
+               if row.get(k) is not None and row[k].strip() != ""}
+        if src:
+            obj["sources"] = [src]
+    if None in row:  # more cells than header columns
+        return None, {"_line": [f"{len(row[None])} more cell(s) than the header has columns."]}
+    return obj, None
+
+
+def iter_csv(stream: IO[str]) -> Iterator[Record]:
+    reader = csv.DictReader(stream)
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        raise FileError(f"Not readable as CSV: {exc}") from None
+    if not header:
+        return
+    header = [h.strip().lstrip("\ufeff") if h else h for h in header]
+    reader.fieldnames = header
+    missing = [c for c in ("text", "speaker") if c not in header]
+    if missing:
+        raise FileError(f"The CSV header needs the columns text and speaker (missing: {', '.join(missing)}).")
+    unknown = [h for h in header if h not in CSV_FIELDS and h not in CSV_SOURCE_FIELDS]
+    if unknown:
+        yield 1, None, {"_header": [f"Unknown column(s) ignored: {', '.join(map(str, unknown))}."]}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, None, {"_line": [f"Not readable as CSV: {exc}"]}
+            continue
+        line = reader.line_num
+        if not any((v or "").strip() for k, v in row.items() if k is not None):
+            continue
+        obj, err = _csv_row_to_obj(row)
+        if err:
+            yield line, None, err
+            continue
+        yield _validate(line, obj)
+
+
+def records_from_bytes_stream(stream: IO[bytes], kind: str) -> Iterator[Record]:
+    """Records from a binary stream (a request body or an open file)."""
+    if kind == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        return iter_csv(text)
+    return iter_ndjson(stream)
+
+
+def kind_for_filename(name: str) -> str:
+    return "csv" if name.lower().endswith(".csv") else "ndjson"

@@ -1,0 +1,235 @@
+"""The canonical quote store: typed SQLAlchemy 2.0 models.
+
+The schema itself is owned by the Alembic migrations in ``migrations/`` (they
+also create the full-text index, which differs per database); these classes
+describe the same tables for the ORM. Keep both in step.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps are always UTC and always come back timezone-aware.
+
+    SQLite has no time zone type and would hand back naive datetimes; storing
+    naive UTC everywhere and tagging it on the way out gives the same answer
+    on both databases.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[dt.datetime], dialect) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: Optional[dt.datetime], dialect) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+# Quote statuses. Only approved quotes are candidates for verification;
+# pending_review quotes are stored but not yet vouched for; retracted quotes
+# are kept (nothing is lost) and never matched.
+APPROVED = "approved"
+PENDING_REVIEW = "pending_review"
+RETRACTED = "retracted"
+STATUSES = (APPROVED, PENDING_REVIEW, RETRACTED)
+
+
+class Speaker(Base):
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    wikidata_id: Mapped[Optional[str]] = mapped_column(String(20), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    aliases: Mapped[list["SpeakerAlias"]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan", order_by="SpeakerAlias.id"
+    )
+    keys: Mapped[list["SpeakerKey"]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [a.alias for a in self.aliases]
+
+
+class SpeakerAlias(Base):
+    """Another name a speaker goes by, as written (``Volodymyr Zelensky``)."""
+
+    __tablename__ = "speaker_aliases"
+    __table_args__ = (UniqueConstraint("speaker_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+
+    speaker: Mapped[Speaker] = relationship(back_populates="aliases")
+
+
+class SpeakerKey(Base):
+    """Normalised lookup keys of a speaker's name and aliases.
+
+    Derived with the engine's ``speaker_keys`` and rebuilt whenever the name or
+    aliases change. The index on ``key`` turns "which speakers could
+    'Clinton' be?" into an index lookup instead of loading every speaker.
+    ``exact`` marks the key that is a whole name or alias (not a part of one),
+    which is how a stored quote's speaker is resolved without guessing.
+    """
+
+    __tablename__ = "speaker_keys"
+
+    speaker_id: Mapped[int] = mapped_column(
+        ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+    exact: Mapped[bool] = mapped_column(default=False)
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    # The text as the full-text index sees it: the engine's normalisation,
+    # case-folded, accents removed. Both SQLite FTS5 (triggers) and
+    # PostgreSQL (a generated tsvector) index this column, so both backends
+    # tokenise the same string and a query term built the same way matches.
+    search_text: Mapped[str] = mapped_column(Text)
+    # sha1 of search_text: finds an identical quote without a text scan
+    # (idempotent demo loading, duplicate checks).
+    text_hash: Mapped[str] = mapped_column(String(40), index=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id"), index=True)
+
+    # When: the string as given, and the span of days it covers so date
+    # filters are plain indexed range comparisons.
+    spoken_at: Mapped[Optional[str]] = mapped_column(String(40))
+    spoken_on_start: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
+    spoken_on_end: Mapped[Optional[dt.date]] = mapped_column(Date)
+    date_precision: Mapped[Optional[str]] = mapped_column(String(10))  # year|month|day|timestamp
+    tz_offset: Mapped[Optional[str]] = mapped_column(String(6))  # "+03:00" for timestamps
+
+    # Where: the text given, and what the gazetteer resolved (if anything).
+    location: Mapped[Optional[str]] = mapped_column(String(300))
+    place_name: Mapped[Optional[str]] = mapped_column(String(200))
+    place_kind: Mapped[Optional[str]] = mapped_column(String(20))
+    city: Mapped[Optional[str]] = mapped_column(String(200))
+    region: Mapped[Optional[str]] = mapped_column(String(200))
+    region_code: Mapped[Optional[str]] = mapped_column(String(20))
+    country_code: Mapped[Optional[str]] = mapped_column(String(2), index=True)
+    country: Mapped[Optional[str]] = mapped_column(String(200))
+    lat: Mapped[Optional[float]] = mapped_column(Float)
+    lon: Mapped[Optional[float]] = mapped_column(Float)
+
+    event: Mapped[Optional[str]] = mapped_column(String(500))
+    language: Mapped[Optional[str]] = mapped_column(String(20))
+    context: Mapped[Optional[str]] = mapped_column(Text)
+
+    status: Mapped[str] = mapped_column(String(20), default=APPROVED, index=True)
+    retraction_reason: Mapped[Optional[str]] = mapped_column(Text)
+    retracted_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    speaker: Mapped[Speaker] = relationship(lazy="joined")
+    sources: Mapped[list["Source"]] = relationship(
+        back_populates="quote", cascade="all, delete-orphan", order_by="Source.position"
+    )
+    revisions: Mapped[list["QuoteRevision"]] = relationship(
+        back_populates="quote", cascade="all, delete-orphan", order_by="QuoteRevision.revision"
+    )
+
+
+class Source(Base):
+    """Where a quote was published; a quote has any number of them."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    url: Mapped[Optional[str]] = mapped_column(String(2000))
+    publisher: Mapped[Optional[str]] = mapped_column(String(300))
+    title: Mapped[Optional[str]] = mapped_column(String(1000))
+    published_at: Mapped[Optional[str]] = mapped_column(String(40))
+
+    quote: Mapped[Quote] = relationship(back_populates="sources")
+
+
+class QuoteRevision(Base):
+    """One change to a canonical quote: what changed, when, and by which key.
+
+    ``changes`` maps each field to ``{"before": ..., "after": ...}``. Revision 1
+    is the creation; a retraction is a revision too. Rows are never updated or
+    deleted by the application.
+    """
+
+    __tablename__ = "quote_revisions"
+    __table_args__ = (UniqueConstraint("quote_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # create|update|retract|import
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    api_key_id: Mapped[Optional[int]] = mapped_column(ForeignKey("api_keys.id"), index=True)
+
+    quote: Mapped[Quote] = relationship(back_populates="revisions")
+    api_key: Mapped[Optional["ApiKey"]] = relationship(lazy="joined")
+
+
+class ApiKey(Base):
+    """An API key. Only its SHA-256 is stored; the key is shown once.
+
+    Keys are 256-bit random tokens, so a fast hash is enough (no dictionary to
+    attack); the unique index on the hash makes the lookup one probe.
+    ``prefix`` is the first characters of the key, safe to display so people
+    can tell their keys apart.
+    """
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(20))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(100))  # comma-separated: read,write,admin
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s for s in self.scopes.split(",") if s]

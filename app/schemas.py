@@ -1,0 +1,428 @@
+"""Marshmallow schemas: what the API accepts and answers.
+
+They validate input (every rejection is a 422 with the field's message) and
+generate the OpenAPI document served at ``/docs``. Input schemas reject
+unknown fields, so a CMS plugin's typo (``speakr``) is an error, not a silent
+omission.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+
+from .models import APPROVED, PENDING_REVIEW, RETRACTED
+from .when import parse_spoken_at
+
+TEXT_MAX = 10_000
+NAME_MAX = 200
+
+
+def not_blank(value: str) -> None:
+    if value is None or not str(value).strip():
+        raise ValidationError("Must not be blank.")
+
+
+def _spoken_at(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        parse_spoken_at(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+_PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+
+
+def _published_at(value: str | None) -> None:
+    if value is None:
+        return
+    v = value.strip()
+    if not _PUBLISHED.match(v):
+        raise ValidationError("Use an ISO date or timestamp (2025-09-04 or 2025-09-04T10:00:00Z).")
+    try:
+        if len(v) >= 10:
+            dt.date.fromisoformat(v[:10])
+        if len(v) == 7:
+            dt.date.fromisoformat(v + "-01")
+    except ValueError:
+        raise ValidationError("Not a real date.") from None
+
+
+def _url(value: str | None) -> None:
+    if value is None:
+        return
+    if not re.match(r"^https?://\S+$", value.strip(), re.IGNORECASE):
+        raise ValidationError("Must be an http(s) URL.")
+
+
+def _strip(data: dict[str, Any], *names: str) -> None:
+    for n in names:
+        if isinstance(data.get(n), str):
+            data[n] = data[n].strip() or None
+
+
+# --- sources ---------------------------------------------------------------------
+
+
+class SourceSchema(Schema):
+    url = fields.String(allow_none=True, validate=[validate.Length(max=2000), _url],
+                        metadata={"example": "https://www.aa.com.tr/en/..."})
+    publisher = fields.String(allow_none=True, validate=validate.Length(max=300),
+                              metadata={"example": "Anadolu Agency"})
+    title = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    published_at = fields.String(allow_none=True, validate=_published_at,
+                                 metadata={"example": "2025-09-04"})
+
+    @validates_schema
+    def _something(self, data: dict, **_: Any) -> None:
+        if not any(data.get(k) for k in ("url", "publisher", "title")):
+            raise ValidationError("A source needs at least a url, a publisher or a title.")
+
+
+# --- quotes ----------------------------------------------------------------------
+
+_QUOTE_FIELDS_DOC = {
+    "spoken_at": "When it was said: 2025-09-03, 2025-09, 2025, or an ISO timestamp with offset.",
+    "location": "Where it was said, as free text (\"Beijing, China\").",
+}
+
+
+class QuoteCreateSchema(Schema):
+    """A canonical quote to store."""
+
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=TEXT_MAX), not_blank],
+                         metadata={"example": "Ultimately, if Zelenskyy is ready, let him come to Moscow"})
+    speaker = fields.String(required=True,
+                            validate=[validate.Length(min=1, max=NAME_MAX), not_blank],
+                            metadata={"description": "A name; resolved through stored names and "
+                                                     "aliases, or a new speaker is created.",
+                                      "example": "Vladimir Putin"})
+    spoken_at = fields.String(allow_none=True, validate=[validate.Length(max=40), _spoken_at],
+                              metadata={"description": _QUOTE_FIELDS_DOC["spoken_at"],
+                                        "example": "2025-09-03"})
+    location = fields.String(allow_none=True, validate=validate.Length(max=300),
+                             metadata={"description": _QUOTE_FIELDS_DOC["location"],
+                                       "example": "Beijing, China"})
+    event = fields.String(allow_none=True, validate=validate.Length(max=500))
+    language = fields.String(allow_none=True, validate=[
+        validate.Length(max=20),
+        validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a language tag such as en or pt-BR."),
+    ])
+    context = fields.String(allow_none=True, validate=validate.Length(max=TEXT_MAX))
+    sources = fields.List(fields.Nested(SourceSchema), validate=validate.Length(max=50))
+    status = fields.String(validate=validate.OneOf([APPROVED, PENDING_REVIEW]),
+                           metadata={"description": "approved (default) or pending_review; "
+                                                    "only approved quotes are matched."})
+
+    @post_load
+    def _trim(self, data: dict, **_: Any) -> dict:
+        _strip(data, "spoken_at", "location", "event", "language", "context")
+        return data
+
+
+class QuoteUpdateSchema(QuoteCreateSchema):
+    """Fields to change; anything left out stays as it is."""
+
+    text = fields.String(validate=[validate.Length(min=1, max=TEXT_MAX), not_blank])
+    speaker = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank])
+
+
+class PlaceSchema(Schema):
+    name = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True, metadata={"example": "city"})
+    city = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    region_code = fields.String(allow_none=True)
+    country_code = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class WhenSchema(Schema):
+    start = fields.Date()
+    end = fields.Date()
+    precision = fields.String(metadata={"description": "year, month, day or timestamp"})
+    tz_offset = fields.String(allow_none=True)
+
+
+class QuoteSchema(Schema):
+    """A stored quote (dumped from the database row)."""
+
+    id = fields.Integer()
+    text = fields.String()
+    speaker = fields.Function(lambda q: q.speaker.name, metadata={"type": "string"})
+    speaker_id = fields.Integer()
+    spoken_at = fields.String(allow_none=True)
+    when = fields.Method("_when", metadata={"description": "The span of days spoken_at covers."})
+    location = fields.String(allow_none=True)
+    place = fields.Method("_place", metadata={"description": "What the gazetteer resolved, or null."})
+    event = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    context = fields.String(allow_none=True)
+    sources = fields.List(fields.Nested(SourceSchema))
+    status = fields.String()
+    retraction_reason = fields.String(allow_none=True)
+    retracted_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+    def _when(self, q: Any) -> dict | None:
+        if q.spoken_on_start is None:
+            return None
+        return {
+            "start": q.spoken_on_start.isoformat(),
+            "end": q.spoken_on_end.isoformat() if q.spoken_on_end else None,
+            "precision": q.date_precision,
+            "tz_offset": q.tz_offset,
+        }
+
+    def _place(self, q: Any) -> dict | None:
+        if not (q.place_name or q.city or q.country_code):
+            return None
+        return {
+            "name": q.place_name, "kind": q.place_kind, "city": q.city, "region": q.region,
+            "region_code": q.region_code, "country_code": q.country_code, "country": q.country,
+            "lat": q.lat, "lon": q.lon,
+        }
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class QuoteListArgsSchema(PageArgsSchema):
+    speaker = fields.String(metadata={"description": "Speaker name or alias (or numeric id)."})
+    q = fields.String(validate=validate.Length(max=1000),
+                      metadata={"description": "Words the quote contains (all of them)."})
+    from_ = fields.String(data_key="from", validate=_spoken_at,
+                          metadata={"description": "Said on or after (2025, 2025-09, 2025-09-03)."})
+    to = fields.String(validate=_spoken_at, metadata={"description": "Said on or before."})
+    location = fields.String(validate=validate.Length(max=300),
+                             metadata={"description": "Place: matches the location text, city, "
+                                                      "region, country or country code."})
+    status = fields.String(validate=validate.OneOf([APPROVED, PENDING_REVIEW, RETRACTED, "all"]),
+                           metadata={"description": "Default: every quote that is not retracted."})
+
+
+class QuotePageSchema(Schema):
+    items = fields.List(fields.Nested(QuoteSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+
+
+class RetractSchema(Schema):
+    reason = fields.String(validate=[validate.Length(min=1, max=2000), not_blank],
+                           metadata={"description": "Why the quote is retracted (required, "
+                                                    "in the JSON body or the query string)."})
+
+
+class ApiKeyRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+
+
+class RevisionSchema(Schema):
+    revision = fields.Integer()
+    action = fields.String(metadata={"description": "create, update or retract"})
+    changes = fields.Dict(metadata={"description": "field -> {before, after}"})
+    created_at = fields.DateTime()
+    api_key = fields.Nested(ApiKeyRefSchema, allow_none=True)
+
+
+class ImportErrorSchema(Schema):
+    line = fields.Integer()
+    errors = fields.Dict()
+
+
+class ImportResultSchema(Schema):
+    imported = fields.Integer()
+    errors = fields.List(fields.Nested(ImportErrorSchema))
+
+
+# --- speakers --------------------------------------------------------------------
+
+_alias = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank])
+
+
+class SpeakerCreateSchema(Schema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=NAME_MAX), not_blank],
+                         metadata={"example": "Vladimir Putin"})
+    aliases = fields.List(_alias, validate=validate.Length(max=100),
+                          metadata={"example": ["Russian President Vladimir Putin"]})
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    wikidata_id = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^Q[1-9][0-9]*$", error="A Wikidata id looks like Q7747."))
+
+
+class SpeakerUpdateSchema(SpeakerCreateSchema):
+    name = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank])
+    aliases = fields.List(_alias, validate=validate.Length(max=100),
+                          metadata={"description": "Replaces the list of aliases."})
+    add_aliases = fields.List(_alias, validate=validate.Length(max=100))
+    remove_aliases = fields.List(_alias, validate=validate.Length(max=100))
+
+    @validates_schema
+    def _one_way(self, data: dict, **_: Any) -> None:
+        if "aliases" in data and ("add_aliases" in data or "remove_aliases" in data):
+            raise ValidationError("Send aliases (replace) or add_aliases/remove_aliases, not both.")
+
+
+class SpeakerSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    aliases = fields.Function(lambda s: s.alias_names, metadata={"type": "array", "items": {"type": "string"}})
+    description = fields.String(allow_none=True)
+    wikidata_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class SpeakerListArgsSchema(PageArgsSchema):
+    q = fields.String(validate=validate.Length(max=NAME_MAX),
+                      metadata={"description": "A name or alias (or part of one, like a surname)."})
+
+
+class SpeakerPageSchema(Schema):
+    items = fields.List(fields.Nested(SpeakerSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
+
+
+# --- verification ----------------------------------------------------------------
+
+
+class VerifySchema(Schema):
+    """A quote as someone claims it was said."""
+
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=TEXT_MAX), not_blank],
+                         metadata={"example": "if Zelenskyy is ready, let him come to Moscow"})
+    speaker = fields.String(allow_none=True, validate=validate.Length(max=NAME_MAX),
+                            metadata={"example": "Putin"})
+    date = fields.String(allow_none=True, validate=validate.Length(max=100),
+                         metadata={"description": "When it was said, as written: 2025-09-03, "
+                                                  "September 2025, on Wednesday...",
+                                   "example": "2025-09-03"})
+    location = fields.String(allow_none=True, validate=validate.Length(max=300),
+                             metadata={"example": "Paris"})
+    reference_date = fields.Date(allow_none=True, metadata={
+        "description": "Anchors relative dates (\"on Wednesday\"), e.g. the article's "
+                       "publication date. Default: today."})
+
+    @post_load
+    def _trim(self, data: dict, **_: Any) -> dict:
+        _strip(data, "speaker", "date", "location")
+        return data
+
+
+class IssueSchema(Schema):
+    type = fields.String(metadata={"description": "misattributed, altered_wording, wrong_date or wrong_location"})
+    claimed = fields.Raw()
+    canonical = fields.Raw()
+    message = fields.String()
+
+
+class DiffOpSchema(Schema):
+    op = fields.String(metadata={"description": "equal, substitute, insert or delete"})
+    claimed = fields.String()
+    canonical = fields.String()
+    gap = fields.Boolean()
+    editorial = fields.Boolean()
+
+
+class TextMatchSchema(Schema):
+    status = fields.String(metadata={"description": "exact, normalized, fragment or altered"})
+    score = fields.Float()
+    coverage = fields.Float()
+    diff = fields.List(fields.Nested(DiffOpSchema))
+    flags = fields.List(fields.String())
+    claimed_words = fields.Integer()
+
+
+class FieldCheckSchema(Schema):
+    status = fields.String(metadata={"description": "match, mismatch, ambiguous, not_claimed, "
+                                                    "unparseable or unknown"})
+    claimed = fields.String(allow_none=True)
+    canonical = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+
+
+class MatchSchema(Schema):
+    quote = fields.Nested(QuoteSchema)
+    score = fields.Float(metadata={"description": "0-100"})
+    text = fields.Nested(TextMatchSchema)
+    speaker = fields.Nested(FieldCheckSchema)
+    date = fields.Nested(FieldCheckSchema)
+    location = fields.Nested(FieldCheckSchema)
+
+
+class VerdictSchema(Schema):
+    verdict = fields.String(metadata={"description": "verified, mismatch or unverified"})
+    issues = fields.List(fields.Nested(IssueSchema))
+    match = fields.Nested(MatchSchema, allow_none=True)
+    alternatives = fields.List(fields.Nested(MatchSchema))
+    reason = fields.String(metadata={"description": "Why a found quote is not verified (too_short)."})
+    message = fields.String()
+
+
+class BatchVerifySchema(Schema):
+    claims = fields.List(fields.Raw(metadata={"type": "object"}), required=True,
+                         metadata={"description": "Up to 100 verify bodies (see POST /api/v1/verify). "
+                                                  "An invalid claim gets an error entry in its place."})
+
+    @validates("claims")
+    def _size(self, value: list, **_: Any) -> None:
+        from flask import current_app
+
+        limit = current_app.config["BATCH_MAX_CLAIMS"]
+        if not value:
+            raise ValidationError("Send at least one claim.")
+        if len(value) > limit:
+            raise ValidationError(f"At most {limit} claims per batch (got {len(value)}).")
+
+
+class BatchResultSchema(Schema):
+    results = fields.List(fields.Raw(metadata={"type": "object"}), metadata={
+        "description": "One verify answer per claim, in order; an invalid claim gives "
+                       "{code, status, message, errors} in its place."})
+
+
+# --- health and keys -------------------------------------------------------------
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"example": "ok"})
+    database = fields.String(metadata={"example": "sqlite"})
+    quotes = fields.Integer()
+
+
+SCOPES = ("read", "write", "admin")
+
+
+class ApiKeyCreateSchema(Schema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
+    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
+                         validate=validate.Length(min=1))
+
+
+class ApiKeySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    scopes = fields.Function(lambda k: k.scope_list, metadata={"type": "array", "items": {"type": "string"}})
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class ApiKeyCreatedSchema(ApiKeySchema):
+    key = fields.String(metadata={"description": "The key itself. Shown once; store it now."})
