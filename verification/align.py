@@ -1,0 +1,425 @@
+"""Word-level alignment of a claimed quote against one canonical quote.
+
+``align(claimed, canonical)`` says how the claimed words relate to the words
+on record (:class:`verification.model.TextMatch`): the same text, the same
+words in other typography, a fragment (possibly several pieces joined by
+ellipses), or an altered version, with a word-level diff and flags for
+meaning-changing edits.
+
+How it works, per ellipsis-separated piece of the claim, left to right:
+
+1. *Locate* the piece in the canonical words not yet used. An exact run of
+   words is found by a plain string search. Otherwise Myers' bit-parallel
+   approximate matching (edit distance to every canonical substring, one
+   big-int step per canonical word) gives the end positions of the best
+   windows, and a second pass over the reversed texts gives their starts.
+   When editorial words are around, the same is done on the canonical
+   without its editorial words, and windows are widened over adjacent
+   editorial words.
+2. *Diff* each candidate window with ``rapidfuzz.distance.Levenshtein.opcodes``
+   and keep the one with the fewest real alterations (editorial words are
+   free), then the most matched words, then the length closest to the piece.
+
+Canonical words before, between and after the chosen windows are ``delete``
+ops with ``gap=True``.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from verification.model import DiffOp, TextMatch
+from verification.normalize import (
+    Token,
+    _tokenize,
+    collapse_whitespace,
+    is_negation,
+    normalize_text,
+    number_value,
+)
+
+__all__ = ["align", "quick_score"]
+
+_I_FORMS = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
+_OPEN_QUOTES = "\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a"
+_CLOSE_QUOTES = "\"'\u201c\u201d\u00bb\u00ab\u2019\u2018\u203a\u2039"
+_MAX_ENDS = 3
+_MAX_STARTS = 3
+
+
+# --------------------------------------------------------------------------
+# Prepared word sequences (cached per text)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Seq:
+    toks: tuple[Token, ...]
+    keys: tuple[str, ...]
+    ed: tuple[bool, ...]  # editorial flags
+    ned: tuple[int, ...]  # ned[i]: non-editorial words among toks[:i]
+    core: tuple[int, ...]  # indices of the non-editorial words
+    has_editorial: bool
+    joined: str  # " k0 k1 ... kn " for exact-run search
+    offsets: tuple[int, ...]  # offsets[i]: index in joined of the space before toks[i]
+
+    @property
+    def n_content(self) -> int:
+        return self.ned[-1]
+
+
+def _make_seq(toks: tuple[Token, ...]) -> _Seq:
+    keys = tuple(t.norm for t in toks)
+    ned = [0]
+    for t in toks:
+        ned.append(ned[-1] + (not t.editorial))
+    offsets = []
+    pos = 0
+    for k in keys:
+        offsets.append(pos)
+        pos += len(k) + 1
+    return _Seq(
+        toks=toks,
+        keys=keys,
+        ed=tuple(t.editorial for t in toks),
+        ned=tuple(ned),
+        core=tuple(i for i, t in enumerate(toks) if not t.editorial),
+        has_editorial=any(t.editorial for t in toks),
+        joined=" " + " ".join(keys) + " ",
+        offsets=tuple(offsets),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    whole: _Seq
+    pieces: tuple[_Seq, ...]  # split at ellipses
+    caps: frozenset[str]  # words written capitalised in mid-sentence
+    plain: str  # whitespace-collapsed, enclosing quote marks removed
+
+
+def _strip_enclosing_quotes(s: str) -> str:
+    while len(s) >= 2 and s[0] in _OPEN_QUOTES and s[-1] in _CLOSE_QUOTES:
+        s = s[1:-1].strip()
+    return s
+
+
+@lru_cache(maxsize=4096)
+def _prep(text: str) -> _Text:
+    toks = _tokenize(text)
+    pieces: list[tuple[Token, ...]] = []
+    start = 0
+    for i, t in enumerate(toks):
+        if t.gap_before and i > start:
+            pieces.append(toks[start:i])
+            start = i
+    if start < len(toks):
+        pieces.append(toks[start:])
+    return _Text(
+        whole=_make_seq(toks),
+        pieces=tuple(_make_seq(p) for p in pieces),
+        caps=frozenset(t.norm for t in toks if t.capitalized and not t.sentence_start),
+        plain=_strip_enclosing_quotes(collapse_whitespace(text)),
+    )
+
+
+# --------------------------------------------------------------------------
+# Locating a piece
+# --------------------------------------------------------------------------
+
+
+def _myers(pattern: tuple[str, ...] | list[str], text: tuple[str, ...] | list[str]) -> list[int]:
+    """For each position j of ``text``: the least edit distance between
+    ``pattern`` and a substring of ``text`` ending at j (inclusive).
+
+    Myers (1999) / Hyyrö bit-vector algorithm, the pattern's columns packed in
+    one Python int.
+    """
+    m = len(pattern)
+    peq: dict[str, int] = {}
+    bit = 1
+    for k in pattern:
+        peq[k] = peq.get(k, 0) | bit
+        bit <<= 1
+    mask = bit - 1
+    high = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    out: list[int] = []
+    get = peq.get
+    append = out.append
+    for k in text:
+        eq = get(k, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) ^ pv) | eq) & mask
+        ph = mv | (mask ^ (xh | pv))
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = (ph << 1) & mask
+        pv = ((mh << 1) & mask) | (mask ^ (xv | ph))
+        mv = ph & xv
+        append(score)
+    return out
+
+
+def _windows(pattern: list[str] | tuple[str, ...], text: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
+    """Windows ``(s, e)`` of ``text`` at the least edit distance from
+    ``pattern``: the first few best ends, and for each the starts giving the
+    lengths closest to the pattern's."""
+    m = len(pattern)
+    if not m or not text:
+        return []
+    scores = _myers(pattern, text)
+    d = min(scores)
+    ends = [j + 1 for j, sc in enumerate(scores) if sc == d][:_MAX_ENDS]
+    n_starts = _MAX_STARTS
+    if 2 * d > m:
+        # Mostly unrelated: one window is enough, the claim is altered anyway.
+        ends, n_starts = ends[:1], 1
+    rpattern = pattern[::-1]
+    out = []
+    for e in ends:
+        a = max(0, e - m - d)
+        rscores = _myers(rpattern, text[a:e][::-1])
+        starts = [e - 1 - r for r, sc in enumerate(rscores) if sc == d]
+        starts.sort(key=lambda s: abs(e - s - m))
+        out.extend((s, e) for s in starts[:n_starts])
+    return out
+
+
+def _sub_cost(c: Token, k: Token) -> int:
+    """Whether claimed word ``c`` standing for canonical word ``k`` alters the
+    quote. Bracketed claim words may stand for canonical words ("[Trump]" for
+    "He"), but not for a negation or a number."""
+    if c.editorial:
+        if k.editorial:
+            return 0
+        return 1 if (is_negation(k.norm) or number_value(k.norm) is not None) else 0
+    return 1
+
+
+def _evaluate(piece: _Seq, canon: _Seq, s: int, e: int) -> tuple[int, int, list]:
+    """(alterations, matched words, opcodes) of ``piece`` against canon[s:e]."""
+    ops = Levenshtein.opcodes(canon.keys[s:e], piece.keys).as_list()
+    cost = matched = 0
+    kned, pned = canon.ned, piece.ned
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            matched += i2 - i1
+        elif tag == "delete":
+            cost += kned[s + i2] - kned[s + i1]
+        elif tag == "insert":
+            cost += pned[j2] - pned[j1]
+        else:
+            for x in range(i2 - i1):
+                if _sub_cost(piece.toks[j1 + x], canon.toks[s + i1 + x]):
+                    cost += 1
+                else:
+                    matched += 1
+    return cost, matched, ops
+
+
+def _place(piece: _Seq, canon: _Seq, lo: int) -> tuple[int, int, list]:
+    """The window canon[s:e] (s >= lo) for ``piece`` and its opcodes."""
+    n = len(canon.keys)
+    m = len(piece.keys)
+    # Fast path: the piece's words occur as they are.
+    pos = canon.joined.find(piece.joined, canon.offsets[lo] if lo < n else len(canon.joined))
+    if pos >= 0:
+        s = bisect_left(canon.offsets, pos)
+        return s, s + m, [("equal", 0, m, 0, m)]
+    if lo >= n:
+        return n, n, [("insert", 0, 0, 0, m)]
+
+    cands = set((lo + s, lo + e) for s, e in _windows(piece.keys, canon.keys[lo:]))
+    if canon.has_editorial or piece.has_editorial:
+        # Again without editorial words, so that skipping them costs nothing.
+        core = [i for i in canon.core if i >= lo]
+        pcore = [piece.keys[i] for i in piece.core]
+        if core and pcore:
+            ckeys = [canon.keys[i] for i in core]
+            for s, e in _windows(pcore, ckeys):
+                cands.add((core[s], core[e - 1] + 1))
+        if canon.has_editorial:
+            ed = canon.ed
+            for s, e in list(cands):
+                s2, e2 = s, e
+                while s2 > lo and ed[s2 - 1]:
+                    s2 -= 1
+                while e2 < n and ed[e2]:
+                    e2 += 1
+                cands.update(((s2, e), (s, e2), (s2, e2)))
+    if not cands:
+        cands.add((lo, min(n, lo + m)))
+
+    best = None
+    for s, e in cands:
+        cost, matched, ops = _evaluate(piece, canon, s, e)
+        key = (cost, -matched, abs(e - s - m), e, -s)
+        if best is None or key < best[0]:
+            best = (key, s, e, ops)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+# --------------------------------------------------------------------------
+# The diff
+# --------------------------------------------------------------------------
+
+
+def _name_like(t: Token, caps: frozenset[str]) -> bool:
+    """A capitalised word that is not "I" and not capitalised merely because
+    it starts a sentence (unless it is written capitalised elsewhere)."""
+    return t.capitalized and t.norm not in _I_FORMS and (not t.sentence_start or t.norm in caps)
+
+
+def align(claimed: str, canonical: str) -> TextMatch:
+    """How the words of ``claimed`` relate to the words of ``canonical``.
+
+    Status: ``exact`` (same characters but for whitespace), ``normalized``
+    (same words, whole quote), ``fragment`` (same words, part(s) of the
+    quote) or ``altered`` (any word added, removed or changed inside a quoted
+    span). Editorial words (bracketed, in either text) never count as
+    alteration. ``score`` is 100 unless altered, then the share of aligned
+    words that match; ``coverage`` the share of the canonical's
+    non-editorial words the claim quotes.
+    """
+    ctext = _prep(claimed)
+    ktext = _prep(canonical)
+    canon = ktext.whole
+    ktoks = canon.toks
+    n = len(ktoks)
+    caps = ctext.caps | ktext.caps
+    claimed_words = ctext.whole.n_content
+
+    diff: list[DiffOp] = []
+    cost = matched = covered = skipped = 0
+    claim_side: list[Token] = []
+    canon_side: list[Token] = []
+    name = False
+
+    def gap(i0: int, i1: int) -> int:
+        for i in range(i0, i1):
+            k = ktoks[i]
+            diff.append(DiffOp("delete", canonical=k.raw, gap=True, editorial=k.editorial))
+        return canon.ned[i1] - canon.ned[i0]
+
+    pos = 0
+    for piece in ctext.pieces:
+        s, e, ops = _place(piece, canon, pos)
+        skipped += gap(pos, s)
+        ptoks = piece.toks
+        for tag, i1, i2, j1, j2 in ops:
+            if tag == "equal":
+                for x in range(i2 - i1):
+                    c, k = ptoks[j1 + x], ktoks[s + i1 + x]
+                    diff.append(DiffOp("equal", c.raw, k.raw, editorial=c.editorial or k.editorial))
+                    covered += not k.editorial
+                matched += i2 - i1
+            elif tag == "delete":
+                for i in range(s + i1, s + i2):
+                    k = ktoks[i]
+                    diff.append(DiffOp("delete", canonical=k.raw, editorial=k.editorial))
+                    if not k.editorial:
+                        cost += 1
+                        canon_side.append(k)
+            elif tag == "insert":
+                for j in range(j1, j2):
+                    c = ptoks[j]
+                    diff.append(DiffOp("insert", claimed=c.raw, editorial=c.editorial))
+                    if not c.editorial:
+                        cost += 1
+                        claim_side.append(c)
+            else:  # replace: same length on both sides
+                for x in range(i2 - i1):
+                    c, k = ptoks[j1 + x], ktoks[s + i1 + x]
+                    if _sub_cost(c, k):
+                        diff.append(DiffOp("substitute", c.raw, k.raw))
+                        cost += 1
+                        claim_side.append(c)
+                        canon_side.append(k)
+                        name = name or _name_like(c, caps) or _name_like(k, caps)
+                    else:
+                        diff.append(DiffOp("substitute", c.raw, k.raw, editorial=True))
+                        matched += 1
+                        covered += not k.editorial
+        pos = e
+    skipped += gap(pos, n)
+
+    flags: list[str] = []
+    if sum(is_negation(t.norm) for t in claim_side) != sum(is_negation(t.norm) for t in canon_side):
+        flags.append("negation")
+    claim_nums = sorted(v for v in (number_value(t.norm) for t in claim_side) if v is not None)
+    canon_nums = sorted(v for v in (number_value(t.norm) for t in canon_side) if v is not None)
+    if claim_nums != canon_nums:
+        flags.append("number")
+    if name:
+        flags.append("name")
+
+    if claimed_words == 0:
+        status, score = "altered", 0.0
+    elif cost:
+        status, score = "altered", round(100.0 * matched / (matched + cost), 1)
+    elif skipped:
+        status, score = "fragment", 100.0
+    elif ctext.plain == ktext.plain:
+        status, score = "exact", 100.0
+    else:
+        status, score = "normalized", 100.0
+
+    total = canon.n_content
+    coverage = round(covered / total, 4) if total else 0.0
+    return TextMatch(
+        status=status,
+        score=score,
+        coverage=coverage,
+        diff=diff,
+        flags=flags,
+        claimed_words=claimed_words,
+    )
+
+
+# --------------------------------------------------------------------------
+# Cheap pre-score
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _claim_pieces_text(claimed: str) -> tuple[tuple[str, ...], ...]:
+    """The claim's ellipsis-separated pieces as normalised strings: all words,
+    and, if the claim has bracketed words, again without them."""
+    pieces = _prep(claimed).pieces
+    variants = [tuple(" ".join(piece.keys) for piece in pieces)]
+    if any(piece.has_editorial for piece in pieces):
+        bare = (" ".join(t.norm for t in piece.toks if not t.editorial) for piece in pieces)
+        variants.append(tuple(p for p in bare if p))
+    return tuple(v for v in variants if v)
+
+
+def _pieces_score(pieces: tuple[str, ...], canon: str) -> float:
+    total = sum(len(p) for p in pieces)
+    partial = sum((100.0 if p in canon else fuzz.partial_ratio(p, canon)) * len(p) for p in pieces) / total
+    tokens = fuzz.token_set_ratio(" ".join(pieces), canon)
+    return 0.8 * partial + 0.2 * tokens
+
+
+def quick_score(claimed: str, canonical: str) -> float:
+    """A cheap 0-100 similarity for ranking candidates before :func:`align`.
+
+    Each ellipsis piece of the claim is scored with ``partial_ratio`` (best
+    matching substring) against the normalised canonical, weighted by its
+    length; a fragment of a long quote therefore scores 100. A fifth of the
+    score is ``token_set_ratio``, which rewards shared vocabulary. Bracketed
+    claim words are tried both ways (kept and left out).
+    """
+    canon = normalize_text(canonical)
+    variants = _claim_pieces_text(claimed)
+    if not canon or not variants:
+        return 0.0
+    return round(max(_pieces_score(v, canon) for v in variants), 2)
