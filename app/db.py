@@ -63,10 +63,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, pool_size: int = 5,
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(
-        sa_url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size * 2,
-        **kwargs,
-    )
+    if "poolclass" not in kwargs:
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2)
+    return create_engine(sa_url, echo=echo, pool_pre_ping=True, **kwargs)
 
 
 def init_app(app: Flask) -> None:

@@ -71,9 +71,22 @@ def all_words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def index_tokens(text: str) -> list[str]:
+    """Plain letter-and-digit runs, folded: the only thing either index sees.
+
+    ``it's`` becomes ``it s`` and ``3.5`` becomes ``3 5`` on both sides, so
+    SQLite's unicode61 tokenizer and PostgreSQL's parser agree on every
+    word, and no token can be search syntax.
+    """
+    return _TOKEN.findall(fold(text))
+
+
 def search_text(text: str) -> str:
     """What the full-text index stores for a quote."""
-    return " ".join(all_words(normalize_text(text)))
+    return " ".join(index_tokens(normalize_text(text)))
 
 
 # --- speakers ----------------------------------------------------------------------

@@ -12,7 +12,6 @@ is passed as a quoted FTS5 string / a bound ``plainto_tsquery`` argument, so
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
@@ -25,7 +24,6 @@ from .models import APPROVED, RETRACTED, ApiKey, Quote, QuoteRevision, Speaker, 
 # At most this many words of a claim go into the candidate query: the
 # rarest ones, which identify a quote best and keep the OR query cheap.
 MAX_QUERY_TERMS = 12
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 # --- turning user text into safe search terms ------------------------------------------
@@ -43,13 +41,16 @@ def _stopwords() -> frozenset[str]:
 def query_tokens(claim_text: str) -> list[str]:
     """The claim's content words as index tokens, in order, without repeats.
 
-    Only letters and digits survive, exactly like the tokenizers of both
-    indexes, so a token can never be search syntax.
+    Only letters and digits survive, exactly like the tokens both indexes
+    store (see :func:`app.engine.index_tokens`), so a token can never be
+    search syntax.
     """
     stop = _stopwords()
     seen: dict[str, None] = {}
     for word in engine.content_words(claim_text):
-        for tok in _TOKEN.findall(engine.fold(word)):
+        if engine.fold(word) in stop:
+            continue
+        for tok in engine.index_tokens(word):
             if tok in stop or (len(tok) == 1 and not tok.isdigit()):
                 continue
             seen.setdefault(tok, None)
@@ -100,7 +101,7 @@ def choose_terms(session: Session, claim_text: str, cap: int = MAX_QUERY_TERMS) 
     """
     tokens = query_tokens(claim_text)
     if not tokens:
-        tokens = list(dict.fromkeys(t for t in _TOKEN.findall(engine.fold(claim_text))))
+        tokens = list(dict.fromkeys(t for t in engine.index_tokens(claim_text)))
     tokens = tokens[:64]  # a pasted essay must not become a huge query
     if not tokens:
         return []
@@ -163,7 +164,7 @@ def find_candidates(session: Session, text_: str, limit: int = 40) -> list[Quote
 
 def _contains_all_words(session: Session, q: str):
     """A WHERE clause: the quote contains every content word of ``q``."""
-    tokens = query_tokens(q) or list(dict.fromkeys(_TOKEN.findall(engine.fold(q))))
+    tokens = query_tokens(q) or list(dict.fromkeys(engine.index_tokens(q)))
     tokens = tokens[:MAX_QUERY_TERMS * 2]
     if not tokens:
         return None

@@ -94,10 +94,10 @@ _QUOTE_FIELDS_DOC = {
 class QuoteCreateSchema(Schema):
     """A canonical quote to store."""
 
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=TEXT_MAX), not_blank],
+    text = fields.String(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
                          metadata={"example": "Ultimately, if Zelenskyy is ready, let him come to Moscow"})
     speaker = fields.String(required=True,
-                            validate=[validate.Length(min=1, max=NAME_MAX), not_blank],
+                            validate=[validate.Length(max=NAME_MAX), not_blank],
                             metadata={"description": "A name; resolved through stored names and "
                                                      "aliases, or a new speaker is created.",
                                       "example": "Vladimir Putin"})
@@ -127,8 +127,8 @@ class QuoteCreateSchema(Schema):
 class QuoteUpdateSchema(QuoteCreateSchema):
     """Fields to change; anything left out stays as it is."""
 
-    text = fields.String(validate=[validate.Length(min=1, max=TEXT_MAX), not_blank])
-    speaker = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank])
+    text = fields.String(validate=[validate.Length(max=TEXT_MAX), not_blank])
+    speaker = fields.String(validate=[validate.Length(max=NAME_MAX), not_blank])
 
 
 class PlaceSchema(Schema):
@@ -219,7 +219,7 @@ class QuotePageSchema(Schema):
 
 
 class RetractSchema(Schema):
-    reason = fields.String(validate=[validate.Length(min=1, max=2000), not_blank],
+    reason = fields.String(validate=[validate.Length(max=2000), not_blank],
                            metadata={"description": "Why the quote is retracted (required, "
                                                     "in the JSON body or the query string)."})
 
@@ -250,11 +250,11 @@ class ImportResultSchema(Schema):
 
 # --- speakers --------------------------------------------------------------------
 
-_alias = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank])
+_alias = fields.String(validate=[validate.Length(max=NAME_MAX), not_blank])
 
 
 class SpeakerCreateSchema(Schema):
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=NAME_MAX), not_blank],
+    name = fields.String(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
                          metadata={"example": "Vladimir Putin"})
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"example": ["Russian President Vladimir Putin"]})
@@ -264,7 +264,7 @@ class SpeakerCreateSchema(Schema):
 
 
 class SpeakerUpdateSchema(SpeakerCreateSchema):
-    name = fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank])
+    name = fields.String(validate=[validate.Length(max=NAME_MAX), not_blank])
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"description": "Replaces the list of aliases."})
     add_aliases = fields.List(_alias, validate=validate.Length(max=100))
@@ -305,7 +305,7 @@ class SpeakerPageSchema(Schema):
 class VerifySchema(Schema):
     """A quote as someone claims it was said."""
 
-    text = fields.String(required=True, validate=[validate.Length(min=1, max=TEXT_MAX), not_blank],
+    text = fields.String(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
                          metadata={"example": "if Zelenskyy is ready, let him come to Moscow"})
     speaker = fields.String(allow_none=True, validate=validate.Length(max=NAME_MAX),
                             metadata={"example": "Putin"})
@@ -410,7 +410,7 @@ SCOPES = ("read", "write", "admin")
 
 
 class ApiKeyCreateSchema(Schema):
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), not_blank])
+    name = fields.String(required=True, validate=[validate.Length(max=200), not_blank])
     scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
                          validate=validate.Length(min=1))
 

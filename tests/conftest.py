@@ -21,6 +21,7 @@ import uuid
 from urllib.parse import quote as urlquote
 
 import pytest
+from sqlalchemy.pool import NullPool
 
 PG_ENV = "TEST_DATABASE_URL"
 
@@ -88,15 +89,20 @@ def pg_schema_url():
     admin.dispose()
 
 
-_TABLES = "quote_revisions, sources, quotes, speaker_keys, speaker_aliases, speakers, api_keys"
+# Children first. DELETE is much faster than TRUNCATE on tables this small.
+_TABLES = ("quote_revisions", "sources", "quotes", "speaker_keys", "speaker_aliases", "speakers", "api_keys")
+_SEQUENCES = ("quote_revisions", "sources", "quotes", "speaker_aliases", "speakers", "api_keys")
 
 
-def _truncate_pg(url: str) -> None:
+def _empty_pg(url: str) -> None:
     from app.db import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(url, poolclass=NullPool)
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+        for table in _TABLES:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        for table in _SEQUENCES:
+            conn.exec_driver_sql(f"ALTER SEQUENCE {table}_id_seq RESTART WITH 1")
     engine.dispose()
 
 
@@ -109,7 +115,7 @@ def database_url(request, tmp_path):
         shutil.copyfile(template, path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("pg_schema_url")
-    _truncate_pg(url)
+    _empty_pg(url)
     return url
 
 

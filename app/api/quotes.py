@@ -1,6 +1,7 @@
 """Canonical quotes: store, list, change, retract, import, and their revisions."""
 from __future__ import annotations
 
+import io
 import json
 
 from flask import current_app, request
@@ -113,7 +114,7 @@ class QuoteImport(MethodView):
         request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
         mimetype = (request.mimetype or "").lower()
         if mimetype in importer.NDJSON_TYPES:
-            records = importer.iter_ndjson(request.stream)
+            records = importer.iter_ndjson(_buffered_body())
         elif mimetype in importer.CSV_TYPES:
             records = importer.iter_csv(_text_stream())
         elif mimetype == "application/json":
@@ -132,11 +133,13 @@ class QuoteImport(MethodView):
         return result.to_dict()
 
 
-def _text_stream():
-    import io
+def _buffered_body() -> io.BufferedReader:
+    # The raw request stream reads lines a byte at a time; buffer it.
+    return io.BufferedReader(request.stream, buffer_size=256 * 1024)
 
-    return io.TextIOWrapper(io.BufferedReader(request.stream), encoding="utf-8-sig",
-                            errors="replace", newline="")
+
+def _text_stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(_buffered_body(), encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _json_array_records():

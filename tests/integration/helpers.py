@@ -1,0 +1,39 @@
+"""Small helpers shared by the API tests."""
+from __future__ import annotations
+
+PUTIN_MOSCOW = ("(US President) Donald (Trump) asked me if I could possibly arrange such a meeting. "
+                "I replied that yes, it's possible. Ultimately, if Zelenskyy is ready, let him come to "
+                "Moscow \u2013 then the meeting will take place.")
+
+
+def quote_body(**overrides):
+    body = {
+        "text": "We shall fight on the beaches, we shall fight on the landing grounds.",
+        "speaker": "Winston Churchill",
+        "spoken_at": "1940-06-04",
+        "location": "London, United Kingdom",
+        "event": "Speech to the House of Commons",
+        "language": "en",
+        "sources": [{"url": "https://example.org/hansard", "publisher": "Hansard",
+                     "title": "War Situation", "published_at": "1940-06-04"}],
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def create(client, headers, **overrides):
+    r = client.post("/api/v1/quotes", json=quote_body(**overrides), headers=headers)
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def assert_error(response, code):
+    """Every error is JSON {code, status, message, errors?}."""
+    assert response.status_code == code, (response.status_code, response.get_data(as_text=True)[:500])
+    body = response.get_json()
+    assert body is not None, response.get_data(as_text=True)[:500]
+    assert body["code"] == code
+    assert isinstance(body["status"], str) and body["status"]
+    assert isinstance(body["message"], str) and body["message"]
+    assert set(body) <= {"code", "status", "message", "errors"}
+    return body

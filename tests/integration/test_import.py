@@ -1,0 +1,146 @@
+"""Bulk import: JSON Lines and CSV, bad lines reported, good lines kept."""
+import json
+import time
+
+import pytest
+
+from .helpers import assert_error
+
+NDJSON = {"Content-Type": "application/x-ndjson"}
+CSV = {"Content-Type": "text/csv"}
+
+
+def ndjson(*objs):
+    return "\n".join(o if isinstance(o, str) else json.dumps(o) for o in objs) + "\n"
+
+
+def test_ndjson_import_keeps_good_lines_and_reports_bad_ones(client, write_headers):
+    body = ndjson(
+        {"text": "First good quote about rivers.", "speaker": "Ann Lee", "spoken_at": "2025-01-02",
+         "location": "Paris, France", "sources": [{"publisher": "AFP", "url": "https://afp.com/1"}]},
+        {"text": "", "speaker": "Ann Lee"},                       # 2: blank text
+        "{not json",                                               # 3: malformed
+        "",                                                        # 4: blank line, skipped silently
+        {"text": "Second good quote about mountains.", "speaker": "Bob Stone", "event": "Summit"},
+        ["a", "list"],                                             # 6: not an object
+        {"text": "Bad date.", "speaker": "Ann Lee", "spoken_at": "last week"},   # 7
+        {"text": "Third good one, same speaker.", "speaker": "ann lee"},
+    )
+    r = client.post("/api/v1/quotes/import", data=body, headers={**write_headers, **NDJSON})
+    assert r.status_code == 200, r.get_json()
+    out = r.get_json()
+    assert out["imported"] == 3
+    assert [e["line"] for e in out["errors"]] == [2, 3, 6, 7]
+    assert "text" in out["errors"][0]["errors"]
+    assert "spoken_at" in out["errors"][3]["errors"]
+    listed = client.get("/api/v1/quotes?per_page=10").get_json()
+    assert listed["total"] == 3
+    by_text = {q["text"]: q for q in listed["items"]}
+    first = by_text["First good quote about rivers."]
+    assert first["place"]["country_code"] == "FR" and first["sources"][0]["publisher"] == "AFP"
+    assert by_text["Third good one, same speaker."]["speaker_id"] == first["speaker_id"]
+    revs = client.get(f"/api/v1/quotes/{first['id']}/revisions").get_json()
+    assert revs[0]["action"] == "create" and revs[0]["api_key"]["name"] == "writer"
+    # Imported quotes are searchable and verifiable at once.
+    v = client.post("/api/v1/verify", json={"text": "Second good quote about mountains."}).get_json()
+    assert v["verdict"] == "verified"
+
+
+def test_csv_import(client, write_headers):
+    body = (
+        "text,speaker,spoken_at,location,source_publisher,source_url\n"
+        '"He said ""no"", then left.",Ann Lee,2025-09,Beijing,Reuters,https://reuters.com/x\n'
+        ",Ann Lee,,,,\n"
+        '"Multi-line\nquote text here.",Bob Stone,2025,,,\n'
+        "Bad date here,Bob Stone,someday,,,\n"
+    )
+    r = client.post("/api/v1/quotes/import", data=body.encode(), headers={**write_headers, **CSV})
+    out = r.get_json()
+    assert r.status_code == 200, out
+    assert out["imported"] == 2
+    assert [e["line"] for e in out["errors"]] == [3, 6]
+    items = client.get("/api/v1/quotes").get_json()["items"]
+    texts = {q["text"] for q in items}
+    assert texts == {'He said "no", then left.', "Multi-line\nquote text here."}
+    q = next(q for q in items if q["text"].startswith("He said"))
+    assert q["sources"] == [{"url": "https://reuters.com/x", "publisher": "Reuters", "title": None,
+                             "published_at": None}]
+
+
+def test_csv_sources_column_and_unknown_columns(client, write_headers):
+    body = ("text,speaker,sources,mood\n"
+            '"Quote one.",Ann Lee,"[{""publisher"": ""AP""}, {""publisher"": ""DPA""}]",happy\n'
+            '"Quote two.",Ann Lee,"not json",sad\n')
+    out = client.post("/api/v1/quotes/import", data=body, headers={**write_headers, **CSV}).get_json()
+    assert out["imported"] == 1
+    assert out["errors"][0]["line"] == 1 and "mood" in json.dumps(out["errors"][0])
+    assert out["errors"][1]["line"] == 3 and "sources" in out["errors"][1]["errors"]
+    q = client.get("/api/v1/quotes").get_json()["items"][0]
+    assert [s["publisher"] for s in q["sources"]] == ["AP", "DPA"]
+
+
+def test_csv_without_required_columns_is_422(client, write_headers):
+    assert_error(client.post("/api/v1/quotes/import", data="quote,who\na,b\n",
+                             headers={**write_headers, **CSV}), 422)
+
+
+def test_json_array_import(client, write_headers):
+    body = [{"text": "Array quote one.", "speaker": "Ann Lee"}, {"speaker": "Ann Lee"}]
+    out = client.post("/api/v1/quotes/import", json=body, headers=write_headers).get_json()
+    assert out["imported"] == 1 and out["errors"][0]["line"] == 2
+
+
+def test_import_needs_a_known_content_type_and_a_write_key(client, write_headers, make_key):
+    assert_error(client.post("/api/v1/quotes/import", data="x", headers={**write_headers,
+                                                                        "Content-Type": "text/plain"}), 415)
+    body = ndjson({"text": "Some quote.", "speaker": "Ann Lee"})
+    assert_error(client.post("/api/v1/quotes/import", data=body, headers=NDJSON), 401)
+    assert_error(client.post("/api/v1/quotes/import", data=body, headers={**make_key("read"), **NDJSON}), 403)
+
+
+def test_import_of_5000_quotes_in_one_request(client, write_headers):
+    n = 5000
+    speakers = [f"Speaker Number{i}" for i in range(50)]
+    places = ["Paris, France", "Beijing, China", "West Palm Beach, Florida", "Kyiv, Ukraine", None]
+    lines = []
+    for i in range(n):
+        obj = {"text": f"Quote number {i} says word{i} and topic{i % 97} with detail{i % 13}.",
+               "speaker": speakers[i % 50], "spoken_at": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+               "event": f"Event {i % 7}", "language": "en",
+               "sources": [{"publisher": "Agency", "url": f"https://example.org/{i}"}]}
+        if places[i % 5]:
+            obj["location"] = places[i % 5]
+        lines.append(obj)
+    lines[1234] = {"text": "", "speaker": "X"}
+    body = ndjson(*lines)
+    t = time.perf_counter()
+    r = client.post("/api/v1/quotes/import", data=body, headers={**write_headers, **NDJSON})
+    elapsed = time.perf_counter() - t
+    out = r.get_json()
+    assert r.status_code == 200, out
+    assert out["imported"] == n - 1
+    assert out["errors"] == [{"line": 1235, "errors": {"text": ["Must not be blank."]}}]
+    print(f"\nimported {n - 1} quotes in {elapsed:.2f}s ({(n - 1) / elapsed:.0f}/s)")
+    assert elapsed < 30
+    assert client.get("/api/v1/health").get_json()["quotes"] == n - 1
+    v = client.post("/api/v1/verify", json={"text": "Quote number 4321 says word4321 and topic53 with detail5.",
+                                            "speaker": "Speaker Number21"}).get_json()
+    assert v["verdict"] == "verified", v
+    assert v["match"]["quote"]["sources"][0]["url"] == "https://example.org/4321"
+    assert client.get("/api/v1/quotes?speaker=Speaker Number7").get_json()["total"] == 100
+
+
+@pytest.fixture
+def app_config(request):
+    return getattr(request, "param", {})
+
+
+@pytest.mark.parametrize("app_config", [{"IMPORT_MAX_CONTENT_LENGTH": 2000, "MAX_CONTENT_LENGTH": 1000}],
+                         indirect=True)
+def test_import_body_limit_is_its_own(client, write_headers):
+    small = ndjson({"text": "x" * 1200, "speaker": "Ann Lee"})  # above the general limit
+    r = client.post("/api/v1/quotes/import", data=small, headers={**write_headers, **NDJSON})
+    assert r.status_code == 200 and r.get_json()["imported"] == 1
+    big = ndjson(*[{"text": "y" * 500, "speaker": "Ann Lee"}] * 5)
+    assert_error(client.post("/api/v1/quotes/import", data=big, headers={**write_headers, **NDJSON}), 413)
+    assert_error(client.post("/api/v1/verify", json={"text": "z" * 1200}), 413)
