@@ -321,3 +321,8 @@ def test_quick_score_ranks_the_source_first():
 def test_quick_score_unrelated_is_lower():
     assert max(quick_score(UNRELATED, c) for c in SEED) < 60
     assert quick_score("", PUTIN) == 0.0
+
+
+def test_quick_score_tolerates_the_claims_own_brackets():
+    canonical = "He asked me if I could possibly arrange such a meeting."
+    assert quick_score("[Trump] asked me if I could possibly arrange such a meeting", canonical) >= 90

@@ -160,6 +160,21 @@ def test_a_substituted_word_is_always_altered(sample):
     assert [d for d in m.diff if d.op != "equal" and not d.gap and not d.editorial]
 
 
+@PROPS
+@given(st.one_of(retyped_quote(), fragment().map(lambda f: f[:2]), two_pieces().map(lambda t: t[:2]),
+                 substituted(), st.tuples(st.text(max_size=80), st.sampled_from(SEED))))
+def test_the_diff_accounts_for_every_word_in_order(sample):
+    """Read one way the diff is the canonical text, read the other the claim."""
+    claim, canonical = sample
+    m = align(claim, canonical)
+    canon_side = [d.canonical for d in m.diff if d.op != "insert"]
+    claim_side = [d.claimed for d in m.diff if d.op != "delete"]
+    assert canon_side == [t.raw for t in tokenize(canonical)]
+    assert claim_side == [t.raw for t in tokenize(claim)]
+    assert 0.0 <= m.score <= 100.0 and 0.0 <= m.coverage <= 1.0
+    assert m.claimed_words == sum(not t.editorial for t in tokenize(claim))
+
+
 def _is_run_of(words, seq):
     n = len(words)
     return any(seq[s:s + n] == words for s in range(len(seq) - n + 1))
