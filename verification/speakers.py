@@ -1,0 +1,677 @@
+"""Who said it: does a claimed speaker name fit the speaker on record?
+
+Names are compared as *forms*: given names, a surname (with particles such as
+"von der" or "al"), and a generational suffix ("Jr."). Every token is folded
+so that spelling and transliteration variants meet: accents are stripped,
+case ignored, ``x`` reads as ``ks``, ``kh`` as ``h``, ``w`` as ``v``, ``y``
+as ``i``, a final ``ij`` as ``i`` and doubled letters as one. So
+"Zelenskyy", "Zelensky", "Zelenskiy" and "Zelenski" are one name, and
+"Volodymyr" is "Volodimir".
+
+A claim is read by finding a stored surname in it and taking the run of
+name-like words just before it as given names. Titles, roles and
+descriptors end that run: "Russian President Vladimir Putin" gives
+"Vladimir" + "Putin". Words that end the run are a fixed vocabulary (titles,
+offices, nationalities, fillers), possessives ("Russia's Putin"), and, when
+the claim is written in mixed case, words starting with a lower-case letter
+("billionaire Musk"). Claimed given names must appear, in order, among the
+stored given names (by whole name, initial, or a common nickname: "Bill" is
+"William"); words before them that don't fit are taken as unknown
+descriptors, but if none of the run fits, the first name conflicts
+("Hillary Clinton" is not "Bill Clinton").
+
+A speaker's stored name and aliases count as names of that speaker. An alias
+is also matched whole, as a normalised phrase, so a role alias such as
+"Ukrainian leader" names its speaker even though it contains no name.
+
+Each known speaker gets a fit score; the canonical speaker matches when it
+fits strictly best, is ambiguous when another fits equally well (or better,
+but only by a bare name on both sides), and mismatches otherwise: when it
+does not fit at all, or another speaker fits better by fuller name. A claim
+made only of titles and descriptors ("the Russian president") that is no
+stored alias of anyone is ``unknown``: there is no name to check. Scores
+(higher is better):
+
+====  =========================================================
+3.0   the claim is a stored name or alias phrase (two words or more)
+2.5   given names and surname, all given names accounted for
+2.0   given names and surname, some given names omitted
+1.5   given names and surname, but the stored form has no given names
+1.0   bare surname (or a one-word alias)
+0.5   bare first name only
+====  =========================================================
+
+A stored suffix the claim lacks costs 0.75 ("Donald Trump" fits Donald
+Trump better than Donald Trump Jr.); a claimed suffix that differs from the
+stored one rules the speaker out.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional, Sequence
+
+from .model import FieldCheck, SpeakerRef
+
+__all__ = ["compare_speaker", "speaker_keys", "names_fit", "fold_name"]
+
+# --------------------------------------------------------------------------
+# Vocabulary
+
+# Words that are never part of a personal name: titles, offices, roles,
+# institutions, nationalities and fillers. They end a run of given names.
+_STOP_WORDS = set(
+    """
+    mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam madame monsieur herr
+    sen senator rep representative congressman congresswoman congressmember delegate
+    gov governor lt lieutenant president presidents vice prime minister ministers premier pm
+    secretary state general attorney solicitor chancellor foreign affairs defense defence interior
+    finance treasury home health education energy commerce labor labour trade justice
+    former ex then late acting deputy chief leader leaders head mayor speaker house senate
+    majority minority whip chair chairman chairwoman chairperson ceo cfo coo founder cofounder
+    co owner executive director king queen prince princess crown emperor empress sheikh emir sultan
+    pope cardinal archbishop bishop rev reverend father pastor imam rabbi ayatollah supreme
+    judge justices court ambassador envoy spokesman spokeswoman spokesperson press aide adviser
+    advisor counselor counsellor candidate nominee hopeful challenger incumbent elect designate
+    commander gen adm admiral col colonel maj major capt captain sgt sergeant officer commissioner
+    inspector sheriff police chancellor councillor councilor councilman councilwoman alderman
+    republican republicans democrat democrats democratic gop conservative liberal labour tory
+    party member members lawmaker lawmakers legislator official officials spokesmen
+    billionaire businessman businesswoman tycoon mogul investor entrepreneur activist
+    author writer journalist reporter anchor host commentator analyst economist scientist
+    actor actress singer rapper star coach player striker quarterback manager
+    the a an of and for
+    us usa uk un eu nato dc
+    american americans russian russians ukrainian ukrainians chinese french german british
+    english scottish welsh irish italian spanish portuguese dutch belgian swiss austrian polish
+    hungarian czech slovak romanian bulgarian serbian croatian greek turkish israeli palestinian
+    iranian iraqi syrian lebanese jordanian egyptian saudi emirati qatari yemeni afghan pakistani
+    indian bangladeshi japanese korean taiwanese vietnamese thai indonesian filipino malaysian
+    australian canadian mexican brazilian argentine argentinian chilean colombian venezuelan
+    cuban nigerian kenyan ethiopian south north african european asian arab belarusian
+    georgian armenian azerbaijani kazakh lithuanian latvian estonian finnish swedish norwegian
+    danish icelandic
+    russia ukraine china france germany britain england italy spain israel iran iraq syria
+    turkey india japan korea canada mexico brazil america
+    kremlin white pentagon downing street elysee government administration cabinet
+    national federal regional local city county
+    """.split()
+)
+# Title words that are also surnames (John Major, Martin Luther King): they
+# end a run of given names in a claim, but a stored name keeps them when they
+# are its last word.
+_SOFT_STOP_WORDS = set(
+    """
+    king queen prince princess pope cardinal bishop judge justice major speaker mayor sheriff
+    chancellor general white street chief host coach star lord lady father pastor north south
+    english french german israel america chair inspector marshal
+    """.split()
+) & _STOP_WORDS
+_HARD_STOP_WORDS = _STOP_WORDS - _SOFT_STOP_WORDS
+_SUFFIXES = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
+_PARTICLES = {
+    "von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "des", "la", "le",
+    "bin", "ibn", "al", "el", "dos", "das", "ter", "ten", "st", "ben", "abu", "mac", "zu",
+}
+# Surname-first names: "Xi Jinping" is "Xi".
+_SURNAME_FIRST = {
+    "xi", "li", "wang", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu",
+    "sun", "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "wen", "jiang",
+    "kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "moon", "jang", "lim", "han",
+    "shin", "hwang", "ahn", "roh", "chun",
+}
+# Nickname groups; members of one group are interchangeable given names.
+_NICKNAME_GROUPS = [
+    "william bill billy will willy",
+    "robert bob bobby rob robby bert",
+    "joseph joe joey",
+    "michael mike mick mikey",
+    "james jim jimmy jamie",
+    "richard dick rick ricky rich",
+    "thomas tom tommy",
+    "edward ed eddie ted ned",
+    "theodore ted teddy theo",
+    "elizabeth liz beth betty lisa eliza",
+    "alexander alex aleksandr oleksandr alexandr sasha",
+    "alexandra alex sasha",
+    "charles chuck charlie",
+    "donald don donnie",
+    "christopher chris",
+    "daniel dan danny",
+    "anthony tony",
+    "benjamin ben benny bibi",
+    "nicholas nick nicky",
+    "stephen steven steve",
+    "kenneth ken kenny",
+    "andrew andy drew",
+    "katherine catherine kathryn kate kathy katie cathy",
+    "margaret maggie peggy meg",
+    "patrick pat paddy",
+    "patricia pat patty tricia",
+    "ronald ron ronnie",
+    "gerald jerry gerry",
+    "lawrence larry",
+    "timothy tim timmy",
+    "samuel sam sammy",
+    "jonathan jon",
+    "john jack johnny",
+    "matthew matt",
+    "david dave davey",
+    "peter pete",
+    "frederick fred freddie",
+    "rudolph rudy",
+    "vladimir volodymyr wladimir",
+    "mikhail michael",
+    "dmitry dmitri",
+    "yevgeny evgeny eugene",
+    "gregory greg",
+    "jeffrey jeff",
+    "joshua josh",
+    "nathaniel nathan nate",
+    "abraham abe",
+    "albert al",
+    "allan alan allen al",
+    "susan sue susie",
+    "deborah debbie deb",
+    "jennifer jen jenny",
+    "rebecca becky",
+    "victoria vicky",
+    "mitchell mitch",
+    "willard mitt",
+]
+
+
+# --------------------------------------------------------------------------
+# Normalisation
+
+_SPECIAL_LETTERS = str.maketrans({
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
+    "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "ð": "d", "’": "'", "‘": "'", "`": "'", "ʼ": "'",
+    "–": "-", "—": "-",
+})
+_ACRONYMS = {"us", "uk", "un", "eu", "usa", "dc", "gop"}
+
+
+def _ascii(text: str) -> str:
+    if text.isascii():
+        return text
+    text = text.translate(_SPECIAL_LETTERS)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def fold_name(token: str) -> str:
+    """One name token folded for comparison across spellings and
+    transliterations ("Zelenskyy" -> "zelenski", "Volodymyr" -> "volodimir")."""
+    t = _ascii(token).lower()
+    t = re.sub(r"[^a-z0-9]", "", t)
+    if not t:
+        return t
+    t = t.replace("x", "ks").replace("kh", "h").replace("ph", "f").replace("ck", "k").replace("w", "v")
+    if t.startswith("ye") and len(t) > 3:
+        t = t[1:]
+    t = re.sub(r"ij$", "i", t)
+    t = t.replace("y", "i")
+    t = re.sub(r"(.)\1+", r"\1", t)
+    return t
+
+
+_NICKNAMES: dict[str, frozenset[int]] = {}
+for _i, _group in enumerate(_NICKNAME_GROUPS):
+    for _n in _group.split():
+        _f = fold_name(_n)
+        _NICKNAMES[_f] = _NICKNAMES.get(_f, frozenset()) | {_i}
+
+
+@dataclass(frozen=True)
+class _Tok:
+    raw: str  # lower-case, ascii, apostrophes removed
+    fold: str
+    lower_initial: bool  # written starting with a lower-case letter
+    possessive: bool
+
+
+def _collapse_acronyms(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        letters = m.group(0).replace(".", "")
+        return letters if letters.lower() in _ACRONYMS else m.group(0)
+
+    return re.sub(r"\b(?:[A-Za-z]\.){2,}", repl, text)
+
+
+def _segments(text: str) -> list[list[_Tok]]:
+    """Tokens of ``text`` grouped by comma/parenthesis segment."""
+    t = _collapse_acronyms(_ascii(text))
+    out: list[list[_Tok]] = []
+    for seg in re.split(r"[,;()\[\]/:|]|\s-\s", t):
+        toks: list[_Tok] = []
+        for m in re.finditer(r"[A-Za-z0-9']+", seg):
+            w = m.group(0)
+            possessive = False
+            if re.search(r"[A-Za-z]'s$", w, re.I):
+                w, possessive = w[:-2], True
+            elif w.endswith("s'") and len(w) > 2:
+                w, possessive = w[:-1], True
+            w = w.replace("'", "")
+            if not w:
+                continue
+            toks.append(_Tok(w.lower(), fold_name(w), w[0].islower(), possessive))
+        if toks:
+            out.append(toks)
+    # "Clinton, Hillary" / "Trump, Donald J." -> given names first.
+    if len(out) == 2 and len(out[0]) == 1 and 1 <= len(out[1]) <= 3:
+        a, b = out
+        if all(t.raw not in _SUFFIXES for t in b) and not any(_is_stop(t) for t in a + b):
+            out = [b + a]
+    # "Biden, Jr." -> attach the suffix.
+    merged: list[list[_Tok]] = []
+    for seg in out:
+        if merged and all(t.raw in _SUFFIXES for t in seg):
+            merged[-1] = merged[-1] + seg
+        else:
+            merged.append(seg)
+    return merged
+
+
+def _is_stop(tok: _Tok) -> bool:
+    return tok.raw in _STOP_WORDS or tok.raw.isdigit()
+
+
+def _is_hard_stop(tok: _Tok) -> bool:
+    return tok.raw in _HARD_STOP_WORDS or tok.raw.isdigit()
+
+
+def _mixed_case(text: str) -> bool:
+    return any(c.isupper() for c in text) and any(c.islower() for c in text)
+
+
+def _is_descriptor(tok: _Tok, mixed: bool) -> bool:
+    """A token that cannot be a given name of the person named after it."""
+    if _is_stop(tok) or tok.possessive or tok.raw in _SUFFIXES:
+        return True
+    if mixed and tok.lower_initial and tok.raw not in _PARTICLES and len(tok.raw) > 1:
+        return True
+    return False
+
+
+def _phrase(segs: list[list[_Tok]]) -> str:
+    words = [t.fold for seg in segs for t in seg]
+    while words and words[0] in ("the", "a", "an"):
+        words.pop(0)
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------
+# Stored names as forms
+
+@dataclass(frozen=True)
+class _Form:
+    givens: tuple[str, ...]
+    surname: tuple[str, ...]  # particles then the core surname, folded
+    suffix: Optional[str]
+
+
+@dataclass(frozen=True)
+class _Profile:
+    name: str
+    phrases: frozenset[str]
+    forms: tuple[_Form, ...]
+
+
+def _forms_of(text: str) -> list[_Form]:
+    """Personal-name forms in a stored name or alias (none for a pure role
+    alias such as "Ukrainian leader")."""
+    forms: list[_Form] = []
+    mixed = _mixed_case(text)
+    for seg in _segments(text):
+        # The name is what follows the last title/role/descriptor word ...
+        start = 0
+        for i, tok in enumerate(seg):
+            if (
+                _is_hard_stop(tok)
+                or tok.possessive
+                or (mixed and tok.lower_initial and tok.raw not in _PARTICLES and len(tok.raw) > 1)
+            ):
+                start = i + 1
+        toks = seg[start:]
+        # ... less leading titles that double as surnames ("Pope Francis").
+        while len(toks) > 1 and toks[0].raw in _SOFT_STOP_WORDS:
+            toks = toks[1:]
+        suffix = None
+        while toks and toks[-1].raw in _SUFFIXES:
+            suffix = suffix or _SUFFIXES[toks[-1].raw]
+            toks = toks[:-1]
+        if not toks:
+            continue
+        words = [t.fold for t in toks]
+        k = len(words) - 1
+        while k > 0 and toks[k - 1].raw in _PARTICLES:
+            k -= 1
+        forms.append(_Form(tuple(words[:k]), tuple(words[k:]), suffix))
+        if toks[0].raw in _SURNAME_FIRST and 2 <= len(toks) <= 3:
+            forms.append(_Form(tuple(words[1:]), (words[0],), suffix))
+        break  # the first segment holding a name is the name
+    return forms
+
+
+@lru_cache(maxsize=8192)
+def _profile(name: str, aliases: tuple[str, ...]) -> _Profile:
+    phrases = set()
+    forms: list[_Form] = []
+    for text in (name, *aliases):
+        if not text or not text.strip():
+            continue
+        segs = _segments(text)
+        p = _phrase(segs)
+        if p:
+            phrases.add(p)
+        for f in _forms_of(text):
+            if f not in forms:
+                forms.append(f)
+    return _Profile(name, frozenset(phrases), tuple(forms))
+
+
+def _profile_of(speaker: SpeakerRef) -> _Profile:
+    return _profile(speaker.name or "", tuple(speaker.aliases or ()))
+
+
+# --------------------------------------------------------------------------
+# Fitting a claim to a speaker
+
+def _given_fits(claimed: str, stored: str) -> bool:
+    if claimed == stored:
+        return True
+    if len(claimed) == 1 or len(stored) == 1:
+        return claimed[0] == stored[0]
+    a, b = _NICKNAMES.get(claimed), _NICKNAMES.get(stored)
+    return bool(a and b and a & b)
+
+
+def _subsequence(run: Sequence[str], givens: Sequence[str]) -> bool:
+    j = 0
+    for word in run:
+        while j < len(givens) and not _given_fits(word, givens[j]):
+            j += 1
+        if j == len(givens):
+            return False
+        j += 1
+    return True
+
+
+def _givens_compatible(run: Sequence[str], givens: Sequence[str]) -> bool:
+    """Claimed given names against stored ones: either side may leave out
+    middle names ("Donald J. Trump" / "Donald Trump", "Mitt Romney" /
+    "Willard Mitt Romney"), and matching first names carry the rest."""
+    return (
+        _subsequence(run, givens)
+        or _subsequence(givens, run)
+        or _given_fits(run[0], givens[0])
+    )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    score: float
+    conflict: bool = False  # the surname was there but the given names conflict
+    how: str = ""
+
+
+_NO_FIT = _Fit(0.0)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    text: str
+    segs: tuple[tuple[_Tok, ...], ...]
+    phrase: str
+    mixed: bool
+    name_words: tuple[_Tok, ...]  # the words that are not titles or descriptors
+
+
+@lru_cache(maxsize=8192)
+def _claim(text: str) -> _Claim:
+    segs = _segments(text)
+    mixed = _mixed_case(text)
+    words = tuple(t for seg in segs for t in seg if not _is_descriptor(t, mixed))
+    return _Claim(text, tuple(tuple(s) for s in segs), _phrase(segs), mixed, words)
+
+
+def _fit_form(claim: _Claim, form: _Form) -> _Fit:
+    core = form.surname[-1]
+    best = _NO_FIT
+    for seg in claim.segs:
+        for i in range(len(seg) - 1, -1, -1):
+            if seg[i].fold != core:
+                continue
+            claim_suffix = next((_SUFFIXES[t.raw] for t in seg[i + 1:] if t.raw in _SUFFIXES), None)
+            if claim_suffix and claim_suffix != form.suffix:
+                fit = _Fit(0.0, conflict=True, how="suffix")
+                best = max(best, fit, key=lambda f: (f.score, f.conflict))
+                continue
+            penalty = 0.75 if form.suffix and not claim_suffix else 0.0
+            j = i - 1
+            particles = list(form.surname[:-1])
+            while particles and j >= 0 and seg[j].fold == particles[-1]:
+                particles.pop()
+                j -= 1
+            while j >= 0 and seg[j].raw in _PARTICLES and seg[j].fold not in form.givens:
+                j -= 1  # particles the stored form lacks ("al-Assad" vs "Assad")
+            run: list[str] = []
+            while j >= 0 and not _is_descriptor(seg[j], claim.mixed):
+                run.append(seg[j].fold)
+                j -= 1
+            run.reverse()
+            if not run:
+                fit = _Fit(1.0 - penalty / 1.5, how="surname")
+            elif not form.givens:
+                fit = _Fit(1.5 - penalty, how="given+surname (unchecked)")
+            else:
+                fit = _NO_FIT
+                for k in range(len(run)):
+                    part = run[k:]
+                    if _givens_compatible(part, form.givens):
+                        full = k == 0 and len(part) == len(form.givens) and all(
+                            _given_fits(a, b) for a, b in zip(part, form.givens)
+                        )
+                        fit = _Fit((2.5 if full else 2.0) - penalty, how="full name" if full else "given+surname")
+                        break
+                if fit.score == 0:
+                    fit = _Fit(0.0, conflict=True, how="given name")
+            if fit.score > best.score or (fit.score == best.score and fit.conflict and not best.conflict):
+                best = fit
+    return best
+
+
+def _fit(claim: _Claim, profile: _Profile) -> _Fit:
+    best = _NO_FIT
+    if claim.phrase and claim.phrase in profile.phrases:
+        best = _Fit(3.0 if " " in claim.phrase else 1.0, how="alias")
+    conflict = False
+    for form in profile.forms:
+        f = _fit_form(claim, form)
+        conflict = conflict or f.conflict
+        if f.score > best.score:
+            best = f
+    if conflict and best.how == "given+surname (unchecked)":
+        # A surname-only alias ("President Zelenskyy") can't vouch for a
+        # first name that the full stored name contradicts.
+        return _Fit(0.0, conflict=True)
+    if best.score == 0:
+        # A bare first name ("Bill") fits weakly.
+        words = claim.name_words
+        if len(words) == 1 and not conflict:
+            for form in profile.forms:
+                if form.givens and _given_fits(words[0].fold, form.givens[0]) and len(words[0].fold) > 1:
+                    return _Fit(0.5, how="first name")
+        if conflict:
+            return _Fit(0.0, conflict=True)
+    return best
+
+
+@lru_cache(maxsize=65536)
+def _fit_names(claimed: str, name: str, aliases: tuple[str, ...]) -> _Fit:
+    return _fit(_claim(claimed), _profile(name, aliases))
+
+
+def _fit_speaker(claimed: str, speaker: SpeakerRef) -> _Fit:
+    return _fit_names(claimed, speaker.name or "", tuple(speaker.aliases or ()))
+
+
+def names_fit(claimed: str, speaker: SpeakerRef) -> bool:
+    """Whether ``claimed`` can name ``speaker`` at all (any fit, however
+    weak; ambiguity with other speakers is not considered here)."""
+    if not claimed or not claimed.strip():
+        return False
+    return _fit_speaker(claimed.strip(), speaker).score > 0
+
+
+def speaker_keys(name: str) -> set[str]:
+    """Normalised lookup keys for a stored name, alias or claimed name.
+
+    Index every stored speaker under the keys of its name and of each alias,
+    and look a claimed name up by its own keys: any shared key makes the
+    speaker a candidate (then decide with :func:`compare_speaker`). Keys are
+    folded strings (e.g. ``"putin"``, ``"vladimir putin"``, ``"zelenski"``,
+    ``"volodimir zelenski"``, and the whole phrase such as
+    ``"ukrainian leader"``); treat them as opaque and always build both sides
+    with this function.
+    """
+    if not name or not name.strip():
+        return set()
+    return set(_speaker_keys(name))
+
+
+@lru_cache(maxsize=16384)
+def _speaker_keys(name: str) -> frozenset[str]:
+    segs = _segments(name)
+    keys: set[str] = set()
+    phrase = _phrase(segs)
+    if phrase:
+        keys.add(phrase)
+    mixed = _mixed_case(name)
+    for seg in segs:
+        toks = [t for t in seg if t.raw not in _SUFFIXES]
+        # The name is the last run of name-like words in the segment.
+        end = len(toks)
+        while end > 0 and _is_descriptor(toks[end - 1], mixed) and toks[end - 1].raw not in _PARTICLES:
+            last = toks[end - 1]
+            if not _is_hard_stop(last) and (last.possessive or last.raw in _SOFT_STOP_WORDS):
+                break  # "Putin's" / "Major": the last word is the name itself
+            end -= 1
+        if end == 0:
+            continue
+        start = end - 1
+        while start > 0 and not _is_descriptor(toks[start - 1], mixed):
+            start -= 1
+        words = [t.fold for t in toks[start:end]]
+        surname = words[-1]
+        keys.add(surname)
+        if len(words) >= 2:
+            keys.add(f"{words[0]} {surname}")
+            keys.add(" ".join(words))
+            keys.add(f"{words[-2]} {surname}")
+            if toks[start].raw in _SURNAME_FIRST:
+                keys.add(words[0])
+        break
+    keys.discard("")
+    return frozenset(keys)
+
+
+# --------------------------------------------------------------------------
+# Comparison
+
+@lru_cache(maxsize=8192)
+def _name_phrase(name: str) -> str:
+    return _phrase(_segments(name or ""))
+
+
+def _same_id(a: SpeakerRef, b: SpeakerRef) -> bool:
+    if a.id is None or b.id is None:
+        return False
+    try:
+        return bool(a.id == b.id)
+    except Exception:  # pragma: no cover - exotic ids
+        return False
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def compare_speaker(
+    claimed: Optional[str], canonical: SpeakerRef, known: Sequence[SpeakerRef] = ()
+) -> FieldCheck:
+    """Whether the claimed speaker name fits the speaker on record.
+
+    ``known`` is every stored speaker the caller knows about (it may include
+    the canonical speaker; records with the canonical's id, or the very same
+    normalised name, are treated as the canonical speaker, and records
+    repeating a name already seen are counted once).
+    """
+    if claimed is None or not str(claimed).strip():
+        return FieldCheck(status="not_claimed", claimed=None, canonical=canonical.name)
+    text = re.sub(r"\s+", " ", str(claimed).strip())
+    claim = _claim(text)
+    mine = _fit_speaker(text, canonical)
+
+    others: list[tuple[_Fit, SpeakerRef]] = []
+    seen = {_name_phrase(canonical.name)}
+    for sp in known:
+        if _same_id(sp, canonical):
+            continue
+        phrase = _name_phrase(sp.name)
+        if phrase in seen:  # the canonical speaker or a duplicate record
+            continue
+        seen.add(phrase)
+        f = _fit_speaker(text, sp)
+        if f.score > 0:
+            others.append((f, sp))
+    best_other = max((f.score for f, _ in others), default=0.0)
+
+    def result(status: str, message: Optional[str] = None) -> FieldCheck:
+        if message:
+            message = re.sub(r"\.\.$", ".", message)  # "... Jr.."
+        return FieldCheck(status=status, claimed=text, canonical=canonical.name, message=message)
+
+    eps = 1e-9
+    if mine.score > 0 and mine.score > best_other + eps:
+        msg = None
+        if mine.how == "first name":
+            msg = f"Only a first name was given; it fits {canonical.name}."
+        return result("match", msg)
+    if mine.score > 0 and abs(mine.score - best_other) <= eps:
+        rivals = [sp.name for f, sp in others if abs(f.score - mine.score) <= eps]
+        return result(
+            "ambiguous",
+            f"“{text}” could mean {_join_names([canonical.name] + rivals)}.",
+        )
+    if others:
+        top = [sp.name for f, sp in others if abs(f.score - best_other) <= eps]
+        if 0 < mine.score and best_other <= 1.0:
+            # Bare names on both sides ("Trump" for Donald Trump Jr. when
+            # Donald Trump is stored): likelier someone else, but not wrong.
+            return result(
+                "ambiguous",
+                f"“{text}” could mean {_join_names([canonical.name] + top)}; it more often means {_join_names(top)}.",
+            )
+        if mine.score > 0:
+            return result(
+                "mismatch",
+                f"“{text}” fits {_join_names(top)} better than {canonical.name}.",
+            )
+        return result("mismatch", f"“{text}” refers to {_join_names(top)}, not {canonical.name}.")
+    if mine.conflict:
+        return result("mismatch", f"“{text}” does not name {canonical.name}.")
+    if not claim.name_words and claim.phrase not in _profile_of(canonical).phrases:
+        # Only titles and descriptors ("the Russian president"): nothing to
+        # check a name against, and it is no stored alias of anyone.
+        return result(
+            "unknown",
+            f"“{text}” describes rather than names a speaker, and is not a known alias of {canonical.name}.",
+        )
+    return result("mismatch", f"“{text}” does not match {canonical.name} or any other known speaker.")
