@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, or_, select
 
 from . import auth, importer, repository, services
@@ -136,7 +136,8 @@ def quotes_import(file: str, fmt: str) -> None:
         last = [0]
 
         def progress(_n: int) -> None:
-            pos = raw.tell()
+            # (A CSV text wrapper closes the file when it is done with it.)
+            pos = size if raw.closed else raw.tell()
             bar.update(pos - last[0])
             last[0] = pos
 
@@ -236,6 +237,7 @@ def format_verdict(answer: dict[str, Any]) -> str:
 
 
 @click.command("verify")
+@with_appcontext
 @click.argument("text")
 @click.option("--speaker", help="Who is said to have said it.")
 @click.option("--date", help="When, as written (2025-09-03, September 2025, on Wednesday).")

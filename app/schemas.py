@@ -17,6 +17,21 @@ from .models import APPROVED, PENDING_REVIEW, RETRACTED
 from .when import parse_spoken_at
 
 TEXT_MAX = 10_000
+
+
+class Str(fields.String):
+    """A string field that refuses NUL characters.
+
+    PostgreSQL cannot store them, and no quote, name or place contains one;
+    refusing them here gives a 422 on both databases instead of an error deep
+    in the driver.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        out = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in out:
+            raise ValidationError("Must not contain NUL characters.")
+        return out
 NAME_MAX = 200
 
 
@@ -69,12 +84,12 @@ def _strip(data: dict[str, Any], *names: str) -> None:
 
 
 class SourceSchema(Schema):
-    url = fields.String(allow_none=True, validate=[validate.Length(max=2000), _url],
+    url = Str(allow_none=True, validate=[validate.Length(max=2000), _url],
                         metadata={"example": "https://www.aa.com.tr/en/..."})
-    publisher = fields.String(allow_none=True, validate=validate.Length(max=300),
+    publisher = Str(allow_none=True, validate=validate.Length(max=300),
                               metadata={"example": "Anadolu Agency"})
-    title = fields.String(allow_none=True, validate=validate.Length(max=1000))
-    published_at = fields.String(allow_none=True, validate=_published_at,
+    title = Str(allow_none=True, validate=validate.Length(max=1000))
+    published_at = Str(allow_none=True, validate=_published_at,
                                  metadata={"example": "2025-09-04"})
 
     @validates_schema
@@ -94,27 +109,27 @@ _QUOTE_FIELDS_DOC = {
 class QuoteCreateSchema(Schema):
     """A canonical quote to store."""
 
-    text = fields.String(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
+    text = Str(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
                          metadata={"example": "Ultimately, if Zelenskyy is ready, let him come to Moscow"})
-    speaker = fields.String(required=True,
+    speaker = Str(required=True,
                             validate=[validate.Length(max=NAME_MAX), not_blank],
                             metadata={"description": "A name; resolved through stored names and "
                                                      "aliases, or a new speaker is created.",
                                       "example": "Vladimir Putin"})
-    spoken_at = fields.String(allow_none=True, validate=[validate.Length(max=40), _spoken_at],
+    spoken_at = Str(allow_none=True, validate=[validate.Length(max=40), _spoken_at],
                               metadata={"description": _QUOTE_FIELDS_DOC["spoken_at"],
                                         "example": "2025-09-03"})
-    location = fields.String(allow_none=True, validate=validate.Length(max=300),
+    location = Str(allow_none=True, validate=validate.Length(max=300),
                              metadata={"description": _QUOTE_FIELDS_DOC["location"],
                                        "example": "Beijing, China"})
-    event = fields.String(allow_none=True, validate=validate.Length(max=500))
-    language = fields.String(allow_none=True, validate=[
+    event = Str(allow_none=True, validate=validate.Length(max=500))
+    language = Str(allow_none=True, validate=[
         validate.Length(max=20),
         validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a language tag such as en or pt-BR."),
     ])
-    context = fields.String(allow_none=True, validate=validate.Length(max=TEXT_MAX))
+    context = Str(allow_none=True, validate=validate.Length(max=TEXT_MAX))
     sources = fields.List(fields.Nested(SourceSchema), validate=validate.Length(max=50))
-    status = fields.String(validate=validate.OneOf([APPROVED, PENDING_REVIEW]),
+    status = Str(validate=validate.OneOf([APPROVED, PENDING_REVIEW]),
                            metadata={"description": "approved (default) or pending_review; "
                                                     "only approved quotes are matched."})
 
@@ -127,18 +142,18 @@ class QuoteCreateSchema(Schema):
 class QuoteUpdateSchema(QuoteCreateSchema):
     """Fields to change; anything left out stays as it is."""
 
-    text = fields.String(validate=[validate.Length(max=TEXT_MAX), not_blank])
-    speaker = fields.String(validate=[validate.Length(max=NAME_MAX), not_blank])
+    text = Str(validate=[validate.Length(max=TEXT_MAX), not_blank])
+    speaker = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
 
 
 class PlaceSchema(Schema):
-    name = fields.String(allow_none=True)
-    kind = fields.String(allow_none=True, metadata={"example": "city"})
-    city = fields.String(allow_none=True)
-    region = fields.String(allow_none=True)
-    region_code = fields.String(allow_none=True)
-    country_code = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
+    name = Str(allow_none=True)
+    kind = Str(allow_none=True, metadata={"example": "city"})
+    city = Str(allow_none=True)
+    region = Str(allow_none=True)
+    region_code = Str(allow_none=True)
+    country_code = Str(allow_none=True)
+    country = Str(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
 
@@ -146,27 +161,27 @@ class PlaceSchema(Schema):
 class WhenSchema(Schema):
     start = fields.Date()
     end = fields.Date()
-    precision = fields.String(metadata={"description": "year, month, day or timestamp"})
-    tz_offset = fields.String(allow_none=True)
+    precision = Str(metadata={"description": "year, month, day or timestamp"})
+    tz_offset = Str(allow_none=True)
 
 
 class QuoteSchema(Schema):
     """A stored quote (dumped from the database row)."""
 
     id = fields.Integer()
-    text = fields.String()
+    text = Str()
     speaker = fields.Function(lambda q: q.speaker.name, metadata={"type": "string"})
     speaker_id = fields.Integer()
-    spoken_at = fields.String(allow_none=True)
+    spoken_at = Str(allow_none=True)
     when = fields.Method("_when", metadata={"description": "The span of days spoken_at covers."})
-    location = fields.String(allow_none=True)
+    location = Str(allow_none=True)
     place = fields.Method("_place", metadata={"description": "What the gazetteer resolved, or null."})
-    event = fields.String(allow_none=True)
-    language = fields.String(allow_none=True)
-    context = fields.String(allow_none=True)
+    event = Str(allow_none=True)
+    language = Str(allow_none=True)
+    context = Str(allow_none=True)
     sources = fields.List(fields.Nested(SourceSchema))
-    status = fields.String()
-    retraction_reason = fields.String(allow_none=True)
+    status = Str()
+    retraction_reason = Str(allow_none=True)
     retracted_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -197,16 +212,16 @@ class PageArgsSchema(Schema):
 
 
 class QuoteListArgsSchema(PageArgsSchema):
-    speaker = fields.String(metadata={"description": "Speaker name or alias (or numeric id)."})
-    q = fields.String(validate=validate.Length(max=1000),
+    speaker = Str(metadata={"description": "Speaker name or alias (or numeric id)."})
+    q = Str(validate=validate.Length(max=1000),
                       metadata={"description": "Words the quote contains (all of them)."})
-    from_ = fields.String(data_key="from", validate=_spoken_at,
+    from_ = Str(data_key="from", validate=_spoken_at,
                           metadata={"description": "Said on or after (2025, 2025-09, 2025-09-03)."})
-    to = fields.String(validate=_spoken_at, metadata={"description": "Said on or before."})
-    location = fields.String(validate=validate.Length(max=300),
+    to = Str(validate=_spoken_at, metadata={"description": "Said on or before."})
+    location = Str(validate=validate.Length(max=300),
                              metadata={"description": "Place: matches the location text, city, "
                                                       "region, country or country code."})
-    status = fields.String(validate=validate.OneOf([APPROVED, PENDING_REVIEW, RETRACTED, "all"]),
+    status = Str(validate=validate.OneOf([APPROVED, PENDING_REVIEW, RETRACTED, "all"]),
                            metadata={"description": "Default: every quote that is not retracted."})
 
 
@@ -219,20 +234,20 @@ class QuotePageSchema(Schema):
 
 
 class RetractSchema(Schema):
-    reason = fields.String(validate=[validate.Length(max=2000), not_blank],
+    reason = Str(validate=[validate.Length(max=2000), not_blank],
                            metadata={"description": "Why the quote is retracted (required, "
                                                     "in the JSON body or the query string)."})
 
 
 class ApiKeyRefSchema(Schema):
     id = fields.Integer()
-    name = fields.String()
-    prefix = fields.String()
+    name = Str()
+    prefix = Str()
 
 
 class RevisionSchema(Schema):
     revision = fields.Integer()
-    action = fields.String(metadata={"description": "create, update or retract"})
+    action = Str(metadata={"description": "create, update or retract"})
     changes = fields.Dict(metadata={"description": "field -> {before, after}"})
     created_at = fields.DateTime()
     api_key = fields.Nested(ApiKeyRefSchema, allow_none=True)
@@ -250,21 +265,21 @@ class ImportResultSchema(Schema):
 
 # --- speakers --------------------------------------------------------------------
 
-_alias = fields.String(validate=[validate.Length(max=NAME_MAX), not_blank])
+_alias = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
 
 
 class SpeakerCreateSchema(Schema):
-    name = fields.String(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
+    name = Str(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
                          metadata={"example": "Vladimir Putin"})
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"example": ["Russian President Vladimir Putin"]})
-    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    wikidata_id = fields.String(allow_none=True, validate=validate.Regexp(
+    description = Str(allow_none=True, validate=validate.Length(max=2000))
+    wikidata_id = Str(allow_none=True, validate=validate.Regexp(
         r"^Q[1-9][0-9]*$", error="A Wikidata id looks like Q7747."))
 
 
 class SpeakerUpdateSchema(SpeakerCreateSchema):
-    name = fields.String(validate=[validate.Length(max=NAME_MAX), not_blank])
+    name = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"description": "Replaces the list of aliases."})
     add_aliases = fields.List(_alias, validate=validate.Length(max=100))
@@ -278,16 +293,16 @@ class SpeakerUpdateSchema(SpeakerCreateSchema):
 
 class SpeakerSchema(Schema):
     id = fields.Integer()
-    name = fields.String()
+    name = Str()
     aliases = fields.Function(lambda s: s.alias_names, metadata={"type": "array", "items": {"type": "string"}})
-    description = fields.String(allow_none=True)
-    wikidata_id = fields.String(allow_none=True)
+    description = Str(allow_none=True)
+    wikidata_id = Str(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
 
 class SpeakerListArgsSchema(PageArgsSchema):
-    q = fields.String(validate=validate.Length(max=NAME_MAX),
+    q = Str(validate=validate.Length(max=NAME_MAX),
                       metadata={"description": "A name or alias (or part of one, like a surname)."})
 
 
@@ -305,15 +320,15 @@ class SpeakerPageSchema(Schema):
 class VerifySchema(Schema):
     """A quote as someone claims it was said."""
 
-    text = fields.String(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
+    text = Str(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
                          metadata={"example": "if Zelenskyy is ready, let him come to Moscow"})
-    speaker = fields.String(allow_none=True, validate=validate.Length(max=NAME_MAX),
+    speaker = Str(allow_none=True, validate=validate.Length(max=NAME_MAX),
                             metadata={"example": "Putin"})
-    date = fields.String(allow_none=True, validate=validate.Length(max=100),
+    date = Str(allow_none=True, validate=validate.Length(max=100),
                          metadata={"description": "When it was said, as written: 2025-09-03, "
                                                   "September 2025, on Wednesday...",
                                    "example": "2025-09-03"})
-    location = fields.String(allow_none=True, validate=validate.Length(max=300),
+    location = Str(allow_none=True, validate=validate.Length(max=300),
                              metadata={"example": "Paris"})
     reference_date = fields.Date(allow_none=True, metadata={
         "description": "Anchors relative dates (\"on Wednesday\"), e.g. the article's "
@@ -326,35 +341,35 @@ class VerifySchema(Schema):
 
 
 class IssueSchema(Schema):
-    type = fields.String(metadata={"description": "misattributed, altered_wording, wrong_date or wrong_location"})
+    type = Str(metadata={"description": "misattributed, altered_wording, wrong_date or wrong_location"})
     claimed = fields.Raw()
     canonical = fields.Raw()
-    message = fields.String()
+    message = Str()
 
 
 class DiffOpSchema(Schema):
-    op = fields.String(metadata={"description": "equal, substitute, insert or delete"})
-    claimed = fields.String()
-    canonical = fields.String()
+    op = Str(metadata={"description": "equal, substitute, insert or delete"})
+    claimed = Str()
+    canonical = Str()
     gap = fields.Boolean()
     editorial = fields.Boolean()
 
 
 class TextMatchSchema(Schema):
-    status = fields.String(metadata={"description": "exact, normalized, fragment or altered"})
+    status = Str(metadata={"description": "exact, normalized, fragment or altered"})
     score = fields.Float()
     coverage = fields.Float()
     diff = fields.List(fields.Nested(DiffOpSchema))
-    flags = fields.List(fields.String())
+    flags = fields.List(Str())
     claimed_words = fields.Integer()
 
 
 class FieldCheckSchema(Schema):
-    status = fields.String(metadata={"description": "match, mismatch, ambiguous, not_claimed, "
+    status = Str(metadata={"description": "match, mismatch, ambiguous, not_claimed, "
                                                     "unparseable or unknown"})
-    claimed = fields.String(allow_none=True)
-    canonical = fields.String(allow_none=True)
-    message = fields.String(allow_none=True)
+    claimed = Str(allow_none=True)
+    canonical = Str(allow_none=True)
+    message = Str(allow_none=True)
 
 
 class MatchSchema(Schema):
@@ -367,12 +382,12 @@ class MatchSchema(Schema):
 
 
 class VerdictSchema(Schema):
-    verdict = fields.String(metadata={"description": "verified, mismatch or unverified"})
+    verdict = Str(metadata={"description": "verified, mismatch or unverified"})
     issues = fields.List(fields.Nested(IssueSchema))
     match = fields.Nested(MatchSchema, allow_none=True)
     alternatives = fields.List(fields.Nested(MatchSchema))
-    reason = fields.String(metadata={"description": "Why a found quote is not verified (too_short)."})
-    message = fields.String()
+    reason = Str(metadata={"description": "Why a found quote is not verified (too_short)."})
+    message = Str()
 
 
 class BatchVerifySchema(Schema):
@@ -401,8 +416,8 @@ class BatchResultSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(metadata={"example": "ok"})
-    database = fields.String(metadata={"example": "sqlite"})
+    status = Str(metadata={"example": "ok"})
+    database = Str(metadata={"example": "sqlite"})
     quotes = fields.Integer()
 
 
@@ -410,19 +425,19 @@ SCOPES = ("read", "write", "admin")
 
 
 class ApiKeyCreateSchema(Schema):
-    name = fields.String(required=True, validate=[validate.Length(max=200), not_blank])
-    scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
+    name = Str(required=True, validate=[validate.Length(max=200), not_blank])
+    scopes = fields.List(Str(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
                          validate=validate.Length(min=1))
 
 
 class ApiKeySchema(Schema):
     id = fields.Integer()
-    name = fields.String()
-    prefix = fields.String()
+    name = Str()
+    prefix = Str()
     scopes = fields.Function(lambda k: k.scope_list, metadata={"type": "array", "items": {"type": "string"}})
     created_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
 
 
 class ApiKeyCreatedSchema(ApiKeySchema):
-    key = fields.String(metadata={"description": "The key itself. Shown once; store it now."})
+    key = Str(metadata={"description": "The key itself. Shown once; store it now."})

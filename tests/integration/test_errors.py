@@ -1,0 +1,85 @@
+"""Every error is JSON {code, status, message, errors?}; bad input is never a 500."""
+import json
+
+import pytest
+
+from .helpers import assert_error, create
+
+
+def test_malformed_json_is_400(client, write_headers):
+    for path in ("/api/v1/verify", "/api/v1/verify/batch"):
+        err = assert_error(client.post(path, data="{not json", content_type="application/json"), 400)
+        assert "json" in err["message"].lower()
+    assert_error(client.post("/api/v1/quotes", data='{"text": "a",', content_type="application/json",
+                             headers=write_headers), 400)
+    assert_error(client.post("/api/v1/verify", data=b"\xff\xfe\x00", content_type="application/json"), 400)
+
+
+def test_json_without_content_type_is_accepted(client):
+    r = client.post("/api/v1/verify", data=json.dumps({"text": "hello there"}),
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 200
+    assert_error(client.post("/api/v1/verify", data="text=hello", content_type="application/x-www-form-urlencoded"),
+                 400)
+
+
+def test_wrong_json_shapes_are_422(client):
+    for body in ([], "text", 5, None, [{"text": "a"}]):
+        assert_error(client.post("/api/v1/verify", data=json.dumps(body), content_type="application/json"), 422)
+    assert_error(client.post("/api/v1/verify", data="", content_type="application/json"), 422)
+
+
+def test_not_found_and_method_not_allowed(client):
+    assert_error(client.get("/api/v1/nothing-here"), 404)
+    assert_error(client.get("/no/such/page"), 404)
+    err = assert_error(client.put("/api/v1/quotes", json={}), 405)
+    assert "405" not in err["message"]
+    assert_error(client.get("/api/v1/verify"), 405)
+
+
+def test_body_too_large_is_413(client, write_headers):
+    big = {"text": "word " * 300_000}  # ~1.5 MB, over the 1 MB default
+    assert_error(client.post("/api/v1/verify", json=big), 413)
+    assert_error(client.post("/api/v1/quotes", json={**big, "speaker": "X"}, headers=write_headers), 413)
+    assert_error(client.post("/api/v1/verify/batch", json={"claims": [big]}), 413)
+
+
+def test_422_lists_each_field(client):
+    err = assert_error(client.post("/api/v1/verify", json={"speaker": 1, "unknown": 2}), 422)
+    assert set(err["errors"]) == {"text", "speaker", "unknown"}
+    assert "text" in err["message"]
+
+
+WEIRD_TEXT = [
+    "\u0000", "\ud7ff", "\U0001F600" * 50, "\u202e\u202dreversed", "\u00a0\u2003\u3000", "...", "\u2026",
+    "[", "]", "[[[]]]", "(((", "\\", "\\\\\"'", "%", "_", "%_%", "\t\n\r", "a" * 9999, "0" * 500,
+    "\u0646\u0635 \u0639\u0631\u0628\u064a", "\u4e2d\u6587\u5f15\u8a00", "\u00e9\u0301\u0301\u0301",
+    "NEAR(a b)", "a*", "^a", "col:val", "{a b}", "a + b", "AND", "OR NOT", "\"unterminated",
+    "DROP TABLE quotes; --", "' OR '1'='1", "\u2013\u2014\u2212", "1,000.50 3.5% $5", "I'm don't won't",
+]
+
+
+@pytest.mark.parametrize("text", WEIRD_TEXT)
+def test_strange_text_never_500(demo, client, write_headers, text):
+    r = client.post("/api/v1/verify", json={"text": text, "speaker": text, "date": text, "location": text})
+    assert r.status_code in (200, 422), r.get_data(as_text=True)[:300]
+    r = client.get("/api/v1/quotes", query_string={"q": text, "speaker": text, "location": text})
+    assert r.status_code in (200, 422), r.get_data(as_text=True)[:300]
+    r = client.get("/api/v1/speakers", query_string={"q": text})
+    assert r.status_code in (200, 422)
+    r = client.post("/api/v1/quotes", json={"text": text, "speaker": text[:200], "location": text[:300]},
+                    headers=write_headers)
+    assert r.status_code in (201, 422), r.get_data(as_text=True)[:300]
+
+
+def test_errors_in_the_openapi_document(client):
+    spec = client.get("/openapi.json").get_json()
+    assert "Error" in spec["components"]["schemas"]
+    responses = spec["paths"]["/api/v1/quotes"]["post"]["responses"]
+    assert "422" in responses
+
+
+def test_retracting_and_verifying_in_the_same_second(client, write_headers):
+    q = create(client, write_headers)
+    client.delete(f"/api/v1/quotes/{q['id']}?reason=x", headers=write_headers)
+    assert client.post("/api/v1/verify", json={"text": q["text"]}).status_code == 200
