@@ -180,9 +180,16 @@ def quotes_reindex() -> None:
 
 @demo_cli.command("load")
 @click.option("--dir", "directory", default=DEMO_DIR, show_default=True, type=click.Path(file_okay=False))
-def demo_load(directory: str) -> None:
+@click.option("--if-empty", is_flag=True,
+              help="Only load into a store that has no quotes yet (what `make run` does).")
+def demo_load(directory: str, if_empty: bool) -> None:
     """Load the demo speakers and quotes; running it again adds nothing."""
     session = get_session()
+    if if_empty:
+        stored = session.scalar(select(func.count()).select_from(Quote))
+        if stored:
+            click.echo(f"Demo data not loaded: the store already has {stored} quote(s).")
+            return
     new_speakers = 0
     for s in services.demo_records(os.path.join(directory, "speakers.jsonl")):
         existing = repository.speakers_with_exact_name(session, s["name"])

@@ -157,8 +157,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError) -> tuple[Response, int]:
-        log.exception("Database error", exc_info=exc)
-        detail = str(exc.orig) if exc.orig is not None else ""
+        detail = str(exc.orig) if exc.orig is not None else str(exc)
+        log.error("Database error: %s", detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__)
         if "no such table" in detail or "does not exist" in detail:
             message = "The database has no schema yet: run `flask --app wsgi db upgrade`."
         elif "locked" in detail:

@@ -150,6 +150,14 @@ def resolve_speaker(session: Session, name: str, *, create: bool = True) -> Opti
         raise InvalidInput({"speaker": [f"{name!r} could be several speakers: {who}. Give the full name."]})
     if not create:
         return None
+    if session.get_bind().dialect.name == "postgresql":
+        # Two workers storing the first quote of a new speaker at once must
+        # not create two speakers: serialise creation per name, then look
+        # again. (On SQLite, writers are already serialised by BEGIN IMMEDIATE.)
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": engine.name_key(name)})
+        found = candidate_speakers(session, name)
+        if len(found) == 1:
+            return found[0]
     return create_speaker(session, name)
 
 

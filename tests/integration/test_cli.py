@@ -87,3 +87,12 @@ def test_db_upgrade_downgrade_current(app, runner):
     assert result.exit_code == 0 and "revision 0001" in result.output
     with app.app_context():
         assert migrate.current_revision(get_engine()) == migrate.head_revision()
+
+
+def test_demo_load_if_empty_only_fills_a_new_store(app, runner, client, write_headers):
+    assert "5 new quote(s)" in runner.invoke(args=["demo", "load", "--if-empty"]).output
+    quotes = client.get("/api/v1/quotes").get_json()["items"]
+    client.delete(f"/api/v1/quotes/{quotes[0]['id']}?reason=test", headers=write_headers)
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert client.get("/api/v1/health").get_json()["quotes"] == 4
