@@ -1,0 +1,72 @@
+"""Verification is index-based: no statement it runs scans a whole table.
+
+Every SELECT issued while verifying (and while listing with filters) is
+re-run under EXPLAIN; a full scan of quotes, speakers or speaker_keys fails
+the test. On PostgreSQL sequential scans are disabled for the EXPLAIN so the
+planner shows whether an index *can* serve the query, even on a tiny table.
+"""
+import re
+
+from sqlalchemy import event
+
+from app.db import get_engine
+
+from .helpers import create
+
+FULL_SCAN = {
+    "sqlite": re.compile(r"^SCAN (quotes|speakers|speaker_keys|sources)\b(?! USING)"),
+    "postgresql": re.compile(r"Seq Scan on (quotes|speakers|speaker_keys|sources)\b"),
+}
+
+
+def _plans(app, statements):
+    engine = get_engine(app)
+    plans = []
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")
+        for stmt, params in statements:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + stmt if engine.dialect.name == "sqlite"
+                                        else "EXPLAIN " + stmt, params).all()
+            plan = [r[-1] for r in rows]
+            plans.append((stmt, plan))
+    return engine.dialect.name, plans
+
+
+def _capture(app, action):
+    statements = []
+    engine = get_engine(app)
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and not executemany:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return statements
+
+
+def test_verification_never_scans_a_table(demo, client, write_headers):
+    for i in range(30):
+        create(client, write_headers, text=f"Filler quote {i} about harbours, budgets and the weather.",
+               speaker=f"Person Number{i % 4}", location="Kyiv, Ukraine")
+    statements = _capture(demo, lambda: [
+        client.post("/api/v1/verify", json={"text": "if Zelenskyy is ready, let him come to Moscow",
+                                            "speaker": "Putin", "location": "Paris"}),
+        client.post("/api/v1/verify", json={"text": "invite me to Moscow", "speaker": "Vladimir Putin"}),
+        client.post("/api/v1/verify/batch", json={"claims": [{"text": "budgets and the weather",
+                                                              "speaker": "Clinton"}]}),
+    ])
+    assert statements
+    dialect, plans = _plans(demo, statements)
+    scans = [(stmt, plan) for stmt, plan in plans if any(FULL_SCAN[dialect].search(line) for line in plan)]
+    assert scans == [], scans
+    # And the candidate query really goes through the full-text index.
+    joined = "\n".join(line for _, plan in plans for line in plan)
+    if dialect == "sqlite":
+        assert "VIRTUAL TABLE INDEX" in joined
+    else:
+        assert "ix_quotes_search_vector" in joined
