@@ -213,6 +213,12 @@ _WEAK_VERBS = _forms("""
 _PHRASAL = {"pointed": "out", "points": "out", "pointing": "out", "went": "on", "goes": "on",
             "going": "on", "fired": "back", "fires": "back", "shot": "back", "chimed": "in",
             "spoke": "up", "summed": "up", "wrote": "back", "cracked": "wise"}
+# Speaking events: no quote is attributed by them, but they state where and when a
+# speaker spoke ("Governor Roe spoke at a rally in Des Moines on Wednesday").
+_EVENT_VERBS = _forms("""
+    spoke speaks addressed addresses testified testifies appeared appears campaigned campaigns
+    rallied rallies briefed briefs lectured preached
+""")
 _WORD_MARK_VERBS = {"speaking", "talking", "addressing", "testifying", "campaigning",
                     "appearing", "writing", "visiting", "interviewed", "asked", "answering",
                     "responding", "briefing"}
@@ -387,7 +393,7 @@ _FEMALE_NAMES = _forms("""
 """)
 _MALE_NAMES -= {"gov", "elizabeth", "nancy", "angela", "dana", "kellyanne"}
 _SPEAKER_LABEL_STOP = _forms("""
-    note update editor's editors correction watch read related photo video source sources
+    note update editor's editor’s editors correction watch read related photo video source sources
     also more subscribe advertisement q a by follow disclosure clarification summary
     background context listen caption credit warning spoiler
 """)
@@ -811,7 +817,7 @@ class _Doc:
                 caps = sum(1 for w in ws if w[0].isupper())
                 small = sum(1 for w in ws if w.lower() in ("a", "an", "the", "of", "and", "or", "in", "on",
                                                            "at", "to", "for", "with", "by", "from", "is"))
-                if caps >= 0.8 * (len(ws) - small) and caps >= 3:
+                if caps >= 0.85 * (len(ws) - small) and len(ws) - small >= 5:
                     title_para.add(pi)
         self.title_para = title_para
         while i < n:
@@ -1109,7 +1115,19 @@ class _Doc:
             if ent.gender and ent.gender != g:
                 continue
             return ent.full, ent
+        if g in ("m", "f"):
+            # No subject fits: the last named person (object or not) whose known gender does.
+            k = bisect.bisect_left(self.mention_starts, i) - 1
+            while k >= 0:
+                a, b, ent, poss = self.mentions[k]
+                k -= 1
+                ent = self._canon(ent)
+                if ent.person and not ent.org and ent.gender == g and not self._in_title(a):
+                    return ent.full, ent
         return None, None
+
+    def _in_title(self, k: int) -> bool:
+        return self.tpara[k] in self.title_para
 
     def _resolve_desc(self, a: int, b: int) -> tuple[Optional[str], Optional[_Entity]]:
         """'the Ukrainian leader', 'the former secretary of state': unique title match only."""
@@ -1895,7 +1913,8 @@ class _Doc:
             toks = [t for t in nice.split() if t.lower() not in _HONORIFICS]
             if not toks:
                 continue
-            cands = self.by_last.get(toks[-1].lower().rstrip(":"))
+            cands = [e for e in self.by_last.get(toks[-1].lower().rstrip(":"), ())
+                     if self._canon(e).person and not self._canon(e).org]
             if label.isupper():
                 if not cands and not _word_count(label) <= 3:
                     continue
@@ -1982,10 +2001,23 @@ class _Doc:
                 k += 1
                 n += 1
         n = 0
+        np_left = 0  # words of a noun phrase still allowed after a preposition ("about the budget")
         while k < hi and n < 25:
             w = self.low[k]
             if self.kind[k] == "q" or w in ("that", ":", ";") or (w in _PRONOUNS and k > start):
                 break
+            if w in _PREPOSITIONS:
+                np_left = 4
+                k += 1
+                n += 1
+                continue
+            if np_left and self.kind[k] == "w" and not self._is_report_verb(k) and w not in (
+                    "and", "but", "or", "who", "which", "because", "if", "when", "while", "would", "will"):
+                np_left -= 1
+                k += 1
+                n += 1
+                continue
+            np_left = 0
             if self.kind[k] == "w" and self.tt[k][:1].islower() and w not in _PREPOSITIONS and \
                     w not in _DETERMINERS and w not in _EVENT_NOUNS and w not in ("news", "press", "campaign",
                                                                                  "last", "this", "late", "early",
@@ -2017,10 +2049,33 @@ class _Doc:
                 when = self._date_in(a, b)
         return place, when
 
+    def _speech_place_ok(self, k: int, a: int) -> bool:
+        """Does "in PLACE" at token k attach to the act of speaking? Right after the verb,
+        a time word, a comma or a listener ("told reporters in Kyiv"), or after an event
+        introduced by at/during/after ("at a news conference in Paris") -- not at the end
+        of a topic ("invitation for meeting in Moscow")."""
+        p = k - 1
+        if p < a:
+            return True
+        w = self.low[p]
+        if (self._is_report_verb(p) or w in _EVENT_VERBS or w in _WEEKDAYS or self.tt[p] in (",", "(", "—", "–")
+                or w in _WORD_MARK_VERBS or w in ("yesterday", "today", "tonight", "morning", "afternoon",
+                                                  "evening", "night", "reporters", "supporters", "crowd",
+                                                  "audience", "here", "there", "again", "later", "earlier")):
+            return True
+        if w in _EVENT_NOUNS:
+            for x in range(p - 1, max(a - 1, p - 6), -1):
+                if self.low[x] in ("at", "during", "after", "following", "before", "from", "in", "while"):
+                    return True
+                if self.low[x] in _PREPOSITIONS or self.kind[x] != "w":
+                    return False
+        return False
+
     def _place_in(self, a: int, b: int) -> Optional[str]:
         for k in range(a, b):
             w = self.low[k]
-            if w in ("in", "from") or (w == "to" and k > a and self.low[k - 1] in ("visit", "trip", "trips", "visits")):
+            if (w in ("in", "from") and self._speech_place_ok(k, a)) or (
+                    w == "to" and k > a and self.low[k - 1] in ("visit", "trip", "trips", "visits")):
                 if k + 1 < b and self._is_cap(k + 1):
                     e = self._name_run_fwd(k + 1, b)
                     cand = self.text[self.ts[k + 1]:self.te[e - 1]]
@@ -2083,7 +2138,8 @@ class _Doc:
         clauses = []
         n = len(self.tt)
         for v in range(n):
-            if not self._is_report_verb(v):
+            if not (self._is_report_verb(v) or (self.low[v] in _EVENT_VERBS and v > 0
+                                                and self.low[v - 1] not in _DETERMINERS)):
                 continue
             lo = self.sent_start[self.sent[v]]
             hi = self.sent_end[self.sent[v]]
@@ -2221,6 +2277,7 @@ def _gender_of(first: str, titles) -> Optional[str]:
 
 
 def _is_title_case(s: str) -> bool:
+    s = s.strip().rstrip(".,")
     words = re.findall(r"[A-Za-z][\w'’\-]*", s)
     if not words:
         return False
