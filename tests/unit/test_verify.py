@@ -1,0 +1,144 @@
+"""Verdicts on the seed story's real cases, and on repeated stock lines."""
+from datetime import date
+
+import pytest
+
+from verification.model import CanonicalQuote, Claim, SpeakerRef
+from verification.verify import verdict_to_dict, verify
+
+THURSDAY = date(2025, 9, 4)
+
+
+def run(seed_quotes, seed_speakers, **claim):
+    return verify(Claim(**claim), seed_quotes, list(seed_speakers.values()))
+
+
+def issue_types(v):
+    return [i.type for i in v.issues]
+
+
+def test_putins_moscow_line_placed_in_paris_is_wrong_location(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="if Zelenskyy is ready, let him come to Moscow",
+            speaker="Putin", location="Paris")
+    assert v.verdict == "mismatch"
+    assert issue_types(v) == ["wrong_location"]
+    assert v.match.quote.speaker.name == "Vladimir Putin"
+    assert v.match.text.status == "fragment"
+    msg = v.issues[0].message
+    assert "Beijing" in msg and "Paris" in msg and "3 September 2025" in msg
+
+
+def test_zelenskyys_invitation_line_given_to_putin_is_misattributed(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="invite me to Moscow", speaker="Vladimir Putin")
+    assert v.verdict == "mismatch"
+    assert issue_types(v) == ["misattributed"]
+    assert v.match.quote.speaker.name == "Volodymyr Zelenskyy"
+    assert "Volodymyr Zelenskyy said this" in v.issues[0].message
+
+
+def test_both_reported_wordings_of_the_moscow_remark_are_one_quote(seed_quotes, seed_speakers):
+    long = run(seed_quotes, seed_speakers,
+               text="\u201cOur American partners told us that Putin invited me to Moscow, and I believe "
+                    "that if you want to avoid a meeting, you should invite me to Moscow,\u201d",
+               speaker="Zelenskyy", location="Paris", date="Thursday", reference_date=THURSDAY)
+    short = run(seed_quotes, seed_speakers,
+                text="if you want the meeting to not happen, you should invite me to Moscow.",
+                speaker="Zelenskyy")
+    assert long.verdict == "verified" and long.issues == []
+    assert short.match is not None
+    assert short.match.quote.id == long.match.quote.id
+    # The second rendering is the same remark in other words: found, and the
+    # difference in wording is reported rather than hidden.
+    assert issue_types(short) == ["altered_wording"]
+
+
+def test_editorial_insertions_do_not_alter(seed_quotes, seed_speakers):
+    for text in ("Donald Trump asked me if I could possibly arrange such a meeting",
+                 "Donald asked me if I could possibly arrange such a meeting"):
+        v = run(seed_quotes, seed_speakers, text=text, speaker="Putin",
+                date="on Wednesday", reference_date=THURSDAY, location="Beijing")
+        assert v.verdict == "verified", (text, verdict_to_dict(v))
+
+
+def test_negation_removed_is_altered_wording(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="Russia has started talking about a meeting, which is already bad",
+            speaker="Zelenskyy")
+    assert v.verdict == "mismatch"
+    assert issue_types(v) == ["altered_wording"]
+    assert "negation" in v.match.text.flags
+    assert "not" in v.issues[0].message
+
+
+def test_wrong_date_and_place_together(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="let him come to Moscow \u2013 then the meeting will take place",
+            speaker="Putin", date="4 September 2025", location="Paris, France")
+    assert v.verdict == "mismatch"
+    assert sorted(issue_types(v)) == ["wrong_date", "wrong_location"]
+
+
+def test_date_at_lower_precision_fits(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="let him come to Moscow \u2013 then the meeting will take place",
+            speaker="Vladimir Putin", date="September 2025", location="China")
+    assert v.verdict == "verified"
+
+
+def test_unrelated_sentence_is_unverified(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="We will build a great wall and Mexico will pay for it")
+    assert v.verdict == "unverified"
+    assert v.match is None
+
+
+def test_short_quote_is_found_but_not_verified_alone(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="not bad")
+    assert v.verdict == "unverified"
+    assert v.reason == "too_short"
+    assert v.match is not None and v.match.quote.speaker.name == "Volodymyr Zelenskyy"
+
+
+def test_short_quote_narrowed_by_speaker_and_context_verifies(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="already not bad", speaker="Zelenskyy",
+            location="Paris", date="2025-09-04")
+    assert v.verdict == "verified"
+
+
+def test_no_candidates_is_unverified():
+    v = verify(Claim(text="anything at all"), [], [])
+    assert v.verdict == "unverified" and v.match is None
+
+
+def test_repeated_stock_line_prefers_the_event_the_claim_names():
+    # A politician says the same line at two rallies; the claim names the second.
+    trump = SpeakerRef(id=1, name="Donald Trump", aliases=("Donald J. Trump",))
+    line = "We are going to make America great again, believe me, we are going to win so much."
+    quotes = [
+        CanonicalQuote(id=10, text=line, speaker=trump, spoken_at="2016-09-06", location="Greenville, North Carolina"),
+        CanonicalQuote(id=11, text=line, speaker=trump, spoken_at="2016-09-12", location="Asheville, North Carolina"),
+    ]
+    v = verify(Claim(text=line, speaker="Trump", location="Asheville, N.C."), quotes, [trump])
+    assert v.verdict == "verified"
+    assert v.match.quote.id == 11
+    assert [a.quote.id for a in v.alternatives] == [10]
+    # Wrong about the place only if he never said it there.
+    v = verify(Claim(text=line, speaker="Trump", location="Raleigh, N.C."), quotes, [trump])
+    assert v.verdict == "mismatch" and issue_types(v) == ["wrong_location"]
+
+
+def test_same_words_from_two_speakers_follow_the_claimed_speaker():
+    a = SpeakerRef(id=1, name="Bill Clinton")
+    b = SpeakerRef(id=2, name="Barack Obama")
+    line = "Nobody has done more to make this economy work for ordinary families than she has."
+    quotes = [CanonicalQuote(id=1, text=line, speaker=a), CanonicalQuote(id=2, text=line, speaker=b)]
+    v = verify(Claim(text=line, speaker="Barack Obama"), quotes, [a, b])
+    assert v.verdict == "verified" and v.match.quote.id == 2
+
+
+def test_json_shape_matches_the_api_contract(seed_quotes, seed_speakers):
+    d = verdict_to_dict(run(seed_quotes, seed_speakers, text="let him come to Moscow",
+                            speaker="Putin", location="Paris"))
+    assert set(d) >= {"verdict", "issues", "match", "alternatives"}
+    assert set(d["issues"][0]) == {"type", "claimed", "canonical", "message"}
+    assert set(d["match"]) == {"quote", "score", "text", "speaker", "date", "location"}
+    assert {"status", "diff"} <= set(d["match"]["text"])
+    assert 0 <= d["match"]["score"] <= 100
+    for field in ("speaker", "date", "location"):
+        assert "status" in d["match"][field]
