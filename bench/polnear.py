@@ -375,7 +375,9 @@ def _chars(text: str, ranges) -> int:
     return sum(len(text[s:e].strip()) for s, e in ranges) or 1
 
 
-def run(root: Path, show_errors: bool, limit: Optional[int] = None) -> dict:
+def run(root: Path, show_errors: bool, limit: Optional[int] = None, repeats: int = 3) -> dict:
+    """Score the extractor; each article is timed ``repeats`` times and the best run kept
+    (the machine's other work only ever adds time)."""
     arts = load(root)
     if limit:
         arts = arts[:limit]
@@ -389,9 +391,13 @@ def run(root: Path, show_errors: bool, limit: Optional[int] = None) -> dict:
     sp_ok = {"name": 0, "pron": 0}
     misses, false_alarms, wrong_speakers = [], [], []
     for art in arts:
-        t0 = time.perf_counter()
-        preds = extract_quotes(art.text, art.published)
-        times.append(time.perf_counter() - t0)
+        best = None
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            preds = extract_quotes(art.text, art.published)
+            dt = time.perf_counter() - t0
+            best = dt if best is None else min(best, dt)
+        times.append(best)
         wordcounts.append(words(art.text))
         # precision
         for p in preds:
@@ -501,8 +507,9 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", action="store_true", help="print examples of errors")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
     ap.add_argument("--data", type=Path, default=None, help="data root (default ../shared/data)")
+    ap.add_argument("--repeats", type=int, default=3, help="timing runs per article, best kept (default 3)")
     args = ap.parse_args(argv)
-    run(args.data or data_root(), args.errors, args.limit)
+    run(args.data or data_root(), args.errors, args.limit, max(1, args.repeats))
     return 0
 
 

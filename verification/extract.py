@@ -154,7 +154,8 @@ _REPORT_VERBS = _forms("""
     preach preached gush gushed crow crowed scoff scoffed sneer sneered snap snapped
     elaborate elaborated summarize summarized clarify clarified advise advised
     reflect reflected reveal reveals revealed revealing concur concurred
-    acknowledge acknowledged indicate indicated indicates
+    acknowledge acknowledged indicate indicated indicates agree agrees agreed disagree disagrees
+    disagreed
 """)
 _TO_OK = {"said", "say", "says", "told", "tell", "wrote", "write", "writes", "replied", "reply",
           "responded", "respond", "responds", "added", "tweeted", "posted", "explained", "complained",
@@ -335,10 +336,18 @@ _WEEKDAYS.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, 
                   "fri": 4, "sat": 5, "sun": 6})
 _ABBREVIATIONS = _forms("""
     mr mrs ms dr sen rep gov gen lt col capt sgt maj adm cmdr rev prof st jr sr mt ft hon
-    jan feb mar apr jun jul aug sep sept oct nov dec no vs inc co corp ltd messrs u.s
+    jan feb mar apr jun jul aug sep sept oct nov dec vs inc corp ltd messrs u.s
     pres supt gov. sec dept univ ave blvd ariz ark calif colo conn fla ill kan mich minn neb
     nev okla tenn tex wis wyo mont ala penn
 """)
+_TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"                                   # U.S., D.C., a.m.
+    r"|(?i:\b(?:" + "|".join(sorted((re.escape(a.rstrip(".")) for a in _ABBREVIATIONS), key=len, reverse=True))
+    + r"))\.(?!\w)"                                         # Mr. Sen. Calif. Sept.
+    r"|\b[A-Z]\.(?![\w.])"                                  # initials: J.
+    r"|[^\W_](?:[\w'’&\-]*[^\W_])?"                         # words, with inner apostrophes and hyphens
+    r"|\S",                                                 # any other single character
+)
 _PREPOSITIONS = _forms("""
     in on at by to from with without of for about into onto over under between among through
     during since until against toward towards than like via per upon within across behind
@@ -352,7 +361,7 @@ _SKIP_BEFORE_VERB = _forms("""
     proudly candidly cheerfully calmly jokingly sarcastically dryly wryly quietly loudly
     openly immediately promptly curtly emphatically confidently optimistically shortly
     directly specifically notably correctly falsely wrongly rightly mistakenly apparently
-    allegedly reportedly not n't
+    allegedly reportedly not n't himself herself themselves itself
 """)
 _DETERMINERS = {"the", "a", "an", "this", "that", "one", "another", "his", "her", "their",
                 "its", "our", "my", "your", "some", "several", "two", "three", "many"}
@@ -402,17 +411,15 @@ _SPEAKER_LABEL_STOP = _forms("""
 # ---------------------------------------------------------------------------
 # Tokens
 
-_TOKEN_RE = re.compile(
-    r"(?:[A-Za-z]\.){2,}"                      # U.S., D.C., a.m.
-    r"|[^\W_](?:[\w'’&\-]*[^\W_])?"            # words, with inner apostrophes and hyphens
-    r"|\S",                                    # any other single character
-)
 _DQ_OPEN = "“„‟«"
 _DQ_CLOSE = "”»"
 _SQ_OPEN = "‘‚‹"
 _SQ_CLOSE = "’›"
 _OPENERS_BEFORE = set(" \t\n\r([{—–-/\u00a0") | set(_DQ_OPEN) | set(_SQ_OPEN) | {"\u2009", "\u202f"}
 _CLOSERS_AFTER = set(" \t\n\r,.;:!?)]}—–-…/\u00a0") | set(_DQ_CLOSE) | set(_SQ_CLOSE) | {"'", '"'}
+_ANY_WORD_RE = re.compile(r"(?<![\w'’])[A-Za-z][\w'’\-]*")
+_CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’\-]*")
+_SMALL_WORD_RE = re.compile(r"(?<![\w'’])(?:[aA]n?|[tT]he|[oO][fnr]|[aA]nd|[iI][ns]|[aA]t|[tT]o|[fF]or|[wW]ith|[bB]y|[fF]rom)(?![\w'’\-])")
 _WORDS_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
@@ -619,8 +626,9 @@ class _Doc:
         self.quotes = _find_quotes(text, self.paras)
         self._rv_cache: dict[int, bool] = {}
         self._tokenize()
-        self._lower_words = {self.tt[i].lower() for i in range(len(self.tt))
-                             if self.kind[i] == "w" and self.tt[i][:1].islower()}
+        # words the article writes in lower case outside quotes ("hours", "speaking"): a
+        # capitalised sentence opener among them is not a name
+        self._lower_words = {w for w, k, c in zip(self.low, self.kind, self.cap) if k == "w" and not c}
         self._build_entities()
 
     # -- tokens ----------------------------------------------------------------
@@ -644,26 +652,15 @@ class _Doc:
                     qi += 1
                 nxt_q = qs[qi] if qi < len(qs) and qs[qi].open < b else None
                 seg_end = nxt_q.open if nxt_q else b
-                for m in _TOKEN_RE.finditer(text, pos, seg_end):
-                    w = m.group()
-                    s, e = m.start(), m.end()
-                    if (e < seg_end and text[e] == "." and w[:1].isalpha()
-                            and (w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()))):
-                        e += 1
-                        w += "."
-                    elif tt and w == "." and te and te[-1] == s and tt[-1].lower() + "." in (
-                            "mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st."):
-                        tt[-1] += "."
-                        te[-1] = e
-                        continue
-                    if ts and ts[-1] < s < te[-1]:
-                        continue  # swallowed by an abbreviation period
-                    ts.append(s)
-                    te.append(e)
-                    tt.append(w)
-                    kind.append("w" if w[:1].isalnum() else "p")
-                    para.append(pi)
-                    qref.append(-1)
+                ms = list(_TOKEN_RE.finditer(text, pos, seg_end))
+                if ms:
+                    ws = [m.group() for m in ms]
+                    ts.extend([m.start() for m in ms])
+                    te.extend([m.end() for m in ms])
+                    tt.extend(ws)
+                    kind.extend(["w" if w[:1].isalnum() else "p" for w in ws])
+                    para.extend([pi] * len(ms))
+                    qref.extend([-1] * len(ms))
                 if nxt_q is None:
                     break
                 q = nxt_q
@@ -680,6 +677,10 @@ class _Doc:
         self.ts, self.te, self.tt, self.kind, self.tpara, self.qref = ts, te, tt, kind, para, qref
         self.low = [w.lower() for w in tt]
         n = len(tt)
+        self.cap = [k == "w" and w[:1].isupper() for k, w in zip(kind, tt)]
+        # candidate verb positions (reporting, phrasal, speaking events), for the passes over verbs
+        self.verb_pos = [i for i, w in enumerate(self.low)
+                         if w in _REPORT_VERBS or w in _PHRASAL or w in _EVENT_VERBS]
         # Sentence ids: a boundary after . ! ? (not an abbreviation) and at paragraph ends.
         sent = [0] * n
         sid = 0
@@ -707,8 +708,7 @@ class _Doc:
         self.sent_end = ends
 
     def _is_cap(self, i: int) -> bool:
-        w = self.tt[i]
-        return self.kind[i] == "w" and w[:1].isupper()
+        return self.cap[i]
 
     def _sentence_initial(self, i: int) -> bool:
         j = self.sent_start[self.sent[i]]
@@ -752,11 +752,16 @@ class _Doc:
 
     def _split_name(self, a: int, b: int) -> tuple[int, list[str], str]:
         """Split run [a, b) into (name start, title words, possessive) -> name tokens start."""
+        if b > a and _strip_possessive(self.low[b - 1]).rstrip(".") in _ORG_WORDS:
+            return a, [], ""  # "State Department", "White House": an organisation keeps its words
         titles = []
         last_title = a - 1
         for k in range(a, b):
             w = self.low[k].rstrip(".")
             wl = self.low[k]
+            if k == b - 1 and (_is_nationality(self.tt[k]) or wl in _TITLE_WORDS) and (
+                    self.tt[k][:1].isupper() and wl not in _HEAD_TITLES and w not in _HEAD_TITLES):
+                break  # a run ending in "Cuban", "West", "Young": a surname, not a title
             if wl in _TITLE_WORDS or w in _TITLE_WORDS or _is_nationality(self.tt[k]):
                 last_title = k
         for k in range(a, last_title + 1):
@@ -812,13 +817,14 @@ class _Doc:
         # Title Case lines (headlines, section heads) say nothing about names.
         title_para = set()
         for pi, (pa, pb) in enumerate(self.paras):
-            ws = re.findall(r"[A-Za-z][\w'’\-]*", self.text[pa:pb])
-            if len(ws) >= 4:
-                caps = sum(1 for w in ws if w[0].isupper())
-                small = sum(1 for w in ws if w.lower() in ("a", "an", "the", "of", "and", "or", "in", "on",
-                                                           "at", "to", "for", "with", "by", "from", "is"))
-                if caps >= 0.85 * (len(ws) - small) and len(ws) - small >= 5:
-                    title_para.add(pi)
+            if pb - pa > 300 or pb - pa < 20:
+                continue  # a title is short
+            seg = self.text[pa:pb]
+            nw = len(_ANY_WORD_RE.findall(seg))
+            small = len(_SMALL_WORD_RE.findall(seg))
+            caps = len(_CAP_WORD_RE.findall(seg))
+            if nw - small >= 5 and caps >= 0.85 * (nw - small):
+                title_para.add(pi)
         self.title_para = title_para
         while i < n:
             if not self._is_cap(i) or self.tpara[i] in title_para:
@@ -872,7 +878,8 @@ class _Doc:
                 ent = self._pick(cands, a)
                 self._add_mention(a, b, ent, possessive)
                 continue
-            if self._sentence_initial(a) and (wl in self._lower_words or wl.endswith("ing")):
+            if self._sentence_initial(a) and (wl in self._lower_words or wl.endswith("ing")
+                                              or (wl.endswith("ly") and len(wl) > 4)):
                 continue
             pref = self._prefix_titles(a, lo)
             ent = self._entity_for(w)
@@ -898,7 +905,7 @@ class _Doc:
                 subj.append((a, ent))
         subj = [(a, e) for (a, e) in subj if self._canon(e).person]
         # Descriptions resolved to one person ("the Ukrainian leader said") are subjects too.
-        for v in range(n):
+        for v in self.verb_pos:
             if self._is_report_verb(v):
                 at = self._np_before(v, self.sent_start[self.sent[v]])
                 if at is not None and at.kind == "desc":
@@ -1245,6 +1252,10 @@ class _Doc:
                     if r is not None and r.kind == "name":
                         r.verb = v
                         return r
+            if a - 1 >= lo and self.low[a - 1] in ("of", "for", "at", "from", "to", "in", "with") and not (
+                    self.low[a - 1] == "of" and a - 2 >= lo and self.low[a - 2] in _TITLE_WORDS and self._is_cap(a - 2)):
+                # "Chad's Ambassador to France confirmed": the name ends a larger noun phrase
+                return _Attr(a, j + 1, "desc", v)
             return _Attr(a, j + 1, "name", v)
         if self.kind[j] == "w" and t[:1].islower():
             # descriptor: back to a determiner, sentence start or punctuation
@@ -1283,9 +1294,17 @@ class _Doc:
             wl = self.low[k]
             if self._is_cap(k):
                 b = self._name_run_fwd(k, hi)
+                # "Stephen Vladeck of the University of Texas School of Law": the name ends at "of"
+                for x in range(k + 1, b):
+                    if self.low[x] in ("of", "for") and not (self.low[x - 1].rstrip(".") in _TITLE_WORDS):
+                        b = x
+                        break
                 last_cap = (k, b)
                 end = b
                 k = b
+                if k < hi and self.low[k] in ("of", "for", "at", "from", "in", "with") and any(
+                        self.low[x].rstrip(".") not in _TITLE_WORDS for x in range(last_cap[0], b)):
+                    break
                 continue
             if self.kind[k] == "w" and (wl in _TITLE_WORDS or wl in ("the", "a", "an") or _is_nationality(self.tt[k])
                                         or (wl == "of" and k > i)):
@@ -1350,8 +1369,9 @@ class _Doc:
         if w in _REPORT_VERBS:
             if k == 0:
                 return False
-            if k + 1 < len(self.low) and self.low[k + 1] == "to" and w not in _TO_OK:
-                return False  # "will continue to be", "promised to build"
+            if k + 1 < len(self.low) and self.low[k + 1] == "to" and w not in _TO_OK and not (
+                    k + 2 < len(self.low) and self.kind[k + 2] == "q"):
+                return False  # "will continue to be", "promised to build" (but: promising to "…")
             p = self.low[k - 1]
             # "the report", "a statement" -- nouns after a determiner are not verbs
             if p in _DETERMINERS or _is_possessive(self.tt[k - 1]):
@@ -1655,7 +1675,8 @@ class _Doc:
                                                                          "so", "but", "and", "thus", "hours",
                                                                          "days", "minutes", "moments",
                                                                          "weeks", "months", "years")
-                           or self.low[k] in _MONTHS):
+                           or self.low[k] in _MONTHS
+                           or (self.low[k].endswith("ly") and len(self.low[k]) > 4 and self.low[k] not in _STOP_CAPS)):
                 e = k
                 while e < hi and self.tt[e] != "," and self.kind[e] != "q":
                     e += 1
@@ -2137,7 +2158,7 @@ class _Doc:
             return self._clauses
         clauses = []
         n = len(self.tt)
-        for v in range(n):
+        for v in self.verb_pos:
             if not (self._is_report_verb(v) or (self.low[v] in _EVENT_VERBS and v > 0
                                                 and self.low[v - 1] not in _DETERMINERS)):
                 continue
