@@ -417,6 +417,8 @@ _SQ_OPEN = "‘‚‹"
 _SQ_CLOSE = "’›"
 _OPENERS_BEFORE = set(" \t\n\r([{—–-/\u00a0") | set(_DQ_OPEN) | set(_SQ_OPEN) | {"\u2009", "\u202f"}
 _CLOSERS_AFTER = set(" \t\n\r,.;:!?)]}—–-…/\u00a0") | set(_DQ_CLOSE) | set(_SQ_CLOSE) | {"'", '"'}
+_PASSAGE_BREAK_RE = re.compile(
+    r"^(?:[_*\-=~#.\s]{3,}|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?(?:\s*\([^)]*\))?[.:]*|UPDATE\b.*)$", re.I)
 _ANY_WORD_RE = re.compile(r"(?<![\w'’])[A-Za-z][\w'’\-]*")
 _CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’\-]*")
 _SMALL_WORD_RE = re.compile(r"(?<![\w'’])(?:[aA]n?|[tT]he|[oO][fnr]|[aA]nd|[iI][ns]|[aA]t|[tT]o|[fF]or|[wW]ith|[bB]y|[fF]rom)(?![\w'’\-])")
@@ -616,12 +618,20 @@ class _Doc:
             published_at = published_at.date()
         self.pub = published_at
         self.paras = _paragraphs(text)
-        # index of each paragraph among the non-empty ones (distances skip blank lines)
+        # index of each paragraph among the non-empty ones (distances skip blank lines), and
+        # passages: separator lines ("___", "* * *") and time stamps ("12:35 p.m.") of live
+        # blogs start a new passage, which a stated place or date does not cross
         self.ne_index = []
+        self.passage = []
         c = 0
+        pg = 0
         for (a, b) in self.paras:
+            line = text[a:b].strip()
+            if line and _PASSAGE_BREAK_RE.match(line):
+                pg += 1
             self.ne_index.append(c)
-            if text[a:b].strip():
+            self.passage.append(pg)
+            if line:
                 c += 1
         self.quotes = _find_quotes(text, self.paras)
         self._rv_cache: dict[int, bool] = {}
@@ -847,7 +857,9 @@ class _Doc:
                 possessive = _is_possessive(self.tt[b - 1])
                 name = self._name_text(a, b)
                 low_toks = [t.lower() for t in name.split()]
-                if any(t.rstrip(".") in _ORG_WORDS or t in _ORG_WORDS for t in low_toks):
+                if any(t.rstrip(".") in _ORG_WORDS or t in _ORG_WORDS for t in low_toks) or (
+                        len(toks) == 1 and len(toks[0]) >= 2 and toks[0].replace("-", "").isupper()
+                        and low_toks[0] not in _MALE_NAMES and low_toks[0] not in _FEMALE_NAMES):
                     ent = self._entity_for(name, org=True)
                     self._add_mention(a, b, ent, possessive)
                     continue
@@ -899,8 +911,10 @@ class _Doc:
             if poss or ent.org:
                 continue
             is_subj, main, reports = self._subject_info(a, b)
-            if reports and not ent.person and not _looks_like_place(ent.full):
-                ent.person = True  # a name that says things is a person (or speaks like one)
+            if not ent.person and (reports or (is_subj and main and b - a >= 2 and len(ent.key.split()) >= 2)) \
+                    and not _looks_like_place(ent.full):
+                # a name that says things, or a full name that does things, is a person
+                ent.person = True
             if is_subj and main:
                 subj.append((a, ent))
         subj = [(a, e) for (a, e) in subj if self._canon(e).person]
@@ -949,6 +963,7 @@ class _Doc:
         first = core[0].lower()
         key = f"{first} {last}" if len(core) > 1 else last
         ent = self.entities.get(key)
+        created = False
         if ent is None:
             # A single surname joins an existing full name.
             if len(core) == 1:
@@ -956,6 +971,7 @@ class _Doc:
                 if c:
                     ent = c[0]
             if ent is None:
+                created = True
                 ent = _Entity(key=key)
                 self.entities[key] = ent
                 self.by_last.setdefault(last, []).append(ent)
@@ -965,7 +981,8 @@ class _Doc:
         if clean not in ent.forms:
             ent.forms.append(clean)
         if org:
-            ent.org = True
+            if created or len(core) > 1:
+                ent.org = True  # (a capitalised "TRUMP" joining Donald Trump stays a person)
         elif len(core) > 1 and len(self.by_last.get(last, [])) > 1:
             # A full name arrived after a bare surname created a lone entity: merge.
             for other in list(self.by_last[last]):
@@ -989,17 +1006,14 @@ class _Doc:
         return ent
 
     def _pick(self, cands: list[_Entity], pos: int) -> _Entity:
+        """Which of several people sharing a surname a bare surname means: the person the
+        article introduced first (news style names family members by first name: "Eric
+        Trump" then "Eric", while "Trump" stays the principal). People before non-people."""
         if len(cands) == 1:
             return cands[0]
-        best = None
-        best_pos = -1
-        for c in cands:
-            before = [p for p in c.positions if p < pos]
-            if before and max(before) > best_pos:
-                best, best_pos = c, max(before)
-        if best is not None:
-            return best
-        return min(cands, key=lambda c: min(c.positions) if c.positions else 10 ** 9)
+        cands = [self._canon(c) for c in cands]
+        persons = [c for c in cands if c.person and not c.org] or cands
+        return min(persons, key=lambda c: min(c.positions) if c.positions else 10 ** 9)
 
     def _add_mention(self, a: int, b: int, ent: _Entity, possessive: bool) -> None:
         ent.positions.append(a)
@@ -1035,6 +1049,8 @@ class _Doc:
             while j < hi and self.tt[j] != ")":
                 j += 1
             j += 1
+        if j + 1 < hi and self.tt[j] == "," and self._is_report_verb(j + 1):
+            return True, main, True  # "Bloomberg's pollster, Douglas Schoen, says"
         if j < hi and self.tt[j] == ",":
             # appositive: skip to the next comma
             k2 = j + 1
@@ -2201,13 +2217,16 @@ class _Doc:
             if key and key in state:
                 entries = state[key]
                 if place is None:
-                    place = _carry(entries, pos, 1, self._ne_of_tok, q.para)
+                    place = _carry(entries, pos, 1, self._ne_of_tok, self._passage_of_tok)
                 if when is None:
-                    when = _carry(entries, pos, 2, self._ne_of_tok, q.para)
+                    when = _carry(entries, pos, 2, self._ne_of_tok, self._passage_of_tok)
             if place is None and dl:
                 place = dl
             q.location = place  # type: ignore[attr-defined]
             q.when = when  # type: ignore[attr-defined]
+
+    def _passage_of_tok(self, k: int) -> int:
+        return self.passage[self.tpara[k]] if 0 <= k < len(self.tpara) else 0
 
     def _ne_of_tok(self, k: int) -> int:
         return self.ne_index[self.tpara[k]] if 0 <= k < len(self.tpara) else 0
@@ -2240,16 +2259,18 @@ class _Doc:
         return out
 
 
-def _carry(entries, pos, idx, ne_of_tok, qpara) -> Optional[str]:
-    """The speaker's place/date most recently stated before pos; else one stated just after."""
+def _carry(entries, pos, idx, ne_of_tok, passage_of_tok) -> Optional[str]:
+    """The speaker's place/date most recently stated before pos in the same passage; else
+    one stated at most two paragraphs after it (a summary lede placed by the next one)."""
     best = None
+    here = passage_of_tok(pos)
     for e in entries:
-        if e[0] <= pos and e[idx]:
+        if e[0] <= pos and e[idx] and passage_of_tok(e[0]) == here:
             best = e[idx]
     if best is not None:
         return best
     for e in entries:
-        if e[0] > pos and e[idx] and ne_of_tok(e[0]) - ne_of_tok(pos) <= 2:
+        if e[0] > pos and e[idx] and ne_of_tok(e[0]) - ne_of_tok(pos) <= 2 and passage_of_tok(e[0]) == here:
             return e[idx]
     return None
 

@@ -427,3 +427,24 @@ def test_property_offsets_always_consistent(text):
     for q in quotes:
         assert q.text == q.text.strip()
         assert q.text
+
+
+def test_place_does_not_cross_a_live_blog_separator():
+    text = (
+        "1 p.m.\n"
+        "Speaking at a rally in Las Vegas, Bernie Sanders said the race was not over.\n"
+        "\"We are going to fight for every single delegate,\" Sanders said.\n"
+        "___\n"
+        "3 p.m.\n"
+        "\"We will take this all the way to the convention,\" Sanders said."
+    )
+    quotes = extract_quotes(text)
+    assert [q.location for q in quotes] == ["Las Vegas", None]
+
+
+def test_bare_surname_means_the_person_introduced_first():
+    text = (
+        "Donald Trump spoke in Ohio, and his son Eric Trump spoke before him.\n"
+        "\"We are going to win this state and we are going to win big,\" Trump said."
+    )
+    assert _speaker(extract_quotes(text)[0]) == "Donald Trump"
