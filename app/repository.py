@@ -24,6 +24,10 @@ from .models import APPROVED, RETRACTED, ApiKey, Quote, QuoteRevision, Speaker, 
 # At most this many words of a claim go into the candidate query: the
 # rarest ones, which identify a quote best and keep the OR query cheap.
 MAX_QUERY_TERMS = 12
+# ...but at least this many, and beyond that only while the quotes the
+# query matches stay under this budget (estimated from document frequencies).
+MIN_QUERY_TERMS = 4
+MATCH_BUDGET = 5000
 
 
 # --- turning user text into safe search terms ------------------------------------------
@@ -66,8 +70,16 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _doc_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, int]:
-    """How many quotes contain each token, from the index (cheap lookups)."""
+def _doc_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
+    """How many quotes contain each token, read cheaply from the database.
+
+    SQLite: exact counts from the FTS5 vocabulary table (an index lookup per
+    token). PostgreSQL: the planner's statistics for the tsvector column
+    (``pg_stats.most_common_elems``, kept by ANALYZE): a common word gets
+    its estimated count; a word not among the common ones is rare, and
+    gets 1 (it may also be absent, which costs nothing in the query). No
+    statistics yet (a new, small table): every word counts as rare.
+    """
     if not tokens:
         return {}
     if _dialect(session) == "sqlite":
@@ -78,37 +90,47 @@ def _doc_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, int]:
         ).all()
         found = {term: int(doc) for term, doc in rows}
         return {t: found.get(t, 0) for t in tokens}
-    # PostgreSQL keeps no per-term statistics we can read cheaply; count each
-    # token's quotes through the GIN index, stopping at a cap so a common
-    # word costs no more than a rare one.
-    cap = 2000
-    parts = [
-        f"(SELECT count(*) FROM (SELECT 1 FROM quotes WHERE search_vector @@ "
-        f"plainto_tsquery('simple', :t{i}) LIMIT {cap}) s{i}) AS c{i}"
-        for i in range(len(tokens))
-    ]
-    row = session.execute(text("SELECT " + ", ".join(parts)),
-                          {f"t{i}": t for i, t in enumerate(tokens)}).one()
-    return {t: int(row[i]) for i, t in enumerate(tokens)}
+    row = session.execute(text(
+        "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+        "FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema() "
+        "AND s.tablename = 'quotes' AND s.attname = 'search_vector' "
+        "WHERE c.oid = to_regclass('quotes')"
+    )).first()
+    common: dict[str, float] = {}
+    if row is not None and row[0] and row[1]:
+        rows_total = max(float(row[2] or 0), 1.0)
+        common = {elem: float(freq) * rows_total for elem, freq in zip(row[0], row[1])}
+    return {t: max(common.get(t, 1.0), 1.0) for t in tokens}
 
 
 def choose_terms(session: Session, claim_text: str, cap: int = MAX_QUERY_TERMS) -> list[str]:
-    """The claim's rarest indexed content words, at most ``cap`` of them.
+    """The claim's rarest indexed content words: what the candidate query ORs.
 
-    Words no quote contains are dropped (they cannot find anything); if the
-    claim has no content words at all ("let him come"), its plain words are
-    used instead.
+    Rarest first, at most ``cap``; once ``MIN_QUERY_TERMS`` are chosen, a
+    word that would bring the quotes matched past ``MATCH_BUDGET`` is left
+    out (the rare words already pin the quote down; common words only make
+    the ranking slower). Words no quote contains are dropped. A claim with
+    no content words at all ("let him come") uses its plain words.
     """
     tokens = query_tokens(claim_text)
     if not tokens:
-        tokens = list(dict.fromkeys(t for t in engine.index_tokens(claim_text)))
+        tokens = list(dict.fromkeys(engine.index_tokens(claim_text)))
     tokens = tokens[:64]  # a pasted essay must not become a huge query
     if not tokens:
         return []
     freq = _doc_frequencies(session, tokens)
     present = [t for t in tokens if freq.get(t, 0) > 0]
     present.sort(key=lambda t: (freq[t], -len(t)))
-    return present[:cap]
+    chosen: list[str] = []
+    matched = 0.0
+    for t in present:
+        if len(chosen) >= cap:
+            break
+        if len(chosen) >= MIN_QUERY_TERMS and matched + freq[t] > MATCH_BUDGET:
+            break
+        chosen.append(t)
+        matched += freq[t]
+    return chosen
 
 
 # --- candidates -------------------------------------------------------------------------

@@ -369,6 +369,10 @@ class ImportResult:
         return {"imported": self.imported, "errors": self.errors}
 
 
+# An import at least this large refreshes PostgreSQL's statistics at once.
+ANALYZE_AFTER = 1000
+
+
 def _insert_quotes(session: Session, values: list[dict[str, Any]]) -> list[int]:
     """Insert many quote rows; their ids in input order.
 
@@ -474,6 +478,11 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             flush()
     flush()
     session.commit()
+    if result.imported >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        # Refresh the planner's word statistics now rather than whenever
+        # autovacuum gets to it: candidate retrieval reads them.
+        session.execute(sql_text("ANALYZE quotes"))
+        session.commit()
     return result
 
 
