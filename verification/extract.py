@@ -27,10 +27,13 @@ How it works (the rules are written out in ``docs/extraction.md``):
    ``"…," according to X`` / ``"…" — X``), then the nearest reporting verb
    before it in its sentence (``X said on Thursday that "…"``,
    ``X told CNN: "…"``, ``"…," he said, "…"``), then a bare name and colon
-   (``X: "…"``). A quote with no attribution of its own takes the attribution
-   of an attributed quote in the same paragraph, of the previous piece of a
-   multi-paragraph quote, or of a lead-in paragraph ending with a colon.
-   Otherwise its speaker is ``None``: never guessed.
+   (``X: "…"``). A quote with no attribution of its own takes, in order: an
+   attributed quote of the same sentence; the sentence's subject when that is a
+   person the article names (weak: never enough for a short quote); the previous
+   piece of a multi-paragraph quote; an attributed quote or a reporting clause
+   earlier in the same paragraph; a lead-in paragraph ending with a colon; the
+   last speaker of the previous paragraph when its own paragraph is only the
+   quote (the newspaper convention). Otherwise its speaker is ``None``.
 3. Speakers: titles are dropped ("Russian President Vladimir Putin" ->
    "Vladimir Putin"); a surname resolves to the fullest form of that name in the
    article; he/she resolve to the most recent person named as the subject of a
@@ -45,9 +48,9 @@ How it works (the rules are written out in ``docs/extraction.md``):
    attribution clause, a "Speaking at a news conference in Beijing on
    Wednesday," opener, "in Paris on Thursday" right after the verb), resolved
    against ``published_at``. A place or date stated for a speaker carries to
-   that speaker's later quotes until another is stated (and back to a summary
-   quote at most two paragraphs before it); an article's dateline is the last
-   resort for the place.
+   that speaker's later quotes in the same passage until another is stated (and
+   back to a summary quote at most two paragraphs before it); an article's
+   dateline is the last resort for the place.
 """
 from __future__ import annotations
 
@@ -225,8 +228,6 @@ _WORD_MARK_VERBS = {"speaking", "talking", "addressing", "testifying", "campaign
                     "responding", "briefing"}
 
 _PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "1", "we": "1"}
-_OBJ_PRON = {"him", "her", "them", "me", "us", "it", "you", "his", "its", "their", "our",
-             "my", "your", "it", "this", "that", "these", "those", "who", "which", "what"}
 
 _SCARE_BEFORE = re.compile(
     r"(?:so[-\s]called|self[-\s]described|self[-\s]styled|dubbed|termed|nicknamed|coined|"
@@ -342,7 +343,7 @@ _ABBREVIATIONS = _forms("""
 """)
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"                                   # U.S., D.C., a.m.
-    r"|(?i:\b(?:" + "|".join(sorted((re.escape(a.rstrip(".")) for a in _ABBREVIATIONS), key=len, reverse=True))
+    r"|(?i:\b(?:" + "|".join(sorted((re.escape(a.rstrip(".")) for a in _ABBREVIATIONS), key=lambda x: (-len(x), x)))
     + r"))\.(?!\w)"                                         # Mr. Sen. Calif. Sept.
     r"|\b[A-Z]\.(?![\w.])"                                  # initials: J.
     r"|[^\W_](?:[\w'’&\-]*[^\W_])?"                         # words, with inner apostrophes and hyphens
@@ -778,14 +779,6 @@ class _Doc:
             titles.append(self.low[k])
         return last_title + 1, titles, ""
 
-    def _clean_name(self, a: int, b: int) -> tuple[int, int]:
-        """Trim stopwords from a capitalised run and drop trailing possessive handled by caller."""
-        while a < b and (self.low[a] in _STOP_CAPS or self.low[a].rstrip(".") in _STOP_CAPS):
-            a += 1
-        while b > a and (self.low[b - 1] in _STOP_CAPS) and self.low[b - 1] not in _SUFFIXES:
-            b -= 1
-        return a, b
-
     def _prefix_titles(self, a: int, lo: int) -> list[str]:
         """Lower-case title words right before a name start a (e.g. 'presidential candidate')."""
         out = []
@@ -1079,9 +1072,6 @@ class _Doc:
                     return True, main, True
             return False, False, False
         return True, main, False
-
-    def _is_subject(self, a: int, b: int) -> bool:
-        return self._subject_info(a, b)[0]
 
     # -- speaker resolution ----------------------------------------------------
 
