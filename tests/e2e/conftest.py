@@ -1,0 +1,215 @@
+"""Browser tests: the reporter's page in a real Chromium, driven by Selenium.
+
+* ``live_url`` (one per test module): the app on a fresh, migrated SQLite
+  database (a copy of tests/conftest.py's ``sqlite_template``) with the demo
+  data loaded, served by werkzeug's ``make_server`` in a thread.
+* ``browser`` (one per session, per xdist worker): headless Debian Chromium
+  through ``/usr/bin/chromedriver``. Selenium Manager is never asked for
+  anything (the driver path is given and ``SE_OFFLINE=true``), so nothing is
+  downloaded. Without chromium or chromedriver every test here is skipped,
+  saying what to install.
+* ``page``: the browser on a freshly loaded ``/`` (no state from the test
+  before), with ``window.alert``/``confirm``/``prompt`` recorded rather than
+  shown, so a script injected through data is caught.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+os.environ.setdefault("SE_OFFLINE", "true")
+
+CHROMIUM = os.environ.get("VERBATIM_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("VERBATIM_CHROMEDRIVER", "/usr/bin/chromedriver")
+WAIT = float(os.environ.get("VERBATIM_E2E_WAIT", "15"))
+
+CHROME_ARGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1360,1000", "--lang=en-GB",
+)
+
+
+def _missing_browser() -> str | None:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not (os.path.isfile(p) and os.access(p, os.X_OK))]
+    if missing:
+        return (f"browser tests need Chromium and its driver; missing: {', '.join(missing)} "
+                "(install with: apt-get install -y chromium chromium-driver)")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "browser tests need selenium (pip install -r requirements-dev.txt)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _missing_browser()
+    if not reason:
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# --- the server ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_app(sqlite_template, tmp_path_factory):
+    """The app on its own copy of the migrated database, demo data loaded."""
+    from app import create_app
+    from app.db import get_engine
+
+    path = tmp_path_factory.mktemp("e2e-db") / "verbatim.db"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "LOG_LEVEL": "WARNING"})
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    yield app
+    get_engine(app).dispose()
+
+
+@pytest.fixture(scope="module")
+def live_url(live_app):
+    """Base URL of the app served over HTTP on a free port, for this module."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def post_json(url: str, payload: dict, headers: dict | None = None) -> tuple[int, dict | None]:
+    """POST JSON with the standard library; (status, parsed body or None)."""
+    req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=WAIT) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    try:
+        return status, json.loads(raw or b"null")
+    except ValueError:
+        return status, None
+
+
+# --- the browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing_browser()
+    if reason:
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="verbatim-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER)
+    try:
+        driver = webdriver.Chrome(service=service, options=options)
+    except Exception as exc:
+        shutil.rmtree(profile, ignore_errors=True)
+        pytest.fail(f"Chromium is installed but could not be started: {type(exc).__name__}: {exc}"
+                    .splitlines()[0], pytrace=False)
+    driver.set_page_load_timeout(WAIT)
+    driver.set_script_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+_RECORD_DIALOGS = """
+window.__dialogs = [];
+window.alert = function (m) { window.__dialogs.push(['alert', String(m)]); };
+window.confirm = function (m) { window.__dialogs.push(['confirm', String(m)]); return false; };
+window.prompt = function (m) { window.__dialogs.push(['prompt', String(m)]); return null; };
+"""
+
+
+class Page:
+    """The browser on the reporter's page, with a few helpers for the tests."""
+
+    def __init__(self, driver, base_url: str):
+        self.driver = driver
+        self.base_url = base_url
+
+    def open(self, fragment: str = "") -> "Page":
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver.get(self.base_url + "/" + fragment)
+        WebDriverWait(self.driver, WAIT).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+            and d.execute_script("return !!window.Verbatim"))
+        WebDriverWait(self.driver, WAIT).until(EC.element_to_be_clickable(("id", "tab-verify")))
+        self.driver.execute_script(_RECORD_DIALOGS)
+        self.driver.get_log("browser")  # start each test with an empty console log
+        return self
+
+    def find(self, css: str):
+        return self.driver.find_element("css selector", css)
+
+    def find_all(self, css: str):
+        return self.driver.find_elements("css selector", css)
+
+    def wait_for(self, css: str, timeout: float = WAIT):
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(EC.visibility_of_element_located(("css selector", css)))
+
+    def wait_until(self, predicate, timeout: float = WAIT, message: str = ""):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(lambda d: predicate(), message)
+
+    def fill(self, field_id: str, text: str) -> None:
+        box = self.find(f"#{field_id}")
+        box.clear()
+        box.send_keys(text)
+
+    def dialogs(self) -> list:
+        return self.driver.execute_script("return window.__dialogs || []")
+
+    def console_errors(self) -> list[str]:
+        return [e["message"] for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+    def screenshot(self, name: str) -> None:
+        """Saved when VERBATIM_E2E_SCREENSHOTS names a directory (for looking at the page)."""
+        directory = os.environ.get("VERBATIM_E2E_SCREENSHOTS")
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+            self.driver.save_screenshot(os.path.join(directory, f"{name}.png"))
+
+
+@pytest.fixture
+def page(browser, live_url):
+    browser.delete_all_cookies()
+    p = Page(browser, live_url).open()
+    yield p
+    # The API key box keeps its value in sessionStorage, which outlives a page load.
+    browser.execute_script("try { sessionStorage.clear(); } catch (e) {}")
