@@ -15,12 +15,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -119,6 +121,13 @@ class SpeakerKey(Base):
 
 class Quote(Base):
     __tablename__ = "quotes"
+    # Partial: nearly every quote is approved, so only the others are worth
+    # indexing by status (see migration 0002).
+    __table_args__ = (
+        Index("ix_quotes_status_not_approved", "status",
+              postgresql_where=sql_text("status <> 'approved'"),
+              sqlite_where=sql_text("status <> 'approved'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
@@ -156,7 +165,7 @@ class Quote(Base):
     language: Mapped[Optional[str]] = mapped_column(String(20))
     context: Mapped[Optional[str]] = mapped_column(Text)
 
-    status: Mapped[str] = mapped_column(String(20), default=APPROVED, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=APPROVED)
     retraction_reason: Mapped[Optional[str]] = mapped_column(Text)
     retracted_at: Mapped[Optional[dt.datetime]] = mapped_column()
 

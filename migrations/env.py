@@ -24,13 +24,20 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = Base.metadata
 
-# Tables that only exist on one backend and are managed by hand in the
-# migrations (SQLite FTS5 shadow tables); autogenerate must not touch them.
-_MANUAL_PREFIXES = ("quotes_fts",)
+# The full-text index is written by hand in the migrations and differs per
+# backend (SQLite FTS5 tables; PostgreSQL's generated tsvector column and its
+# GIN index); autogenerate must not try to drop it.
+_MANUAL_TABLE_PREFIXES = ("quotes_fts",)
+_MANUAL_COLUMNS = {"search_vector"}
+_MANUAL_INDEXES = {"ix_quotes_search_vector"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and name and name.startswith(_MANUAL_PREFIXES):
+    if type_ == "table" and name and name.startswith(_MANUAL_TABLE_PREFIXES):
+        return False
+    if type_ == "column" and name in _MANUAL_COLUMNS:
+        return False
+    if type_ == "index" and name in _MANUAL_INDEXES:
         return False
     return True
 

@@ -5,6 +5,7 @@ re-run under EXPLAIN; a full scan of quotes, speakers or speaker_keys fails
 the test. On PostgreSQL sequential scans are disabled for the EXPLAIN so the
 planner shows whether an index *can* serve the query, even on a tiny table.
 """
+import json
 import re
 
 from sqlalchemy import event
@@ -50,9 +51,16 @@ def _capture(app, action):
 
 
 def test_verification_never_scans_a_table(demo, client, write_headers):
-    for i in range(30):
-        create(client, write_headers, text=f"Filler quote {i} about harbours, budgets and the weather.",
-               speaker=f"Person Number{i % 4}", location="Kyiv, Ukraine")
+    # Enough rows (and, on PostgreSQL, fresh statistics: a large import runs
+    # ANALYZE) for the planner to choose as it would in production.
+    filler = "\n".join(json.dumps({
+        "text": f"Filler quote {i} about harbours{i % 50}, budgets{i % 7} and the weather{i}.",
+        "speaker": f"Person Number{i % 4}", "location": "Kyiv, Ukraine"}) for i in range(1500))
+    r = client.post("/api/v1/quotes/import", data=filler,
+                    headers={**write_headers, "Content-Type": "application/x-ndjson"})
+    assert r.get_json()["imported"] == 1500
+    create(client, write_headers, text="Budgets and the weather decide the harvest.", speaker="Bill Clinton")
+    create(client, write_headers, text="The weather was kind to us this year.", speaker="Hillary Clinton")
     statements = _capture(demo, lambda: [
         client.post("/api/v1/verify", json={"text": "if Zelenskyy is ready, let him come to Moscow",
                                             "speaker": "Putin", "location": "Paris"}),
