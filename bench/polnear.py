@@ -14,7 +14,8 @@ first annotation file in name order is used for each article.
 Gold (the rule, exactly):
 
 * Quoted part of a Content span: the characters of the Content (all its
-  fragments) that lie between a pair of double quotation marks (" “ ” « »),
+  fragments) that lie between a pair of double quotation marks (" “ ” « », and
+  the typewriter '' of the New York Times texts),
   paired inside the Content text itself: a straight mark toggles, a curly
   opening mark opens, a closing mark closes; a closing mark with no opening
   mark in the Content closes a quote that began at the Content's start, an
@@ -173,29 +174,28 @@ def quoted_parts(text: str, frags: list) -> list[tuple[int, int]]:
         seg = text[a:b]
         opened: Optional[int] = None
         first = True
-        for m in re.finditer(r'["“”«»]', seg):
-            ch = m.group()
+        olen = 1
+        for m in re.finditer(r"''|``|[\"“”«»]", seg):
+            ch = {"''": '"', "``": "“"}.get(m.group(), m.group())
             i = m.start()
-            if ch in "“«" or (ch == '"' and opened is None and not (first and _closing_shape(seg, i))):
-                if opened is None:
-                    opened = i
-                else:
-                    opened = i
+            ln = m.end() - i
+            if ch in "“«" or (ch == '"' and opened is None and not (first and _closing_shape(seg, i, ln))):
+                opened, olen = i, ln
             else:
                 if opened is not None:
-                    out.append((a + opened + 1, a + i))
+                    out.append((a + opened + olen, a + i))
                     opened = None
                 elif first:
                     out.append((a, a + i))
             first = False
         if opened is not None:
-            out.append((a + opened + 1, b))
+            out.append((a + opened + olen, b))
     return [(s, e) for s, e in out if e > s]
 
 
-def _closing_shape(seg: str, i: int) -> bool:
+def _closing_shape(seg: str, i: int, ln: int = 1) -> bool:
     prev = seg[i - 1] if i > 0 else " "
-    nxt = seg[i + 1] if i + 1 < len(seg) else " "
+    nxt = seg[i + ln] if i + ln < len(seg) else " "
     return prev not in " \t\n(" and (not nxt.isalnum())
 
 

@@ -216,7 +216,8 @@ _WEAK_VERBS = _forms("""
 # Phrasal verbs: the verb only reports with its particle.
 _PHRASAL = {"pointed": "out", "points": "out", "pointing": "out", "went": "on", "goes": "on",
             "going": "on", "fired": "back", "fires": "back", "shot": "back", "chimed": "in",
-            "spoke": "up", "summed": "up", "wrote": "back", "cracked": "wise"}
+            "spoke": "up", "summed": "up", "wrote": "back", "cracked": "wise", "put": "it",
+            "puts": "it"}
 # Speaking events: no quote is attributed by them, but they state where and when a
 # speaker spoke ("Governor Roe spoke at a rally in Des Moines on Wednesday").
 _EVENT_VERBS = _forms("""
@@ -412,6 +413,7 @@ _SPEAKER_LABEL_STOP = _forms("""
 # ---------------------------------------------------------------------------
 # Tokens
 
+_DQ_MARK_RE = re.compile(r"''(?!')|``|[\"“”„‟«»]")  # in ''' the last two close
 _DQ_OPEN = "“„‟«"
 _DQ_CLOSE = "”»"
 _SQ_OPEN = "‘‚‹"
@@ -450,9 +452,12 @@ class _Quote:
     group: int = -1
     label_name: Optional[str] = None
 
+    olen: int = 1          # length of the opening and closing marks ('' is two)
+    clen: int = 1
+
     @property
     def outer_end(self) -> int:
-        return (self.close + 1) if self.close is not None else self.end
+        return (self.close + self.clen) if self.close is not None else self.end
 
 
 @dataclass
@@ -494,11 +499,15 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _dq_role(text: str, i: int, a: int, b: int) -> str:
-    """Role of a double mark at i in paragraph [a, b): open, close, both or ?."""
+def _dq_role(text: str, i: int, a: int, b: int, ln: int = 1) -> str:
+    """Role of a double mark of ``ln`` characters at i in paragraph [a, b): open, close,
+    both or ?. Two apostrophes ('') count as a straight double mark and two backticks as an
+    opening one (the typewriter convention of some wire and archive texts)."""
     ch = text[i]
+    if ln == 2:
+        ch = "“" if ch == "`" else '"'
     prev = text[i - 1] if i > a else " "
-    nxt = text[i + 1] if i + 1 < b else " "
+    nxt = text[i + ln] if i + ln < b else " "
     can_open = prev in _OPENERS_BEFORE or prev in "\"'"
     can_close = nxt in _CLOSERS_AFTER or (prev not in " \t" and not nxt.isalnum())
     if ch in _DQ_OPEN:
@@ -520,21 +529,23 @@ def _find_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Quote]:
     quotes: list[_Quote] = []
     for pi, (a, b) in enumerate(paras):
         opened: Optional[int] = None
-        for m in re.finditer(r'["“”„‟«»]', text[a:b]):
-            i = a + m.start()
-            role = _dq_role(text, i, a, b)
+        olen = 1
+        for m in _DQ_MARK_RE.finditer(text, a, b):
+            i = m.start()
+            ln = m.end() - i
+            role = _dq_role(text, i, a, b, ln)
             if opened is None:
                 if role in ("open", "?", "open?") or (role == "close?" and text[i] in _DQ_OPEN):
-                    opened = i
+                    opened, olen = i, ln
             else:
                 if role in ("close", "?", "close?"):
-                    quotes.append(_Quote(open=opened, close=i, para=pi))
+                    quotes.append(_Quote(open=opened, close=i, para=pi, olen=olen, clen=ln))
                     opened = None
                 elif role in ("open", "open?"):
                     # Two openings in a row: the first was never closed.
-                    opened = i
+                    opened, olen = i, ln
         if opened is not None:
-            quotes.append(_Quote(open=opened, close=None, para=pi))
+            quotes.append(_Quote(open=opened, close=None, para=pi, olen=olen))
     # Single marks outside double-quoted spans.
     covered = [(q.open, q.outer_end if q.close is not None else paras[q.para][1]) for q in quotes]
     singles = []
@@ -545,6 +556,8 @@ def _find_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Quote]:
             i = a + m.start()
             if any(s <= i < e for s, e in seg_quotes):
                 continue
+            if text[i] == "'" and ((i + 1 < b and text[i + 1] == "'") or (i > a and text[i - 1] == "'")):
+                continue  # half of a '' double mark
             ch = text[i]
             prev = text[i - 1] if i > a else " "
             nxt = text[i + 1] if i + 1 < b else " "
@@ -575,7 +588,8 @@ def _find_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Quote]:
             while nxt < len(paras) and not text[paras[nxt][0]:paras[nxt][1]].strip():
                 nxt += 1
             nq = by_para.get(nxt, [])
-            if nq and nxt < len(paras) and text[paras[nxt][0]:paras[nxt][1]].lstrip()[:1] in '"“„«' \
+            if nq and nxt < len(paras) and (text[paras[nxt][0]:paras[nxt][1]].lstrip()[:1] in '"“„«'
+                                            or text[paras[nxt][0]:paras[nxt][1]].lstrip()[:2] in ("''", "``")) \
                     and nq[0].open == paras[nxt][0] + (len(text[paras[nxt][0]:paras[nxt][1]]) -
                                                        len(text[paras[nxt][0]:paras[nxt][1]].lstrip())):
                 q.cont_next = True
@@ -583,7 +597,7 @@ def _find_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Quote]:
             q.end = b
         else:
             q.end = q.close
-        q.start = q.open + 1
+        q.start = q.open + q.olen
         # Trim whitespace and a trailing comma (attribution punctuation, not the speaker's words).
         s, e = q.start, q.end
         while s < e and text[s].isspace():
@@ -1210,6 +1224,12 @@ class _Doc:
             return None
         if w in _PRONOUNS:
             return _Attr(j, j + 1, "pron", v)
+        if w == "who" and j - 1 > lo and self.tt[j - 1] == "," and allow_appos:
+            # "said Mr. Ekovich, who noted that …": the name before the relative clause
+            r = self._np_before(j - 1, lo, allow_appos=False)
+            if r is not None and r.kind in ("name", "pron"):
+                r.verb = v
+                return r
         if t == "," and j - 1 >= lo and self.tt[j - 1] == ")":
             # "Gov. John Kasich (R-OH), said"
             k = j - 1
@@ -1228,7 +1248,8 @@ class _Doc:
             if k > lo and self.tt[k] == ",":
                 inner = [self.low[x] for x in range(k + 1, j)]
                 if inner and (inner[0] in _DETERMINERS or inner[0] in ("who", "whose", "now", "then", "himself", "herself")
-                              or inner[0] in _TITLE_WORDS or self._is_cap(k + 1) or inner[0].isdigit()):
+                              or inner[0] in _TITLE_WORDS or self._is_cap(k + 1) or inner[0].isdigit()
+                              or inner[0].endswith("ed") or inner[0].endswith("ing")):
                     r = self._np_before(k, lo, allow_appos=False)
                     if r is None and k - 2 >= lo and self.low[k - 1] in _SKIP_BEFORE_VERB | {
                             "meanwhile", "however", "too", "though", "instead", "nonetheless"} \
@@ -1605,11 +1626,20 @@ class _Doc:
                 if at is None or (at.kind == "desc" and self.low[at.ment_start] in _NOT_NP_START) or (
                         at.kind == "desc" and self.low[at.ment_end - 1] in _NOT_NP_START):
                     # coordinated verbs: "Hayek confirmed she had been and said, “…”"
-                    at = self._main_subject(v, lo) or at
+                    at = self._nearest_subject(v, lo) or self._main_subject(v, lo) or at
             if at is None:
                 at = _Attr(v, v, "none", v)
             at.strong = strong
             return at
+        # "Hillary Clinton cracked, “…”": a past-tense verb, a comma and the quote
+        if self.tt[i] == "," and i - 1 >= lo and self.kind[i - 1] == "w" and self.low[i - 1].endswith("ed") \
+                and self.tt[i - 1][:1].islower():
+            at = self._np_before(i - 1, lo)
+            if at is None or at.kind not in ("name", "pron"):
+                at = self._main_subject(i - 1, lo)
+            if at is not None and at.kind in ("name", "pron"):
+                at.strong = False
+                return at
         # "… then leaned in and boomed: “…”" -- a clause ending in a colon introduces the quote
         if self.tt[i] == ":" and i - 1 >= lo and self.kind[i - 1] == "w":
             at = self._main_subject(i, lo)
@@ -1648,6 +1678,24 @@ class _Doc:
         at.strong = False
         return at
 
+    def _nearest_subject(self, v: int, lo: int) -> Optional[_Attr]:
+        """The nearest name or pronoun before v in subject position ("Tom Ridge smiled and
+        said" -> Tom Ridge), for a verb coordinated with an earlier one."""
+        k = v - 1
+        while k >= lo:
+            if self.kind[k] == "q":
+                return None
+            if self.low[k] in ("he", "she") and (k == lo or self.tt[k - 1] in (",", "and", "but")
+                                                  or self.low[k - 1] in _CLAUSE_OPENERS):
+                return _Attr(k, k + 1, "pron", v)
+            if self._is_cap(k):
+                a = self._name_run_back(k, lo)
+                if self._subject_info(a, k + 1)[0]:
+                    return _Attr(a, k + 1, "name", v)
+                k = a
+            k -= 1
+        return None
+
     def _main_subject(self, v: int, lo: int) -> Optional[_Attr]:
         """Subject of the clause a participle or coordinated verb hangs on: the subject of
         an earlier reporting verb in the sentence, else the sentence's opening noun phrase."""
@@ -1680,7 +1728,11 @@ class _Doc:
                                                                          "there", "now", "again", "instead",
                                                                          "so", "but", "and", "thus", "hours",
                                                                          "days", "minutes", "moments",
-                                                                         "weeks", "months", "years")
+                                                                         "weeks", "months", "years",
+                                                                         "back", "even", "just", "once",
+                                                                         "when", "while", "as", "if",
+                                                                         "because", "although", "though",
+                                                                         "since", "unless", "asked")
                            or self.low[k] in _MONTHS
                            or (self.low[k].endswith("ly") and len(self.low[k]) > 4 and self.low[k] not in _STOP_CAPS)):
                 e = k
@@ -1688,6 +1740,11 @@ class _Doc:
                     e += 1
                 if e < hi and self.tt[e] == ",":
                     k = e + 1
+                    # "At a campaign event in Ames, Iowa, on Sunday, Mrs. Clinton …"
+                    if k < hi and self._is_cap(k):
+                        b2 = self._name_run_fwd(k, hi)
+                        if b2 < hi and self.tt[b2] == "," and _looks_like_place(self.text[self.ts[k]:self.te[b2 - 1]]):
+                            k = b2 + 1
                     continue
             break
         if k >= hi or self.kind[k] != "w":
@@ -1790,6 +1847,8 @@ class _Doc:
                 if src is None:
                     same = [x for x in qs if x.para == q.para and x is not q and x.attr is not None
                             and not x.drop and x.words >= 1 and x.attr.kind != "none"]
+                    named = [x for x in same if x.attr.name]
+                    same = named or same
                     prev = [x for x in same if x.open < q.open]
                     nxt = [x for x in same if x.open > q.open]
                     if prev:

@@ -448,3 +448,27 @@ def test_bare_surname_means_the_person_introduced_first():
         "\"We are going to win this state and we are going to win big,\" Trump said."
     )
     assert _speaker(extract_quotes(text)[0]) == "Donald Trump"
+
+
+def test_typewriter_double_apostrophes_are_double_quotes():
+    # archive and wire texts (the New York Times texts of PolNeAR) write '' for both marks
+    text = ("''We are told all the time, 'Kosovo is a special case,''' Mr. Putin said. "
+            "''It is all lies. There is no special case.''")
+    text = "President Vladimir Putin spoke for hours.\n" + text
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert [q.text for q in quotes] == ["We are told all the time, 'Kosovo is a special case,'",
+                                        "It is all lies. There is no special case."]
+    assert {_speaker(q) for q in quotes} == {"Vladimir Putin"}
+
+
+@pytest.mark.parametrize("text", [
+    "As Tom Ridge, a former secretary of homeland security, put it: \"The barbarians are inside the gate.\"",
+    "\"Revenues are up a little bit,\" said Tom Ridge, who noted that prices had \"cratered to about half their value.\"",
+    "During their first debate, Tom Ridge cracked, \"I'm a progressive who likes to get things done.\"",
+    "When asked whom he supported, Tom Ridge smiled and said, \"I'm waiting for someone else to get in.\"",
+])
+def test_more_attribution_shapes(text):
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    assert quotes and all(_speaker(q) == "Tom Ridge" for q in quotes)
