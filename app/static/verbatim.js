@@ -233,11 +233,13 @@
   /** The full verify answer as a card. opts.compact: inside a draft's quote list. */
   function renderVerdict(answer, opts) {
     opts = opts || {};
-    var card = el("article", {class: "card verdict verdict--" + (VERDICT[answer.verdict] ? answer.verdict : "unverified")});
-    var head = el("header", {class: "verdict__head"},
-      verdictBadge(answer.verdict),
-      el(opts.compact ? "h4" : "h3", {class: "verdict__headline", tabindex: opts.compact ? null : "-1"}, headline(answer)));
-    card.appendChild(head);
+    var card = el("article", {class: "card verdict verdict--" + (VERDICT[answer.verdict] ? answer.verdict : "unverified") +
+      (opts.compact ? " verdict--compact" : "")});
+    if (!opts.compact) {  // in a draft's list the badge and the findings are already shown
+      card.appendChild(el("header", {class: "verdict__head"},
+        verdictBadge(answer.verdict),
+        el("h3", {class: "verdict__headline", tabindex: "-1"}, headline(answer))));
+    }
 
     var claim = opts.claim;
     if (claim && claim.text) {
@@ -248,7 +250,7 @@
         said ? el("span", {class: "verdict__claim-meta"}, said) : null));
     }
 
-    var issues = answer.issues || [];
+    var issues = opts.compact ? [] : (answer.issues || []);
     if (issues.length) {
       card.appendChild(el("ul", {class: "issues"}, issues.map(function (issue) {
         return el("li", {class: "issue issue--" + String(issue.type || "other")},
@@ -257,11 +259,11 @@
           copyButton(issue.message || ""));
       })));
     }
-    if (answer.message) card.appendChild(el("p", {class: "verdict__note"}, answer.message));
+    if (answer.message && !opts.compact) card.appendChild(el("p", {class: "verdict__note"}, answer.message));
 
     var match = answer.match;
     if (!match) {
-      if (answer.verdict === "unverified" && !answer.message) {
+      if (answer.verdict === "unverified" && !answer.message && !opts.compact) {
         card.appendChild(el("p", {class: "verdict__note"},
           "Nothing in Verbatim’s store matches these words. The quote may still be real: " +
           "check it against the original recording or transcript."));
@@ -758,7 +760,7 @@
         el("div", {class: "qitem__head"}, verdictBadge(verdict, true), el("span", {class: "qitem__meta"}, meta.join(" · "))),
         el("blockquote", {class: "qitem__quote"}, q.text || ""),
         el("p", {class: "qitem__message"}, shortMessage(q)),
-        v.verdict ? toggle : null,
+        v.match || (v.alternatives && v.alternatives.length) ? toggle : null,
         details);
       li.addEventListener("mouseenter", function () { if (markFor[idx]) markFor[idx].classList.add("is-linked"); });
       li.addEventListener("mouseleave", function () { if (markFor[idx]) markFor[idx].classList.remove("is-linked"); });

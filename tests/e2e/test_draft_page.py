@@ -192,5 +192,9 @@ def test_checking_the_sample_draft(page, articles_endpoint):
     assert mismatches and any("Beijing" in m.get_attribute("title") for m in mismatches)
     mismatches[0].click()
     page.wait_until(lambda: page.find_all("#draft-output .qitem.is-selected"))
+    selected = page.find("#draft-output .qitem.is-selected")
+    selected.find_element("css selector", ".btn--tiny").click()  # "Details": the record
+    record = page.wait_for("#draft-output .qitem.is-selected .record")
+    assert "Beijing" in record.text
     page.screenshot("draft-real")
     assert page.dialogs() == []
