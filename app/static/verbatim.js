@@ -555,7 +555,7 @@
 
   function busy(button, on, label) {
     if (on) {
-      button.setAttribute("data-label", button.textContent);
+      if (!button.disabled) button.setAttribute("data-label", button.textContent);
       button.textContent = label;
       button.disabled = true;
     } else {
@@ -564,27 +564,47 @@
     }
   }
 
-  function verify() {
-    clearFieldErrors(vForm);
-    busy(vSubmit, true, "Verifying…");
-    vResults.setAttribute("aria-busy", "true");
-    var payload = verifyPayload();
-    return post(VERIFY_URL, payload, "verify").then(function (answer) {
-      clear(vOut);
-      vOut.appendChild(renderVerdict(answer, {claim: payload}));
-      var h = vOut.querySelector(".verdict__headline");
-      if (h && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
-        h.focus({preventScroll: false});
-      }
-    }, function (err) {
+  var latest = {};
+
+  /** Send one request and show its answer (or a readable error) in cfg.out; the last request wins. */
+  function send(cfg) {
+    var mine = latest[cfg.slot] = (latest[cfg.slot] || 0) + 1;
+    clearFieldErrors(cfg.form);
+    busy(cfg.button, true, cfg.busyLabel);
+    cfg.results.setAttribute("aria-busy", "true");
+    return post(cfg.url, cfg.payload, cfg.slot).then(function (answer) {
+      var node = cfg.render(answer); // may throw on an answer of an unexpected shape: caught below
+      clear(cfg.out);
+      cfg.out.appendChild(node);
+      if (cfg.after) cfg.after();
+    }).catch(function (err) {
       if (err && err.name === "AbortError") return;
-      if (!(err instanceof ApiError)) err = new ApiError(0, "Something went wrong showing the answer: " + (err && err.message || err));
-      clear(vOut);
-      vOut.appendChild(errorBox("Could not verify this quote", err));
-      showFieldErrors(vForm, err.errors, VERIFY_FIELDS);
+      if (!(err instanceof ApiError)) {
+        if (window.console) console.error(err);
+        err = new ApiError(0, "The answer could not be shown (" + (err && err.message || err) + ").");
+      }
+      if (cfg.mapError) err = cfg.mapError(err);
+      clear(cfg.out);
+      cfg.out.appendChild(errorBox(cfg.errorTitle, err));
+      showFieldErrors(cfg.form, err.errors, cfg.fields);
     }).finally(function () {
-      busy(vSubmit, false);
-      vResults.removeAttribute("aria-busy");
+      if (mine !== latest[cfg.slot]) return; // a newer request owns the button now
+      busy(cfg.button, false);
+      cfg.results.removeAttribute("aria-busy");
+    });
+  }
+
+  function verify() {
+    var payload = verifyPayload();
+    return send({
+      slot: "verify", url: VERIFY_URL, payload: payload, form: vForm, fields: VERIFY_FIELDS,
+      button: vSubmit, busyLabel: "Verifying…", results: vResults, out: vOut,
+      errorTitle: "Could not verify this quote",
+      render: function (answer) { return renderVerdict(answer, {claim: payload}); },
+      after: function () {
+        var h = vOut.querySelector(".verdict__headline");
+        if (h && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) h.focus();
+      }
     });
   }
 
@@ -626,29 +646,20 @@
   }
 
   function checkDraft() {
-    clearFieldErrors(dForm);
     var raw = $("d-text").value;
     var payload = looksLikeHtml(raw) ? {html: raw} : {text: raw};
     var published = $("d-published").value;
     if (published) payload.published_at = published;
-    busy(dSubmit, true, "Checking…");
-    dResults.setAttribute("aria-busy", "true");
-    return post(ARTICLES_URL, payload, "draft").then(function (answer) {
-      clear(dOut);
-      dOut.appendChild(renderDraft(answer));
-    }, function (err) {
-      if (err && err.name === "AbortError") return;
-      if (!(err instanceof ApiError)) err = new ApiError(0, "Something went wrong showing the answer: " + (err && err.message || err));
-      if (err.status === 404) {
-        err = new ApiError(404, "Checking whole drafts is not available on this server yet. " +
+    return send({
+      slot: "draft", url: ARTICLES_URL, payload: payload, form: dForm, fields: DRAFT_FIELDS,
+      button: dSubmit, busyLabel: "Checking…", results: dResults, out: dOut,
+      errorTitle: "Could not check this draft",
+      render: renderDraft,
+      mapError: function (err) {
+        if (err.status !== 404) return err;
+        return new ApiError(404, "Checking whole drafts is not available on this server yet. " +
           "Verify quotes one at a time in the “Verify a quote” tab.");
       }
-      clear(dOut);
-      dOut.appendChild(errorBox("Could not check this draft", err));
-      showFieldErrors(dForm, err.errors, DRAFT_FIELDS);
-    }).finally(function () {
-      busy(dSubmit, false);
-      dResults.removeAttribute("aria-busy");
     });
   }
 

@@ -144,6 +144,37 @@ def test_an_unreachable_server_is_a_readable_error(page, browser):
     assert page.find("#verify-submit").is_enabled()
 
 
+def stub_verify(page, status: int, body: str, content_type: str = "application/json") -> None:
+    page.driver.execute_script("""
+        const [status, body, type] = arguments;
+        window.fetch = () => Promise.resolve(new Response(body, {status: status, headers: {'Content-Type': type}}));
+    """, status, body, content_type)
+
+
+@pytest.mark.parametrize("status,body,content_type,expected", [
+    (502, "<html><body>Bad gateway</body></html>", "text/html", "The server answered 502"),
+    (200, "<html>not json</html>", "text/html", "could not be read"),
+    (200, '{"verdict": "mismatch", "issues": "not a list"}', "application/json", "could not be shown"),
+])
+def test_odd_answers_are_readable_errors_not_a_blank_result(page, status, body, content_type, expected):
+    stub_verify(page, status, body, content_type)
+    page.fill("q-text", "anything")
+    page.find("#verify-submit").click()
+    alert = page.wait_for("#verify-output .alert")
+    assert expected in alert.text
+    assert page.find("#verify-submit").is_enabled()
+
+
+def test_the_last_request_wins(page):
+    page.driver.execute_script(
+        "document.querySelector('[data-example=putin-paris]').click();"
+        "document.querySelector('[data-example=putin-beijing]').click();")
+    page.wait_until(lambda: page.find_all("#verify-output .verdict") and page.find("#verify-submit").is_enabled())
+    _, verdict = verdict_card(page)
+    assert verdict == "verified"
+    assert page.find("#verify-submit").text == "Verify"
+
+
 XSS = "<img src=x onerror=alert(1)>"
 
 
