@@ -1,7 +1,7 @@
 /* Verbatim: the reporter's page.
  *
  * Plain JavaScript, no dependencies. Everything the API returns is put in the
- * page with textContent / createTextNode / setAttribute, never innerHTML, so
+ * page with textContent / createTextNode / setAttribute, never parsed as HTML, so
  * a quote such as <img src=x onerror=alert(1)> is shown as the text it is.
  */
 (function () {

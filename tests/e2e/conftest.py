@@ -6,8 +6,8 @@
 * ``browser`` (one per session, per xdist worker): headless Debian Chromium
   through ``/usr/bin/chromedriver``. Selenium Manager is never asked for
   anything (the driver path is given and ``SE_OFFLINE=true``), so nothing is
-  downloaded. Without chromium or chromedriver every test here is skipped,
-  saying what to install.
+  downloaded. Without chromium or chromedriver every browser test is
+  skipped, saying what to install (test_page_served.py runs regardless).
 * ``page``: the browser on a freshly loaded ``/`` (no state from the test
   before), with ``window.alert``/``confirm``/``prompt`` recorded rather than
   shown, so a script injected through data is caught.
@@ -47,16 +47,6 @@ def _missing_browser() -> str | None:
     except ImportError:
         return "browser tests need selenium (pip install -r requirements-dev.txt)"
     return None
-
-
-def pytest_collection_modifyitems(config, items):
-    reason = _missing_browser()
-    if not reason:
-        return
-    here = os.path.dirname(os.path.abspath(__file__))
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 # --- the server ---------------------------------------------------------------------
