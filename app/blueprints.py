@@ -12,11 +12,27 @@ import importlib
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
+
+
+# Ids are PostgreSQL ``integer`` (and SQLite's 64-bit) values: an id
+# outside 1..2**31-1 cannot exist, so its URL simply does not match (404)
+# rather than overflowing in the database driver.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask, api: Api) -> None:
     from .api import register
 
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     register(api)
 
     try:

@@ -41,7 +41,7 @@ class Keys(MethodView):
                                created_at=row.created_at, revoked_at=row.revoked_at, key=secret)
 
 
-@blp.route("/<int:key_id>")
+@blp.route("/<id:key_id>")
 class KeyById(MethodView):
     @requires("admin")
     @blp.response(200, ApiKeySchema)

@@ -10,6 +10,7 @@ from flask_smorest import abort
 
 from .. import importer, repository, services
 from ..auth import current_key, requires
+from ..blueprints import MAX_ID
 from ..db import get_session
 from ..errors import ApiBlueprint
 from ..schemas import (
@@ -54,7 +55,7 @@ class Quotes(MethodView):
         if args.get("speaker"):
             name = args["speaker"].strip()
             if name.isdigit():
-                speaker_ids = [int(name)]
+                speaker_ids = [int(name)] if 0 < int(name) <= MAX_ID else []
             else:
                 speaker_ids = [s.id for s in services.candidate_speakers(session, name)]
         page = repository.list_quotes(
@@ -154,7 +155,7 @@ def _json_array_records():
     return (importer._validate(i, obj) for i, obj in enumerate(body, start=1))
 
 
-@blp.route("/<int:quote_id>")
+@blp.route("/<id:quote_id>")
 class QuoteById(MethodView):
     @requires("read")
     @blp.response(200, QuoteSchema)
@@ -200,7 +201,7 @@ class QuoteById(MethodView):
         return repository.get_quote(session, quote_id)
 
 
-@blp.route("/<int:quote_id>/revisions")
+@blp.route("/<id:quote_id>/revisions")
 class QuoteRevisions(MethodView):
     @requires("read")
     @blp.response(200, RevisionSchema(many=True))

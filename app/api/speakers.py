@@ -58,7 +58,7 @@ class Speakers(MethodView):
         return repository.get_speaker(session, speaker.id)
 
 
-@blp.route("/<int:speaker_id>")
+@blp.route("/<id:speaker_id>")
 class SpeakerById(MethodView):
     @requires("read")
     @blp.response(200, SpeakerSchema)

@@ -83,3 +83,17 @@ def test_retracting_and_verifying_in_the_same_second(client, write_headers):
     q = create(client, write_headers)
     client.delete(f"/api/v1/quotes/{q['id']}?reason=x", headers=write_headers)
     assert client.post("/api/v1/verify", json={"text": q["text"]}).status_code == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/quotes/99999999999999999999", "/api/v1/quotes/2147483648", "/api/v1/quotes/0",
+    "/api/v1/quotes/9223372036854775808/revisions", "/api/v1/speakers/99999999999999999999",
+    "/api/v1/quotes/-1",
+])
+def test_impossible_ids_are_404(client, path):
+    assert_error(client.get(path), 404)
+
+
+def test_huge_numeric_speaker_filter_is_empty(client):
+    r = client.get("/api/v1/quotes?speaker=99999999999999999999")
+    assert r.status_code == 200 and r.get_json()["total"] == 0
