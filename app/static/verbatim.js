@@ -570,12 +570,14 @@
   function send(cfg) {
     var mine = latest[cfg.slot] = (latest[cfg.slot] || 0) + 1;
     clearFieldErrors(cfg.form);
+    cfg.status.textContent = "";
     busy(cfg.button, true, cfg.busyLabel);
     cfg.results.setAttribute("aria-busy", "true");
     return post(cfg.url, cfg.payload, cfg.slot).then(function (answer) {
       var node = cfg.render(answer); // may throw on an answer of an unexpected shape: caught below
       clear(cfg.out);
       cfg.out.appendChild(node);
+      cfg.status.textContent = cfg.announce(answer); // read out by screen readers (role=status)
       if (cfg.after) cfg.after();
     }).catch(function (err) {
       if (err && err.name === "AbortError") return;
@@ -598,8 +600,12 @@
     var payload = verifyPayload();
     return send({
       slot: "verify", url: VERIFY_URL, payload: payload, form: vForm, fields: VERIFY_FIELDS,
-      button: vSubmit, busyLabel: "Verifying…", results: vResults, out: vOut,
+      button: vSubmit, busyLabel: "Verifying…", results: vResults, out: vOut, status: $("verify-status"),
       errorTitle: "Could not verify this quote",
+      announce: function (answer) {
+        var v = VERDICT[answer.verdict];
+        return (v ? v.label + ". " : "") + headline(answer);
+      },
       render: function (answer) { return renderVerdict(answer, {claim: payload}); },
       after: function () {
         var h = vOut.querySelector(".verdict__headline");
@@ -652,8 +658,13 @@
     if (published) payload.published_at = published;
     return send({
       slot: "draft", url: ARTICLES_URL, payload: payload, form: dForm, fields: DRAFT_FIELDS,
-      button: dSubmit, busyLabel: "Checking…", results: dResults, out: dOut,
+      button: dSubmit, busyLabel: "Checking…", results: dResults, out: dOut, status: $("draft-status"),
       errorTitle: "Could not check this draft",
+      announce: function (answer) {
+        var n = Array.isArray(answer.quotes) ? answer.quotes.length : 0, sm = answer.summary || {};
+        return plural(n, "quote", "quotes") + " found: " + (sm.verified || 0) + " verified, " +
+          (sm.mismatch || 0) + " mismatch, " + (sm.unverified || 0) + " unverified.";
+      },
       render: renderDraft,
       mapError: function (err) {
         if (err.status !== 404) return err;

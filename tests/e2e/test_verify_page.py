@@ -48,6 +48,8 @@ def test_putin_in_paris_example_is_a_mismatch_naming_beijing(page):
     assert diff.text.startswith("…") and diff.text.endswith("…")
     assert "if Zelenskyy is ready let him come to Moscow" in diff.text
     assert card.find_elements("css selector", ".diff ins, .diff del") == []
+    # Screen readers hear the verdict (a role=status line), not the whole card.
+    assert page.find("#verify-status").get_attribute("textContent") == "Mismatch. On record, but the place is wrong."
     page.screenshot("verify-putin-paris")
     assert page.console_errors() == []
 
