@@ -30,10 +30,12 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask, api: Api) -> None:
     from .api import register
+    from . import docs_assets
 
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     register(api)
+    docs_assets.init_app(app)
 
     try:
         pages = importlib.import_module("app.pages")

@@ -73,6 +73,13 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "CANDIDATE_LIMIT": env_int(env.get("CANDIDATE_LIMIT"), 40),
         "BATCH_MAX_CLAIMS": env_int(env.get("BATCH_MAX_CLAIMS"), 100),
         "IMPORT_CHUNK_SIZE": env_int(env.get("IMPORT_CHUNK_SIZE"), 1000),
+        # Fetching pages for POST /sources/ingest (see app/fetch.py).
+        "ALLOW_PRIVATE_FETCH": env_bool(env.get("ALLOW_PRIVATE_FETCH")),
+        "FETCH_ALLOWED_NETWORKS": env.get("FETCH_ALLOWED_NETWORKS", ""),
+        "FETCH_CONNECT_TIMEOUT": float(env.get("FETCH_CONNECT_TIMEOUT") or 5),
+        "FETCH_TIMEOUT": float(env.get("FETCH_TIMEOUT") or 10),
+        "FETCH_TOTAL_TIMEOUT": float(env.get("FETCH_TOTAL_TIMEOUT") or 30),
+        "FETCH_MAX_BYTES": env_int(env.get("FETCH_MAX_BYTES"), 5 * MB),
         # Reserved for background jobs (rq); the web workers never need it.
         "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
@@ -83,9 +90,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": env.get(
-            "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
-        ),
+        # Swagger UI is served from the swagger-ui-bundle package (see
+        # app/docs_assets.py), so /docs works on a machine with no internet.
+        "OPENAPI_SWAGGER_UI_URL": env.get("OPENAPI_SWAGGER_UI_URL", "/docs/assets/"),
         "OPENAPI_REDOC_PATH": "redoc",
         "OPENAPI_REDOC_URL": env.get(
             "OPENAPI_REDOC_URL", "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"

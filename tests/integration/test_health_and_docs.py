@@ -35,6 +35,20 @@ def test_interactive_docs_are_served(client):
     assert b"swagger" in r.data.lower()
 
 
+def test_interactive_docs_need_no_internet(client):
+    # Every script and stylesheet /docs loads is served by the app itself.
+    import re
+
+    page = client.get("/docs").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+    assert assets, page
+    for url in assets:
+        assert url.startswith("/"), url
+        r = client.get(url)
+        assert r.status_code == 200 and len(r.data) > 1000, url
+    assert client.get("/docs/assets/index.html").status_code == 404
+
+
 def test_schema_comes_from_the_migrations(app):
     with app.app_context():
         engine = get_engine()
