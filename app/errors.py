@@ -18,7 +18,6 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .engine import EngineUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +149,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def _conflict(exc: Conflict) -> tuple[Response, int]:
         return jsonify(error_payload(409, "Conflict", str(exc))), 409
-
-    @app.errorhandler(EngineUnavailable)
-    def _engine_missing(exc: EngineUnavailable) -> tuple[Response, int]:
-        return jsonify(error_payload(503, "Service Unavailable", str(exc))), 503
 
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError) -> tuple[Response, int]:

@@ -34,12 +34,7 @@ MATCH_BUDGET = 5000
 
 
 def _stopwords() -> frozenset[str]:
-    try:
-        from verification.normalize import STOPWORDS  # type: ignore
-
-        return frozenset(engine.fold(w) for w in STOPWORDS)
-    except ImportError:
-        return engine._FALLBACK_STOPWORDS
+    return engine.STOPWORDS
 
 
 def query_tokens(claim_text: str) -> list[str]:
