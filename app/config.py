@@ -80,8 +80,16 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "FETCH_TIMEOUT": float(env.get("FETCH_TIMEOUT") or 10),
         "FETCH_TOTAL_TIMEOUT": float(env.get("FETCH_TOTAL_TIMEOUT") or 30),
         "FETCH_MAX_BYTES": env_int(env.get("FETCH_MAX_BYTES"), 5 * MB),
-        # Reserved for background jobs (rq); the web workers never need it.
-        "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # Bulk verification jobs (app/jobs.py, docs/jobs.md). Without
+        # REDIS_URL they run in a small thread pool inside the web process;
+        # with it they go to an RQ queue served by `flask --app wsgi worker`.
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "JOBS_QUEUE": env.get("JOBS_QUEUE") or "verbatim",
+        "JOBS_MAX_CLAIMS": env_int(env.get("JOBS_MAX_CLAIMS"), 100_000),
+        "JOBS_MAX_CONTENT_LENGTH": env_int(env.get("JOBS_MAX_CONTENT_LENGTH"), 50 * MB),
+        "JOBS_CHUNK_SIZE": env_int(env.get("JOBS_CHUNK_SIZE"), 200),
+        "JOBS_THREADS": env_int(env.get("JOBS_THREADS"), 2),
+        "JOBS_TIMEOUT": env_int(env.get("JOBS_TIMEOUT"), 24 * 3600),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # OpenAPI document and interactive docs (flask-smorest)
         "API_TITLE": "Verbatim",
