@@ -242,3 +242,58 @@ class ApiKey(Base):
     @property
     def scope_list(self) -> list[str]:
         return [s for s in self.scopes.split(",") if s]
+
+
+# --- bulk verification jobs (app/jobs.py, migration 0003) ------------------------------
+
+JOB_QUEUED = "queued"
+JOB_RUNNING = "running"
+JOB_FINISHED = "finished"
+JOB_FAILED = "failed"
+JOB_STATUSES = (JOB_QUEUED, JOB_RUNNING, JOB_FINISHED, JOB_FAILED)
+
+
+class Job(Base):
+    """A bulk verification job: progress and verdict counts; its claims are ``job_items``.
+
+    ``done`` items are exactly the first ``done`` by ``seq``: a chunk's
+    results and the counters move together in one transaction, so a job that
+    stopped anywhere resumes at item ``done``.
+    """
+
+    __tablename__ = "jobs"
+
+    # Random, unguessable (uuid4 hex): knowing the id is what lets one read a job.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="verify")
+    status: Mapped[str] = mapped_column(String(20), default=JOB_QUEUED, index=True)
+    runner: Mapped[Optional[str]] = mapped_column(String(10))  # thread|rq|cli
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    verified: Mapped[int] = mapped_column(Integer, default=0)
+    mismatch: Mapped[int] = mapped_column(Integer, default=0)
+    unverified: Mapped[int] = mapped_column(Integer, default=0)
+    errored: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)  # invalid input lines, skipped
+    input_errors: Mapped[Optional[list[Any]]] = mapped_column(JSON)  # the first of them
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    api_key_id: Mapped[Optional[int]] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"),
+                                                      index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    finished_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class JobItem(Base):
+    """One claim of a job, in input order (``seq``), and its verify answer once done."""
+
+    __tablename__ = "job_items"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    line: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[Optional[str]] = mapped_column(String(200))
+    claim: Mapped[dict[str, Any]] = mapped_column(JSON)
+    verdict: Mapped[Optional[str]] = mapped_column(String(20))
+    result: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
