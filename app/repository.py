@@ -145,7 +145,12 @@ def quotes_by_ids(session: Session, ids: Sequence[int]) -> list[Quote]:
 
 
 def find_candidates(session: Session, text_: str, limit: int = 40) -> list[Quote]:
-    """The approved quotes most likely to be what ``text_`` quotes, best first.
+    """The approved quotes most likely to be what ``text_`` quotes, best first."""
+    return quotes_by_ids(session, candidate_ids(session, text_, limit))
+
+
+def candidate_ids(session: Session, text_: str, limit: int = 40) -> list[int]:
+    """Ids of the approved quotes most likely to be what ``text_`` quotes, best first.
 
     An OR of the claim's rarest words against the full-text index, ranked by
     BM25 (SQLite FTS5) or ts_rank (PostgreSQL). The speaker is deliberately
@@ -176,7 +181,7 @@ def find_candidates(session: Session, text_: str, limit: int = 40) -> list[Quote
             ),
             params,
         ).all()
-    return quotes_by_ids(session, list(ids))
+    return list(ids)
 
 
 def _contains_all_words(session: Session, q: str):
