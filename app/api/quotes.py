@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import importer, repository, services
+from .. import articles, importer, repository, services
 from ..auth import current_key, requires
 from ..blueprints import MAX_ID
 from ..db import get_session
@@ -209,3 +209,23 @@ class QuoteRevisions(MethodView):
         """Every change to a quote, oldest first (what, when, which key)"""
         get_or_404(quote_id)
         return repository.revisions(get_session(), quote_id)
+
+
+@blp.route("/<int:quote_id>/approve")
+class QuoteApprove(MethodView):
+    @requires("write")
+    @blp.response(200, QuoteSchema)
+    def post(self, quote_id):
+        """Approve a pending quote
+
+        A `pending_review` quote (stored by ingestion) becomes `approved` and
+        from then on counts for verification; the approval is a revision.
+        Approving an approved quote changes nothing (200). A retracted quote
+        is not approved (409); restore it with PATCH `{"status": "approved"}`.
+        """
+        session = get_session()
+        quote = get_or_404(quote_id)
+        articles.approve_quote(session, quote, current_key())
+        session.commit()
+        session.expire_all()
+        return repository.get_quote(session, quote_id)
