@@ -277,3 +277,6 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, keys_cli, quotes_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(verify_command)
+    from . import jobs  # bulk verification: `jobs list|resume` and the RQ `worker`
+
+    jobs.init_app(app)
