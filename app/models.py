@@ -136,6 +136,9 @@ class Quote(Base):
     # PostgreSQL (a generated tsvector) index this column, so both backends
     # tokenise the same string and a query term built the same way matches.
     search_text: Mapped[str] = mapped_column(Text)
+    # One hashed token per pair of consecutive words of search_text: what the
+    # word-pair index (migration 0003) stores; see repository.shingle_text.
+    shingles: Mapped[str] = mapped_column(Text, default="", server_default="")
     # sha1 of search_text: finds an identical quote without a text scan
     # (idempotent demo loading, duplicate checks).
     text_hash: Mapped[str] = mapped_column(String(40), index=True)

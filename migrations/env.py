@@ -27,9 +27,9 @@ target_metadata = Base.metadata
 # The full-text index is written by hand in the migrations and differs per
 # backend (SQLite FTS5 tables; PostgreSQL's generated tsvector column and its
 # GIN index); autogenerate must not try to drop it.
-_MANUAL_TABLE_PREFIXES = ("quotes_fts",)
-_MANUAL_COLUMNS = {"search_vector"}
-_MANUAL_INDEXES = {"ix_quotes_search_vector"}
+_MANUAL_TABLE_PREFIXES = ("quotes_fts", "quotes_shingles")
+_MANUAL_COLUMNS = {"search_vector", "shingle_vector"}
+_MANUAL_INDEXES = {"ix_quotes_search_vector", "ix_quotes_shingle_vector"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
