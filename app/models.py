@@ -247,7 +247,7 @@ class ApiKey(Base):
         return [s for s in self.scopes.split(",") if s]
 
 
-# --- bulk verification jobs (app/jobs.py, migration 0003) ------------------------------
+# --- bulk verification jobs (app/jobs.py, migration 0004) ------------------------------
 
 JOB_QUEUED = "queued"
 JOB_RUNNING = "running"
