@@ -3,8 +3,8 @@
 Plain tables, the same on SQLite and PostgreSQL; claims and answers are JSON
 (text on SQLite, ``json`` on PostgreSQL). See app/jobs.py and docs/jobs.md.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003 (the word-pair index)
 Create Date: 2026-11-25
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
