@@ -11,15 +11,18 @@ is passed as a quoted FTS5 string / a bound ``plainto_tsquery`` argument, so
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from verification.model import CanonicalQuote, SpeakerRef
+
 from . import engine
-from .models import APPROVED, RETRACTED, ApiKey, Quote, QuoteRevision, Speaker, SpeakerKey
+from .models import APPROVED, RETRACTED, ApiKey, Quote, QuoteRevision, Speaker, SpeakerAlias, SpeakerKey
 
 # At most this many words of a claim go into the candidate query: the
 # rarest ones, which identify a quote best and keep the OR query cheap.
@@ -128,6 +131,146 @@ def choose_terms(session: Session, claim_text: str, cap: int = MAX_QUERY_TERMS) 
     return chosen
 
 
+# --- word pairs (shingles) ----------------------------------------------------------------
+#
+# A pair of consecutive words is far rarer than either word: "come to" and
+# "to moscow" pin a quote down where "come", "to" and "moscow" each match
+# thousands. Each pair is stored as one opaque token (a 40-bit hash, written
+# as ``s`` and 10 hex digits), a plain letters-and-digits word that both
+# SQLite's unicode61 tokenizer and PostgreSQL's parser keep whole. Pairs of
+# two function words ("of the") are left out: they are in most quotes and
+# identify none.
+
+_PAIR_STOP = frozenset(
+    "a an and are as at be but by for from had has have he her his i if in is it its me my "
+    "not of on or our she so that the their them they this to was we were what which who "
+    "will with you your".split()
+)
+
+
+def _pair_token(a: str, b: str) -> str:
+    return "s" + hashlib.blake2b(f"{a} {b}".encode("utf-8"), digest_size=5).hexdigest()
+
+
+def pair_tokens(search_text: str) -> list[str]:
+    """The word-pair tokens of a search text, in order, without repeats."""
+    words = search_text.split()
+    out: dict[str, None] = {}
+    for a, b in zip(words, words[1:]):
+        if a in _PAIR_STOP and b in _PAIR_STOP:
+            continue
+        out.setdefault(_pair_token(a, b), None)
+    return list(out)
+
+
+def shingle_text(search_text: str) -> str:
+    """What the word-pair index stores for a quote (``quotes.shingles``)."""
+    return " ".join(pair_tokens(search_text))
+
+
+# At most this many of a claim's pairs go into the query: the rarest ones
+# (a pair no quote contains, such as the two pairs around an edited word,
+# drops out by itself).
+MAX_QUERY_PAIRS = 10
+# At least this many pairs, and beyond that only while the rows the query
+# matches stay under this budget (document frequencies from the index).
+MIN_QUERY_PAIRS = 3
+PAIR_MATCH_BUDGET = 3000
+# A quote sharing at least this many of the chosen pairs is found by its
+# wording; below that (a one-word claim, a heavy rewording) the single-word
+# query adds its candidates.
+STRONG_PAIRS = 2
+
+
+def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
+    """How many quotes contain each pair token.
+
+    SQLite: the FTS5 vocabulary, one ``term = ?`` probe per token (an
+    ``IN (...)`` list would make fts5vocab walk the whole vocabulary).
+    PostgreSQL: the planner's statistics for ``shingle_vector``; a pair not
+    among the most common ones counts as rare (1).
+    """
+    if not tokens:
+        return {}
+    if _dialect(session) == "sqlite":
+        sql = " UNION ALL ".join(
+            f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(len(tokens)))
+        rows = session.execute(text(sql), {f"t{i}": t for i, t in enumerate(tokens)}).all()
+        found = {term: float(doc) for term, doc in rows}
+        return {t: found.get(t, 0.0) for t in tokens}
+    common = _pg_common_elements(session, "shingle_vector")
+    return {t: max(common.get(t, 1.0), 1.0) for t in tokens}
+
+
+def _pg_common_elements(session: Session, column: str) -> dict[str, float]:
+    row = session.execute(text(
+        "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+        "FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema() "
+        "AND s.tablename = 'quotes' AND s.attname = :col "
+        "WHERE c.oid = to_regclass('quotes')"
+    ), {"col": column}).first()
+    if row is None or not row[0] or not row[1]:
+        return {}
+    rows_total = max(float(row[2] or 0), 1.0)
+    return {elem: float(freq) * rows_total for elem, freq in zip(row[0], row[1])}
+
+
+def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
+    """The claim's rarest word pairs that some quote contains, with their frequencies."""
+    tokens = pair_tokens(engine.search_text(claim_text))[:80]
+    if not tokens:
+        return []
+    freq = _pair_frequencies(session, tokens)
+    present = sorted((t for t in tokens if freq[t] > 0), key=lambda t: freq[t])
+    chosen: list[tuple[str, float]] = []
+    matched = 0.0
+    for t in present:
+        if len(chosen) >= MAX_QUERY_PAIRS:
+            break
+        if len(chosen) >= MIN_QUERY_PAIRS and matched + freq[t] > PAIR_MATCH_BUDGET:
+            break
+        chosen.append((t, freq[t]))
+        matched += freq[t]
+    return chosen
+
+
+def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit: int) -> list[tuple[int, int]]:
+    """``(quote id, pairs shared)`` of the approved quotes sharing the most pairs.
+
+    Each pair weighs 1 plus a little more the rarer it is, so quotes sharing
+    as many pairs are ordered by how telling their pairs are.
+    """
+    params: dict[str, Any] = {"approved": APPROVED, "limit": limit, "inner": limit + 10}
+    for i, (t, df) in enumerate(pairs):
+        params[f"p{i}"] = t
+        params[f"w{i}"] = 1.0 + 1.0 / (1.0 + math.log(max(df, 1.0)))
+    if _dialect(session) == "sqlite":
+        for i, (t, _df) in enumerate(pairs):
+            params[f"p{i}"] = fts5_string(t)
+        branches = " UNION ALL ".join(
+            f"SELECT rowid AS id, :w{i} AS w FROM quotes_shingles WHERE quotes_shingles MATCH :p{i}"
+            for i in range(len(pairs)))
+        sql = (
+            "SELECT g.id, g.c FROM (SELECT id, sum(w) AS s, count(*) AS c FROM (" + branches + ") "
+            "GROUP BY id ORDER BY s DESC, id LIMIT :inner) AS g "
+            "JOIN quotes ON quotes.id = g.id WHERE quotes.status = :approved "
+            "ORDER BY g.s DESC, g.id LIMIT :limit"
+        )
+    else:
+        any_pair = " || ".join(f"to_tsquery('simple', :p{i})" for i in range(len(pairs)))
+        score = " + ".join(
+            f"(CASE WHEN shingle_vector @@ to_tsquery('simple', :p{i}) THEN :w{i} ELSE 0 END)"
+            for i in range(len(pairs)))
+        count = " + ".join(
+            f"(shingle_vector @@ to_tsquery('simple', :p{i}))::int" for i in range(len(pairs)))
+        sql = (
+            f"SELECT id, c FROM (SELECT id, {score} AS s, {count} AS c FROM quotes "
+            f"WHERE shingle_vector @@ ({any_pair}) AND status = :approved) AS g "
+            "ORDER BY s DESC, id LIMIT :limit"
+        )
+    return [(int(i), int(c)) for i, c in session.execute(text(sql), params).all()]
+
+
 # --- candidates -------------------------------------------------------------------------
 
 
@@ -145,17 +288,37 @@ def quotes_by_ids(session: Session, ids: Sequence[int]) -> list[Quote]:
 
 
 def find_candidates(session: Session, text_: str, limit: int = 40) -> list[Quote]:
-    """The approved quotes most likely to be what ``text_`` quotes, best first."""
+    """The approved quotes most likely to be what ``text_`` quotes, best first (ORM objects)."""
     return quotes_by_ids(session, candidate_ids(session, text_, limit))
 
 
 def candidate_ids(session: Session, text_: str, limit: int = 40) -> list[int]:
     """Ids of the approved quotes most likely to be what ``text_`` quotes, best first.
 
-    An OR of the claim's rarest words against the full-text index, ranked by
-    BM25 (SQLite FTS5) or ts_rank (PostgreSQL). The speaker is deliberately
-    not a filter: a misattributed quote must still be found.
+    First the word-pair index: the claim's rarest pairs, quotes ranked by how
+    many they share. A fragment shares all its pairs with its quote, a
+    one-word edit all but the two around the edit. Only the quotes sharing a
+    fair part of the best quote's pairs are kept (nothing else is worth
+    reranking). When no quote shares ``STRONG_PAIRS`` pairs (a single word,
+    a heavy rewording), the single-word query below fills up the list.
+    The speaker is deliberately not a filter: a misattributed quote must
+    still be found.
     """
+    pairs = choose_pairs(session, text_)
+    found: list[int] = []
+    if pairs:
+        hits = _pair_candidates(session, pairs, limit)
+        if hits and hits[0][1] >= min(STRONG_PAIRS, len(pairs)):
+            keep = max(min(STRONG_PAIRS, len(pairs)), math.ceil(hits[0][1] / 3))
+            return [i for i, c in hits if c >= keep]
+        found = [i for i, _c in hits]
+    words = _word_candidates(session, text_, limit)
+    seen = set(found)
+    return (found + [i for i in words if i not in seen])[:limit]
+
+
+def _word_candidates(session: Session, text_: str, limit: int) -> list[int]:
+    """An OR of the claim's rarest words, ranked by BM25 (SQLite FTS5) or ts_rank (PostgreSQL)."""
     terms = choose_terms(session, text_)
     if not terms:
         return []
@@ -182,6 +345,57 @@ def candidate_ids(session: Session, text_: str, limit: int = 40) -> list[int]:
             params,
         ).all()
     return list(ids)
+
+
+def speaker_refs(session: Session, ids: Iterable[int]) -> dict[int, SpeakerRef]:
+    """Engine speaker records (name and aliases) for speaker ids: two indexed Core queries."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    names = session.execute(select(Speaker.id, Speaker.name).where(Speaker.id.in_(ids))).all()
+    aliases: dict[int, list[str]] = {}
+    for sid, alias in session.execute(
+        select(SpeakerAlias.speaker_id, SpeakerAlias.alias).where(SpeakerAlias.speaker_id.in_(ids))
+        .order_by(SpeakerAlias.id)
+    ):
+        aliases.setdefault(sid, []).append(alias)
+    return {sid: SpeakerRef(id=sid, name=name, aliases=tuple(aliases.get(sid, ()))) for sid, name in names}
+
+
+def speaker_refs_sharing_keys(session: Session, name: str, limit: int = 50) -> list[SpeakerRef]:
+    """Like :func:`speakers_sharing_keys`, as engine records (no ORM objects)."""
+    keys = engine.speaker_keys(name)
+    if not keys:
+        return []
+    ids = session.scalars(
+        select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
+        .distinct().order_by(SpeakerKey.speaker_id).limit(limit)
+    ).all()
+    refs = speaker_refs(session, ids)
+    return [refs[i] for i in sorted(refs)]
+
+
+def candidate_quotes(session: Session, text_: str, limit: int = 40) -> list[CanonicalQuote]:
+    """The candidates as engine records: one Core query for the quotes, two for their speakers.
+
+    The verify path needs only text, speaker, date, place and event to judge;
+    sources and the full rows are loaded afterwards for the few quotes an
+    answer shows (:func:`quotes_by_ids`).
+    """
+    ids = candidate_ids(session, text_, limit)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Quote.id, Quote.text, Quote.speaker_id, Quote.spoken_at, Quote.location, Quote.event)
+        .where(Quote.id.in_(ids))
+    ).all()
+    refs = speaker_refs(session, (r.speaker_id for r in rows))
+    by_id = {
+        r.id: CanonicalQuote(id=r.id, text=r.text, speaker=refs[r.speaker_id], spoken_at=r.spoken_at,
+                             location=r.location, event=r.event)
+        for r in rows
+    }
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _contains_all_words(session: Session, q: str):

@@ -217,7 +217,8 @@ def place_columns(place: Any) -> dict[str, Any]:
 
 def text_columns(text: str) -> dict[str, Any]:
     st = engine.search_text(text)
-    return {"text": text, "search_text": st, "text_hash": text_hash(st)}
+    return {"text": text, "search_text": st, "text_hash": text_hash(st),
+            "shingles": repository.shingle_text(st)}
 
 
 def date_columns(spoken_at: Optional[str]) -> dict[str, Any]:
@@ -514,9 +515,16 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
         location=data.get("location"),
         reference_date=data.get("reference_date") or dt.date.today(),
     )
-    rows = repository.find_candidates(session, claim.text, limit=candidate_limit)
-    by_id = {q.id: q for q in rows}
-    verdict = engine.verify(claim, [canonical(q) for q in rows], known_speakers_for(session, claim.speaker, rows))
+    # Candidates as plain engine records (Core queries); full rows with their
+    # sources only for the quotes the answer shows.
+    candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit)
+    known = {c.speaker.id: c.speaker for c in candidates}
+    if claim.speaker:
+        for ref in repository.speaker_refs_sharing_keys(session, claim.speaker):
+            known.setdefault(ref.id, ref)
+    verdict = engine.verify(claim, candidates, list(known.values()))
+    shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
+    by_id = {q.id: q for q in repository.quotes_by_ids(session, [m.quote.id for m in shown])}
     return engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[cq.id]))
 
 
