@@ -67,14 +67,19 @@ def test_verification_never_scans_a_table(demo, client, write_headers):
         client.post("/api/v1/verify", json={"text": "invite me to Moscow", "speaker": "Vladimir Putin"}),
         client.post("/api/v1/verify/batch", json={"claims": [{"text": "budgets and the weather",
                                                               "speaker": "Clinton"}]}),
+        # One word: no word pair, so the single-word query runs.
+        client.post("/api/v1/verify", json={"text": "harvest"}),
     ])
     assert statements
     dialect, plans = _plans(demo, statements)
     scans = [(stmt, plan) for stmt, plan in plans if any(FULL_SCAN[dialect].search(line) for line in plan)]
     assert scans == [], scans
-    # And the candidate query really goes through the full-text index.
+    # And the candidate queries really go through the full-text indexes:
+    # the word-pair index first, the single-word one for a one-word claim.
     joined = "\n".join(line for _, plan in plans for line in plan)
     if dialect == "sqlite":
-        assert "VIRTUAL TABLE INDEX" in joined
+        assert "SCAN quotes_shingles VIRTUAL TABLE INDEX" in joined
+        assert "SCAN quotes_fts VIRTUAL TABLE INDEX" in joined
     else:
+        assert "ix_quotes_shingle_vector" in joined
         assert "ix_quotes_search_vector" in joined
