@@ -107,9 +107,14 @@ class IngestResult:
 
 
 def _same_source(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    if a.get("url") or b.get("url"):
-        return (a.get("url") or "").rstrip("/") == (b.get("url") or "").rstrip("/")
-    return (a.get("publisher"), a.get("title")) == (b.get("publisher"), b.get("title"))
+    """The same publication: the same URL, or (one URL missing) the same publisher and title."""
+    if a.get("url") and b.get("url"):
+        return a["url"].rstrip("/") == b["url"].rstrip("/")
+
+    def label(s: dict[str, Any]) -> tuple[str, str]:
+        return ((s.get("publisher") or "").strip().casefold(), (s.get("title") or "").strip().casefold())
+
+    return any(label(a)) and label(a) == label(b)
 
 
 def _spoken_at(value: Optional[str]) -> Optional[str]:

@@ -54,7 +54,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 
@@ -133,10 +133,10 @@ def address_kind(ip: IPAddress) -> Optional[str]:
         return "link-local"
     if ip.is_multicast:
         return "multicast"
-    if ip.is_private:
-        return "private"
     if ip.is_reserved:
         return "reserved"
+    if ip.is_private:
+        return "private"
     if not ip.is_global:
         return "non-public"
     return None
@@ -362,22 +362,24 @@ class Fetcher:
             raise FetchError(f"The page is {int(declared):,} bytes; the limit is {self.max_bytes:,}.",
                              422, "too_large")
         body = bytearray()
+        raw = response.raw
         try:
-            for chunk in response.iter_content(CHUNK):
+            while True:
+                # read1: whatever has arrived, at most CHUNK bytes once decoded, so
+                # the size limit and the deadline are checked as the bytes come.
+                chunk = raw.read1(CHUNK, decode_content=True)
+                if not chunk:
+                    break
                 body += chunk
                 if len(body) > self.max_bytes:
                     raise FetchError(f"The page is larger than the limit of {self.max_bytes:,} bytes.",
                                      422, "too_large")
                 if time.monotonic() > deadline:
                     raise FetchError(f"Fetching took longer than {self.total_timeout:g} s.", 504, "timeout")
-        except requests.exceptions.ConnectionError as exc:
-            inner = exc.args[0] if exc.args else None
-            if isinstance(inner, ReadTimeoutError) or "timed out" in str(exc).lower():
-                raise FetchError(f"{_host(url)} stopped sending for more than {self.read_timeout:g} s.",
-                                 504, "timeout") from None
-            raise FetchError(f"The connection to {_host(url)} broke: {_short(exc)}.", 502,
-                             "upstream_error") from None
-        except requests.exceptions.RequestException as exc:
+        except (ReadTimeoutError, socket.timeout):
+            raise FetchError(f"{_host(url)} stopped sending for more than {self.read_timeout:g} s.",
+                             504, "timeout") from None
+        except (HTTPError, OSError) as exc:
             raise FetchError(f"Reading from {_host(url)} failed: {_short(exc)}.", 502,
                              "upstream_error") from None
         return FetchResult(url=url, requested_url=requested, status=response.status_code,
