@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import articles, importer, repository, services
+from .. import articles, importer, linked_data, repository, services
 from ..auth import current_key, requires
 from ..blueprints import MAX_ID
 from ..db import get_session
@@ -159,9 +159,18 @@ def _json_array_records():
 class QuoteById(MethodView):
     @requires("read")
     @blp.response(200, QuoteSchema)
+    @linked_data.alt_json_ld(blp, linked_data.QuotationSchema, linked_data.QUOTATION_EXAMPLE,
+                             "the quote as a schema.org Quotation")
     def get(self, quote_id):
-        """One stored quote (retracted ones too, with the reason)"""
-        return get_or_404(quote_id)
+        """One stored quote (retracted ones too, with the reason)
+
+        With `Accept: application/ld+json`, the quote as a schema.org
+        `Quotation` (JSON-LD) to embed in a published fact-check.
+        """
+        quote = get_or_404(quote_id)
+        if linked_data.wants_json_ld():
+            return linked_data.json_ld_response(linked_data.quotation_of(QuoteSchema().dump(quote), quote.speaker))
+        return quote, 200, {"Vary": "Accept"}
 
     @requires("write")
     @blp.arguments(QuoteUpdateSchema)

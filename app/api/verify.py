@@ -7,7 +7,7 @@ from flask import current_app, jsonify
 from flask.views import MethodView
 from marshmallow import ValidationError
 
-from .. import services
+from .. import linked_data, services
 from ..auth import requires
 from ..db import get_session
 from ..errors import ApiBlueprint, error_payload
@@ -32,6 +32,8 @@ class Verify(MethodView):
     @requires("read")
     @blp.arguments(VerifySchema)
     @blp.response(200, VerdictSchema)
+    @linked_data.alt_json_ld(blp, linked_data.ClaimReviewSchema, linked_data.CLAIM_REVIEW_EXAMPLE,
+                             "the verdict as a schema.org ClaimReview")
     def post(self, data):
         """Verify one quote
 
@@ -40,8 +42,16 @@ class Verify(MethodView):
         `wrong_date`, `wrong_location`) says what, with a sentence to paste.
         `unverified`: not found, or too short to tell. `match.quote` is the
         stored quote with its sources; `alternatives` are other close quotes.
+        With `Accept: application/ld+json`, the verdict as a schema.org
+        `ClaimReview` (JSON-LD) for a published fact-check.
         """
-        return jsonify(_verify(get_session(), data))
+        session = get_session()
+        answer = _verify(session, data)
+        if linked_data.wants_json_ld():
+            return linked_data.json_ld_response(linked_data.claim_review_of(session, data, answer))
+        response = jsonify(answer)
+        response.headers["Vary"] = "Accept"
+        return response
 
 
 @blp.route("/batch")
