@@ -540,7 +540,7 @@ def run_job(job_id: str) -> Optional[str]:
 # --- command line ------------------------------------------------------------------------
 
 
-jobs_cli = AppGroup("jobs", help="Bulk verification jobs: list, resume.")
+jobs_cli = AppGroup("jobs", help="Bulk verification jobs: list, resume, purge.")
 
 
 @jobs_cli.command("list")
@@ -597,6 +597,21 @@ def jobs_resume(job_ids: tuple[str, ...], here: bool) -> None:
             click.echo(f"Running job {job.id} from claim {job.done + 1} of {job.total}...")
             status = process_job(app, job.id, runner="cli")
             click.echo(f"Job {job.id}: {status}.")
+
+
+@jobs_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Delete finished and failed jobs created more than this many days ago.")
+def jobs_purge(days: int) -> None:
+    """Delete old finished and failed jobs with their claims and answers."""
+    session = get_session()
+    cutoff = utcnow() - dt.timedelta(days=days)
+    ids = list(session.scalars(select(Job.id).where(Job.status.in_((JOB_FINISHED, JOB_FAILED)),
+                                                     Job.created_at < cutoff)))
+    for job_id in ids:
+        delete_job(session, job_id)
+        session.commit()
+    click.echo(f"Deleted {len(ids)} job(s).")
 
 
 @click.command("worker")

@@ -160,6 +160,19 @@ class JobById(MethodView):
         """
         return jobs.job_status(_job_or_404(job_id), _results_url(job_id))
 
+    @requires("write")
+    @blp.response(204)
+    def delete(self, job_id):
+        """Delete a job, its claims and its answers
+
+        A running job stops at its next chunk. Needs a `write` key.
+        """
+        _job_or_404(job_id)
+        session = get_session()
+        jobs.delete_job(session, job_id)
+        session.commit()
+        return "", 204
+
 
 @blp.route("/<string:job_id>/results")
 class JobResults(MethodView):

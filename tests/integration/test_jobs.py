@@ -416,3 +416,22 @@ def test_redis_down_at_submission_is_503_and_stores_nothing(app, client, write_h
     err = assert_error(submit(client, write_headers, ndjson(UNRELATED)), 503)
     assert "Redis" in err["message"]
     assert count_jobs(app) == 0
+
+
+def test_deleting_a_job(app, client, write_headers, make_key, runner):
+    job_id = submit(client, write_headers, ndjson(UNRELATED, UNRELATED)).get_json()["id"]
+    wait_for(client, job_id)
+    assert_error(client.delete(f"/api/v1/jobs/{job_id}"), 401)
+    assert_error(client.delete(f"/api/v1/jobs/{job_id}", headers=make_key("read")), 403)
+    r = client.delete(f"/api/v1/jobs/{job_id}", headers=write_headers)
+    assert r.status_code == 204
+    assert_error(client.get(f"/api/v1/jobs/{job_id}"), 404)
+    assert_error(client.delete(f"/api/v1/jobs/{job_id}", headers=write_headers), 404)
+    with get_engine(app).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM job_items")).scalar() == 0
+
+    kept = submit(client, write_headers, ndjson(UNRELATED)).get_json()["id"]
+    wait_for(client, kept)
+    assert runner.invoke(args=["jobs", "purge", "--days", "1"]).output.strip() == "Deleted 0 job(s)."
+    assert runner.invoke(args=["jobs", "purge", "--days", "0"]).output.strip() == "Deleted 1 job(s)."
+    assert count_jobs(app) == 0
