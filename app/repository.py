@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import and_, func, literal_column, or_, select, text
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from verification.model import CanonicalQuote, SpeakerRef
@@ -234,13 +234,18 @@ def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
     return chosen
 
 
-def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit: int) -> list[tuple[int, int]]:
+def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit: int,
+                     prefer_speakers: Sequence[int] = ()) -> list[tuple[int, int]]:
     """``(quote id, pairs shared)`` of the approved quotes sharing the most pairs.
 
     Each pair weighs 1 plus a little more the rarer it is, so quotes sharing
-    as many pairs are ordered by how telling their pairs are.
+    as many pairs are ordered by how telling their pairs are. Among quotes
+    sharing as much (a stock line repeated in many speeches), those of the
+    claimed speaker come first, so the engine, which aligns only the best
+    few, sees them.
     """
-    params: dict[str, Any] = {"approved": APPROVED, "limit": limit, "inner": limit + 10}
+    prefer = list(prefer_speakers) or [0]
+    params: dict[str, Any] = {"approved": APPROVED, "limit": limit, "inner": 200, "prefer": prefer}
     for i, (t, df) in enumerate(pairs):
         params[f"p{i}"] = t
         params[f"w{i}"] = 1.0 + 1.0 / (1.0 + math.log(max(df, 1.0)))
@@ -254,7 +259,7 @@ def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit
             "SELECT g.id, g.c FROM (SELECT id, sum(w) AS s, count(*) AS c FROM (" + branches + ") "
             "GROUP BY id ORDER BY s DESC, id LIMIT :inner) AS g "
             "JOIN quotes ON quotes.id = g.id WHERE quotes.status = :approved "
-            "ORDER BY g.s DESC, g.id LIMIT :limit"
+            "ORDER BY round(g.s, 6) DESC, quotes.speaker_id IN :prefer DESC, g.id LIMIT :limit"
         )
     else:
         any_pair = " || ".join(f"to_tsquery('simple', :p{i})" for i in range(len(pairs)))
@@ -264,11 +269,12 @@ def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit
         count = " + ".join(
             f"(shingle_vector @@ to_tsquery('simple', :p{i}))::int" for i in range(len(pairs)))
         sql = (
-            f"SELECT id, c FROM (SELECT id, {score} AS s, {count} AS c FROM quotes "
+            f"SELECT id, c FROM (SELECT id, speaker_id, {score} AS s, {count} AS c FROM quotes "
             f"WHERE shingle_vector @@ ({any_pair}) AND status = :approved) AS g "
-            "ORDER BY s DESC, id LIMIT :limit"
+            "ORDER BY round(s::numeric, 6) DESC, speaker_id IN :prefer DESC, id LIMIT :limit"
         )
-    return [(int(i), int(c)) for i, c in session.execute(text(sql), params).all()]
+    stmt = text(sql).bindparams(bindparam("prefer", expanding=True))
+    return [(int(i), int(c)) for i, c in session.execute(stmt, params).all()]
 
 
 # --- candidates -------------------------------------------------------------------------
@@ -292,7 +298,7 @@ def find_candidates(session: Session, text_: str, limit: int = 40) -> list[Quote
     return quotes_by_ids(session, candidate_ids(session, text_, limit))
 
 
-def candidate_ids(session: Session, text_: str, limit: int = 40) -> list[int]:
+def candidate_ids(session: Session, text_: str, limit: int = 40, prefer_speakers: Sequence[int] = ()) -> list[int]:
     """Ids of the approved quotes most likely to be what ``text_`` quotes, best first.
 
     First the word-pair index: the claim's rarest pairs, quotes ranked by how
@@ -302,12 +308,13 @@ def candidate_ids(session: Session, text_: str, limit: int = 40) -> list[int]:
     reranking). When no quote shares ``STRONG_PAIRS`` pairs (a single word,
     a heavy rewording), the single-word query below fills up the list.
     The speaker is deliberately not a filter: a misattributed quote must
-    still be found.
+    still be found; ``prefer_speakers`` (the speakers the claimed name can
+    mean) only orders quotes that share as many pairs.
     """
     pairs = choose_pairs(session, text_)
     found: list[int] = []
     if pairs:
-        hits = _pair_candidates(session, pairs, limit)
+        hits = _pair_candidates(session, pairs, limit, prefer_speakers)
         if hits and hits[0][1] >= min(STRONG_PAIRS, len(pairs)):
             keep = max(min(STRONG_PAIRS, len(pairs)), math.ceil(hits[0][1] / 3))
             return [i for i, c in hits if c >= keep]
@@ -375,14 +382,15 @@ def speaker_refs_sharing_keys(session: Session, name: str, limit: int = 50) -> l
     return [refs[i] for i in sorted(refs)]
 
 
-def candidate_quotes(session: Session, text_: str, limit: int = 40) -> list[CanonicalQuote]:
+def candidate_quotes(session: Session, text_: str, limit: int = 40,
+                     prefer_speakers: Sequence[int] = ()) -> list[CanonicalQuote]:
     """The candidates as engine records: one Core query for the quotes, two for their speakers.
 
     The verify path needs only text, speaker, date, place and event to judge;
     sources and the full rows are loaded afterwards for the few quotes an
     answer shows (:func:`quotes_by_ids`).
     """
-    ids = candidate_ids(session, text_, limit)
+    ids = candidate_ids(session, text_, limit, prefer_speakers)
     if not ids:
         return []
     rows = session.execute(

@@ -517,11 +517,12 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
     )
     # Candidates as plain engine records (Core queries); full rows with their
     # sources only for the quotes the answer shows.
-    candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit)
+    claimed = repository.speaker_refs_sharing_keys(session, claim.speaker) if claim.speaker else []
+    prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
+    candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
     known = {c.speaker.id: c.speaker for c in candidates}
-    if claim.speaker:
-        for ref in repository.speaker_refs_sharing_keys(session, claim.speaker):
-            known.setdefault(ref.id, ref)
+    for ref in claimed:
+        known.setdefault(ref.id, ref)
     verdict = engine.verify(claim, candidates, list(known.values()))
     shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
     by_id = {q.id: q for q in repository.quotes_by_ids(session, [m.quote.id for m in shown])}
