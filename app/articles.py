@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from verification import extract
@@ -57,8 +58,17 @@ def _mention(q: ExtractedQuote) -> Optional[dict[str, Any]]:
 # --- the article check ---------------------------------------------------------------------
 
 
+class TooManyQuotes(Exception):
+    """More quotes than one article check verifies."""
+
+    def __init__(self, found: int, limit: int):
+        super().__init__(f"The article has {found:,} quotes; one check verifies at most {limit:,}. "
+                         "Split it, or verify its quotes with a bulk job (POST /api/v1/jobs/verify).")
+
+
 def check_article(session: Session, text: str, published_on: Optional[dt.date], *,
-                  candidate_limit: int, quote_serializer: Callable[[Quote], dict]) -> dict[str, Any]:
+                  candidate_limit: int, quote_serializer: Callable[[Quote], dict],
+                  max_quotes: Optional[int] = None) -> dict[str, Any]:
     """The answer of ``POST /api/v1/articles/check`` for ``text``.
 
     Each quote is verified as the claim (its words, the speaker the article
@@ -70,6 +80,8 @@ def check_article(session: Session, text: str, published_on: Optional[dt.date], 
     """
     reference = published_on or dt.date.today()
     quotes = extract_quotes(text, reference)
+    if max_quotes is not None and len(quotes) > max_quotes:
+        raise TooManyQuotes(len(quotes), max_quotes)
     summary = dict.fromkeys(VERDICTS, 0)
     answers: dict[tuple, dict[str, Any]] = {}
     out = []
@@ -174,6 +186,12 @@ def ingest(session: Session, quotes: list[Any], source: dict[str, Any], *,
             skip(q, "repeated", "The same words by the same speaker appear earlier in this source.")
             continue
         seen.add((speaker.id, digest))
+        if session.get_bind().dialect.name == "postgresql":
+            # Two ingestions of the same story at once must not both store a
+            # quote: serialise per (speaker, words), then look. (SQLite writers
+            # are already serialised by BEGIN IMMEDIATE.)
+            session.execute(sql_text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                            {"k": f"quote:{speaker.id}:{digest}"})
         found = repository.find_same_quote(session, speaker.id, digest)
         if found is not None:
             current = services._sources_json(found.sources)

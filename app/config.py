@@ -72,6 +72,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Verification
         "CANDIDATE_LIMIT": env_int(env.get("CANDIDATE_LIMIT"), 40),
         "BATCH_MAX_CLAIMS": env_int(env.get("BATCH_MAX_CLAIMS"), 100),
+        # Quotes one article check verifies (a long feature has ~50).
+        "ARTICLE_MAX_QUOTES": env_int(env.get("ARTICLE_MAX_QUOTES"), 500),
         "IMPORT_CHUNK_SIZE": env_int(env.get("IMPORT_CHUNK_SIZE"), 1000),
         # Fetching pages for POST /sources/ingest (see app/fetch.py).
         "ALLOW_PRIVATE_FETCH": env_bool(env.get("ALLOW_PRIVATE_FETCH")),

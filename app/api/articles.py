@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from ..article_schemas import ARTICLE_TEXT_MAX, ArticleCheckResultSchema, ArticleCheckSchema, publication_date
-from ..articles import check_article, html_to_text
+from ..articles import TooManyQuotes, check_article, html_to_text
 from ..auth import requires
 from ..db import get_session
 from ..errors import ApiBlueprint
@@ -34,7 +34,8 @@ class ArticleCheck(MethodView):
         `text[start:end]` is the quoted words and `speaker.start`/`end` the
         name or pronoun the article attributes it to. `verification` is what
         POST /api/v1/verify answers for the quote with that speaker, date
-        and place; `summary` counts the verdicts. Nothing is stored.
+        and place; `summary` counts the verdicts. Nothing is stored. An
+        article with more than ARTICLE_MAX_QUOTES quotes (500) is a 422.
         """
         if data.get("html") is not None:
             text = html_to_text(data["html"])
@@ -43,8 +44,12 @@ class ArticleCheck(MethodView):
         if len(text) > ARTICLE_TEXT_MAX:
             message = f"The article's text is {len(text):,} characters; the limit is {ARTICLE_TEXT_MAX:,}."
             abort(422, message=message, errors={"html": [message]})
-        answer = check_article(
-            get_session(), text, publication_date(data.get("published_at")),
-            candidate_limit=current_app.config["CANDIDATE_LIMIT"], quote_serializer=_quote_schema.dump,
-        )
+        try:
+            answer = check_article(
+                get_session(), text, publication_date(data.get("published_at")),
+                candidate_limit=current_app.config["CANDIDATE_LIMIT"], quote_serializer=_quote_schema.dump,
+                max_quotes=current_app.config["ARTICLE_MAX_QUOTES"],
+            )
+        except TooManyQuotes as exc:
+            abort(422, message=str(exc), errors={"text": [str(exc)]})
         return jsonify(answer)

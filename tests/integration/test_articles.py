@@ -169,3 +169,10 @@ def test_in_the_openapi_document(client):
     assert "ArticleCheck" in spec["components"]["schemas"]
     assert "ArticleCheckResult" in spec["components"]["schemas"]
     assert op["security"] == [{}, {"bearerAuth": []}]
+
+
+@pytest.mark.parametrize("app_config", [{"ARTICLE_MAX_QUOTES": 3}])
+def test_too_many_quotes_is_422(client, app_config):
+    err = assert_error(client.post(CHECK, json={"text": SEED}), 422)
+    assert "at most 3" in err["message"] and "text" in err["errors"]
+    assert check(client, text=PUTIN_IN_PARIS)["quotes"]
