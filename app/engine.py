@@ -30,6 +30,8 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Case-fold and strip accents: how the full-text index compares words."""
+    if text.isascii():  # nothing to decompose; lower() is casefold() on ASCII
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
