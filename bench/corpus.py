@@ -45,6 +45,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
 __all__ = [
+    "EXTRA_KINDS",
     "KINDS",
     "ClaimCase",
     "Passage",
@@ -715,7 +716,13 @@ EXPECTED = {
     "swapped_place": ("mismatch", frozenset({"wrong_location"})),
     "one_word_edit": ("mismatch", frozenset({"altered_wording"})),
     "unrelated": ("unverified", frozenset()),
+    "stock_line": ("verified", frozenset()),
+    "stock_line_wrong_date": ("mismatch", frozenset({"wrong_date"})),
 }
+# Optional kinds (not in the default set): a line the speaker repeated at several
+# events, claimed with the date and/or place of one of them (the engine must pick
+# the occurrence that fits), or with a date none of them has.
+EXTRA_KINDS = ("stock_line", "stock_line_wrong_date")
 
 
 @dataclass(frozen=True)
@@ -746,7 +753,49 @@ class _TextIndex:
             self.starts.append(pos)
             pos += len(s) + 1
         self.big = "\n".join(self.norms)
-        self._grams: Optional[set] = None
+        self._grams: Optional[tuple] = None
+        self._postings: Optional[dict[str, list[int]]] = None
+
+    def repeated_ngrams(self, n: int = 8) -> set:
+        """n-grams (as strings) found in more than one canonical quote."""
+        seen: dict[str, int] = {}
+        rep = set()
+        for j, s in enumerate(self.norms):
+            w = s.split()
+            for i in range(len(w) - n + 1):
+                g = " ".join(w[i:i + n])
+                k = seen.setdefault(g, j)
+                if k != j:
+                    rep.add(g)
+        return rep
+
+    def near_variant(self, words: Sequence[str], ratio: float = 0.75, top: int = 15) -> Optional[int]:
+        """Index of a canonical quote of which ``words`` read as a reworded
+        version: at least ``ratio`` of the claim's words, and of its content
+        words, appear in order in that quote (longest common subsequence).
+        A claim like that is not "unrelated": calling it altered is fair too."""
+        from rapidfuzz.distance import LCSseq
+
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            for j, s in enumerate(self.norms):
+                for w in set(s.split()):
+                    if w not in STOPWORDS:
+                        postings.setdefault(w, []).append(j)
+            self._postings = postings
+        content = [w for w in words if w not in STOPWORDS]
+        counts: dict[int, int] = {}
+        for w in set(content):
+            for j in self._postings.get(w, ()):
+                counts[j] = counts.get(j, 0) + 1
+        for j, _ in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:top]:
+            cand = self.norms[j].split()
+            if LCSseq.similarity(list(words), cand) < ratio * len(words):
+                continue
+            cand_content = [w for w in cand if w not in STOPWORDS]
+            if not content or LCSseq.similarity(content, cand_content) >= ratio * len(content):
+                return j
+        return None
 
     def containing(self, words: Sequence[str]) -> list[int]:
         """Indexes of quotes whose words contain ``words`` contiguously."""
@@ -1057,10 +1106,48 @@ def make_claims(
         cases.append(ClaimCase(kind, claim, q.id if q else None, v, iss, frozenset(acc), variant))
 
     all_pool = pool(lambda q: True)
+    stock = None
 
     for kind in kinds:
         made = 0
         r = random.Random(f"{seed}:{kind}")
+        if kind in ("stock_line", "stock_line_wrong_date"):
+            if stock is None:
+                stock = _stock_lines(quotes, idx)
+            lines = stock[:]
+            r.shuffle(lines)
+            for text, w, holders in lines:
+                if made >= n_per_kind:
+                    break
+                target = r.choice(holders)
+                sp = target.speaker
+                d = _date_of(target)
+                if kind == "stock_line":
+                    mode = r.choice(("date", "date", "place", "both"))
+                    claimed_date = format_date(d, r.choice(DAY_FORMATS)) if mode in ("date", "both") else None
+                    claimed_place = None
+                    if mode in ("place", "both") and target.location:
+                        opts = [("as_recorded", target.location)] + place_variants(target.location)
+                        opts = [o for o in opts if o[0] not in ("state_only", "country_only", "city_only")]
+                        claimed_place = r.choice(opts)[1]
+                    cs = _city_state(target.location)
+                    acc = [h.id for h in holders
+                           if (claimed_date is None or h.spoken_at[:10] == target.spoken_at[:10])
+                           and (claimed_place is None or _city_state(h.location) == cs)]
+                    if len(acc) == len(holders):
+                        continue  # the claimed facts do not tell the occurrences apart
+                    add(kind, Claim(text=text, speaker=sp.name, date=claimed_date, location=claimed_place),
+                        target, acc, f"{mode}:{len(holders)} occurrences")
+                else:
+                    days = {h.spoken_at[:10] for h in holders}
+                    nd = d + timedelta(days=r.randint(1, 400) * r.choice((-1, 1)))
+                    if nd.isoformat() in days:
+                        continue
+                    add(kind, Claim(text=text, speaker=sp.name, date=format_date(nd, r.choice(DAY_FORMATS))),
+                        target, [h.id for h in holders], f"{len(holders)} occurrences")
+                made += 1
+            continue
+
         if kind == "unrelated":
             held = heldout_passages(seed)
             r.shuffle(held)
@@ -1075,8 +1162,9 @@ def make_claims(
                 span = _fragment_span(toks, r, 8, 25) if r.random() < 0.4 else None
                 text = _surface(toks[span[0]:span[1]]) if span else p.text
                 w = norm_words(text)
-                # Not on record: at most a few common 5-word phrases in common with any canonical quote.
-                if len(w) < 8 or idx.shared_fraction(w, 5) > 0.3:
+                # Not on record: at most a few common 5-word phrases in common with any canonical
+                # quote, and not a rewording of one (the speaker saying a stock line another way).
+                if len(w) < 8 or idx.shared_fraction(w, 5) > 0.3 or idx.near_variant(w) is not None:
                     continue
                 who = p.speaker if p.speaker in by_name else None
                 add(kind, Claim(text=text, speaker=who), None, (),
@@ -1232,6 +1320,42 @@ def make_claims(
                 raise ValueError(f"unknown kind {kind!r}")
             made += 1
     return cases
+
+
+def _stock_lines(quotes: Sequence[CanonicalQuote], idx: "_TextIndex") -> list[tuple[str, list, list]]:
+    """Lines (10-18 words) a speaker said at two or more dated events:
+    [(surface text, words, [quotes holding it])], one line per first holder."""
+    rep = idx.repeated_ngrams(8)
+    out = []
+    taken: set = set()
+    for q in quotes:
+        if not _date_of(q):
+            continue
+        toks = q.text.split()
+        for st in range(0, max(1, len(toks) - 10), 2):
+            for length in (14, 12, 10):
+                if st + length > len(toks):
+                    continue
+                span = toks[st:st + length]
+                if not (_content(span[-1]) and sum(map(_content, span)) >= 3):
+                    continue
+                text = _surface(span)
+                w = norm_words(text)
+                if len(w) < 10 or " ".join(w[:8]) not in rep:
+                    continue
+                holders = [quotes[j] for j in idx.containing(w)
+                           if quotes[j].speaker.name == q.speaker.name and _date_of(quotes[j])]
+                facts = {(h.spoken_at[:10], _city_state(h.location)) for h in holders}
+                if len(holders) >= 2 and len(facts) >= 2:
+                    key = frozenset(h.id for h in holders)
+                    if key not in taken:
+                        taken.add(key)
+                        out.append((text, w, holders))
+                    break
+            else:
+                continue
+            break
+    return out
 
 
 @lru_cache(maxsize=1)
