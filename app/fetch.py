@@ -54,7 +54,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError
+from urllib3.util import connection as urllib3_connection
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 
@@ -188,15 +189,26 @@ def system_resolve(host: str, port: int) -> list[str]:
 def _pinned_adapter(ip: str) -> HTTPAdapter:
     """A requests adapter whose connections go to ``ip``, whatever the URL's host says.
 
-    urllib3 connects to ``connection._dns_host`` and uses ``host`` for the
-    Host header, SNI and certificate matching; only the former is replaced.
+    Only the socket is opened differently (urllib3's own ``_new_conn``, with
+    the checked address instead of a fresh lookup of the name); the
+    connection's ``host`` stays the name, so the Host header, TLS SNI and
+    certificate matching are those of the URL.
     """
 
     def pinned(base: type) -> type:
         class Pinned(base):  # type: ignore[misc, valid-type]
-            def _new_conn(self):  # type: ignore[no-untyped-def]
-                self._dns_host = ip
-                return super()._new_conn()
+            def _new_conn(self) -> socket.socket:  # type: ignore[override]
+                try:
+                    return urllib3_connection.create_connection(
+                        (ip, self.port), self.timeout, source_address=self.source_address,
+                        socket_options=self.socket_options,
+                    )
+                except socket.timeout as exc:
+                    raise ConnectTimeoutError(
+                        self, f"Connection to {self.host} ({ip}) timed out. (connect timeout={self.timeout})"
+                    ) from exc
+                except OSError as exc:
+                    raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from exc
 
         return Pinned
 
@@ -232,6 +244,7 @@ class Fetcher:
         max_redirects: int = 5,
         accepted_types: Sequence[str] = ACCEPTED_TYPES,
         user_agent: str = USER_AGENT,
+        ca_bundle: Optional[str] = None,
     ):
         self.is_allowed = is_allowed or address_policy()
         self.resolve = resolve
@@ -242,6 +255,7 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.accepted_types = tuple(accepted_types)
         self.user_agent = user_agent
+        self.verify: Union[bool, str] = ca_bundle or True  # certificates are always checked
 
     def fetch(self, url: str) -> FetchResult:
         deadline = time.monotonic() + self.total_timeout
@@ -314,6 +328,7 @@ class Fetcher:
             raise FetchError(f"Fetching took longer than {self.total_timeout:g} s.", 504, "timeout")
         session = requests.Session()
         session.trust_env = False  # no proxies from the environment, no .netrc
+        session.verify = self.verify
         adapter = _pinned_adapter(ip)
         session.mount("http://", adapter)
         session.mount("https://", adapter)

@@ -234,6 +234,35 @@ def test_connection_goes_to_the_checked_address(site, other_site):
     assert other_site.hits == []
 
 
+def test_https_keeps_the_name_for_sni_and_the_certificate(tmp_path):
+    """Connecting to the checked address must not make TLS check the certificate against it."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=news.example",
+                    "-addext", "subjectAltName=DNS:news.example"], check=True, capture_output=True)
+    tls = Site("127.0.0.1")
+    try:
+        tls.routes["/a"] = lambda h: send(h, 200, f"<p>{h.headers['Host']}</p>".encode())
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(cert), str(key))
+        tls.server.socket = context.wrap_socket(tls.server.socket, server_side=True)
+        options = dict(is_allowed=ONLY_127_0_0_1, resolve=lambda h, p: ["127.0.0.1"], ca_bundle=str(cert))
+        result = Fetcher(**options).fetch(f"https://news.example:{tls.port}/a")
+        assert result.text() == f"<p>news.example:{tls.port}</p>"
+        err = fetch_error(Fetcher(**options), f"https://other.example:{tls.port}/a")
+        assert err.status == 502 and "other.example" in err.message
+        err = fetch_error(Fetcher(**{**options, "ca_bundle": None}), f"https://news.example:{tls.port}/a")
+        assert err.status == 502 and "certificate" in err.message
+    finally:
+        tls.close()
+
+
 def test_a_name_with_any_refused_address_is_refused(site):
     site.routes["/a"] = page("<p>a</p>")
     fetcher = Fetcher(is_allowed=ONLY_127_0_0_1, resolve=lambda h, p: ["127.0.0.1", "10.0.0.7"])
