@@ -31,7 +31,9 @@ metadata address ``169.254.169.254`` or a database on the private network.
 
 Residual risks, stated plainly: name resolution itself has no time-out of
 ours (the system resolver's applies); the policy is about addresses, not
-ports, so any port of a public host can be fetched.
+ports, so any port of a public host can be fetched; pinning overrides
+urllib3's ``HTTPConnection._new_conn`` (tests/integration/test_ingest.py
+fails if an upgrade of urllib3 changes that).
 
 Failures raise :class:`FetchError` with an HTTP status for the API:
 422 for what is wrong with the URL or the page and will not change on a
