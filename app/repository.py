@@ -180,6 +180,9 @@ PAIR_MATCH_BUDGET = 3000
 # wording; below that (a one-word claim, a heavy rewording) the single-word
 # query adds its candidates.
 STRONG_PAIRS = 2
+# Quotes found by their wording are few; the engine aligns only its best
+# eight, so more than this many (copies of a stock line) only cost time.
+STRONG_LIMIT = 10
 
 
 def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
@@ -317,7 +320,7 @@ def candidate_ids(session: Session, text_: str, limit: int = 40, prefer_speakers
         hits = _pair_candidates(session, pairs, limit, prefer_speakers)
         if hits and hits[0][1] >= min(STRONG_PAIRS, len(pairs)):
             keep = max(min(STRONG_PAIRS, len(pairs)), math.ceil(hits[0][1] / 3))
-            return [i for i, c in hits if c >= keep]
+            return [i for i, c in hits if c >= keep][:STRONG_LIMIT]
         found = [i for i, _c in hits]
     words = _word_candidates(session, text_, limit)
     seen = set(found)
@@ -354,31 +357,40 @@ def _word_candidates(session: Session, text_: str, limit: int) -> list[int]:
     return list(ids)
 
 
+def _refs_from_rows(rows) -> dict[int, SpeakerRef]:
+    names: dict[int, str] = {}
+    aliases: dict[int, list[str]] = {}
+    for sid, name, alias in rows:
+        names[sid] = name
+        if alias is not None:
+            aliases.setdefault(sid, []).append(alias)
+    return {sid: SpeakerRef(id=sid, name=name, aliases=tuple(aliases.get(sid, ()))) for sid, name in names.items()}
+
+
+def _speaker_rows(where):
+    return (
+        select(Speaker.id, Speaker.name, SpeakerAlias.alias)
+        .outerjoin(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
+        .where(where).order_by(Speaker.id, SpeakerAlias.id)
+    )
+
+
 def speaker_refs(session: Session, ids: Iterable[int]) -> dict[int, SpeakerRef]:
-    """Engine speaker records (name and aliases) for speaker ids: two indexed Core queries."""
+    """Engine speaker records (name and aliases) for speaker ids: one indexed Core query."""
     ids = sorted(set(ids))
     if not ids:
         return {}
-    names = session.execute(select(Speaker.id, Speaker.name).where(Speaker.id.in_(ids))).all()
-    aliases: dict[int, list[str]] = {}
-    for sid, alias in session.execute(
-        select(SpeakerAlias.speaker_id, SpeakerAlias.alias).where(SpeakerAlias.speaker_id.in_(ids))
-        .order_by(SpeakerAlias.id)
-    ):
-        aliases.setdefault(sid, []).append(alias)
-    return {sid: SpeakerRef(id=sid, name=name, aliases=tuple(aliases.get(sid, ()))) for sid, name in names}
+    return _refs_from_rows(session.execute(_speaker_rows(Speaker.id.in_(ids))).all())
 
 
 def speaker_refs_sharing_keys(session: Session, name: str, limit: int = 50) -> list[SpeakerRef]:
-    """Like :func:`speakers_sharing_keys`, as engine records (no ORM objects)."""
+    """Like :func:`speakers_sharing_keys`, as engine records, in one Core query."""
     keys = engine.speaker_keys(name)
     if not keys:
         return []
-    ids = session.scalars(
-        select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
-        .distinct().order_by(SpeakerKey.speaker_id).limit(limit)
-    ).all()
-    refs = speaker_refs(session, ids)
+    ids = (select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
+           .distinct().order_by(SpeakerKey.speaker_id).limit(limit))
+    refs = _refs_from_rows(session.execute(_speaker_rows(Speaker.id.in_(ids))).all())
     return [refs[i] for i in sorted(refs)]
 
 
