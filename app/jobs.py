@@ -337,8 +337,16 @@ def process_job(app: Flask, job_id: str, *, runner: Optional[str] = None,
 
     ``max_chunks`` stops after that many chunks, leaving the job running (for
     tests and benchmarks of resuming); ``stop`` is checked between chunks.
-    An unexpected error marks the job failed and is raised again.
+    An unexpected error marks the job failed and is raised again. Runs in an
+    application context of its own (whatever thread calls it), with sessions
+    of its own.
     """
+    with app.app_context():
+        return _process_job(app, job_id, runner=runner, max_chunks=max_chunks, stop=stop)
+
+
+def _process_job(app: Flask, job_id: str, *, runner: Optional[str], max_chunks: Optional[int],
+                 stop: Optional[threading.Event]) -> Optional[str]:
     cfg = app.config
     chunk_size = max(1, int(cfg.get("JOBS_CHUNK_SIZE", 200)))
     candidate_limit = cfg.get("CANDIDATE_LIMIT", 40)
