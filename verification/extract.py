@@ -2424,7 +2424,11 @@ def _looks_like_place(name: str) -> bool:
 
 # Names a gazetteer knows as alternate city names but news means otherwise.
 _NOT_PLACES = {"white house", "the white house", "congress", "senate", "capitol", "pentagon",
-               "kremlin", "state", "city", "town", "county"}
+               "kremlin", "state", "city", "town", "county",
+               # "said in March": a time, even though March is also a town in England.
+               "january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december", "monday", "tuesday",
+               "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
 def _place_name(name: str) -> str:

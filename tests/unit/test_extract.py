@@ -472,3 +472,11 @@ def test_more_attribution_shapes(text):
     quotes = extract_quotes(text)
     _check_offsets(text, quotes)
     assert quotes and all(_speaker(q) == "Tom Ridge" for q in quotes)
+
+
+def test_said_in_a_month_is_a_time_not_a_place():
+    # March is also a town in Cambridgeshire; "said in March" is not about it.
+    text = 'Obama said in March: "We will not let this stand, and we will keep working on it every day."'
+    (q,) = extract_quotes(text, date(2016, 9, 1))
+    assert q.speaker is not None and q.speaker.name == "Obama"
+    assert q.location is None
