@@ -525,7 +525,7 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
         known.setdefault(ref.id, ref)
     verdict = engine.verify(claim, candidates, list(known.values()))
     shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
-    by_id = {q.id: q for q in repository.quotes_by_ids(session, [m.quote.id for m in shown])}
+    by_id = repository.quote_records(session, [m.quote.id for m in shown])
     return engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[cq.id]))
 
 
