@@ -235,7 +235,12 @@ def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
     if not tokens:
         return []
     freq = _pair_frequencies(session, tokens)
-    present = sorted((t for t in tokens if freq[t] > 0), key=lambda t: freq[t])
+    # Equally rare pairs (PostgreSQL knows only the common ones, so most
+    # pairs tie there) are taken spread over the whole claim, not from its
+    # first sentence only: a sentence repeated in many quotes must not use up
+    # the query while the next sentence is what tells them apart.
+    spread = {t: (i * 0.6180339887498949) % 1.0 for i, t in enumerate(tokens)}
+    present = sorted((t for t in tokens if freq[t] > 0), key=lambda t: (freq[t], spread[t]))
     chosen: list[tuple[str, float]] = []
     matched = 0.0
     for t in present:
