@@ -18,7 +18,8 @@ Public API
 ``heldout_passages(seed=0) -> list[Passage]``
     Real passages kept out of the canonical set (material for "unrelated").
 ``make_claims(quotes, speakers, n_per_kind, seed=0, kinds=KINDS) -> list[ClaimCase]``
-    Labelled claims of every kind in ``KINDS``.
+    Labelled claims of every kind in ``KINDS`` (``EXTRA_KINDS`` on request);
+    ``EXPECTED[kind]`` is the (verdict, issue types) each kind should get.
 ``scale_corpus(n, seed=0) -> Iterator[dict]``
     Up to millions of realistic canonical quote dicts, streamed.
 ``scale_speakers() -> list[dict]``
