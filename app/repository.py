@@ -185,8 +185,8 @@ def shingle_text(search_text: str) -> str:
 MAX_QUERY_PAIRS = 10
 # At least this many pairs, and beyond that only while the rows the query
 # matches stay under this budget (document frequencies from the index).
-MIN_QUERY_PAIRS = 3
-PAIR_MATCH_BUDGET = 3000
+MIN_QUERY_PAIRS = 6
+PAIR_MATCH_BUDGET = 10000
 # A quote sharing at least this many of the chosen pairs is found by its
 # wording; below that (a one-word claim, a heavy rewording) the single-word
 # query adds its candidates.
@@ -194,6 +194,10 @@ STRONG_PAIRS = 2
 # Quotes found by their wording are few; the engine aligns only its best
 # eight, so more than this many (copies of a stock line) only cost time.
 STRONG_LIMIT = 10
+# SQLite ranks at most this many quotes (by pairs shared) before looking at
+# their speakers: wide enough for every copy of a line repeated across a
+# large archive, so the claimed speaker's copy is never cut off by id order.
+PAIR_RANK_WINDOW = 2000
 
 
 def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
@@ -264,7 +268,7 @@ def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit
     few, sees them.
     """
     prefer = list(prefer_speakers) or [0]
-    params: dict[str, Any] = {"approved": APPROVED, "limit": limit, "inner": 200, "prefer": prefer}
+    params: dict[str, Any] = {"approved": APPROVED, "limit": limit, "inner": PAIR_RANK_WINDOW, "prefer": prefer}
     for i, (t, df) in enumerate(pairs):
         params[f"p{i}"] = t
         params[f"w{i}"] = 1.0 + 1.0 / (1.0 + math.log(max(df, 1.0)))

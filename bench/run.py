@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--load-seconds", type=int, default=30)
     ap.add_argument("--brute-budget", type=float, default=60.0, help="seconds per brute-force scorer and size")
     ap.add_argument("--no-http", action="store_true")
+    ap.add_argument("--reuse", help="a result file: measure again on the stores it built, without importing "
+                                     "(SQLite only; keeps that run's import figures and brute-force baseline)")
     ap.add_argument("--report", nargs="*", help="only print the table and plot from these result files")
     a = ap.parse_args(argv)
     if a.report is not None:
@@ -177,8 +179,18 @@ def main(argv: list[str] | None = None) -> None:
     out = Path(a.out)
     for db in a.db.split(","):
         for n in (int(s) for s in a.sizes.split(",")):
+            reuse = None
+            if a.reuse:
+                prev = load_results([Path(a.reuse)])["runs"].get(f"{db}:{n}")
+                if prev is None or db != "sqlite":
+                    raise SystemExit(f"--reuse: no sqlite run of {n} in {a.reuse}")
+                reuse = dict(prev, url=f"sqlite:///{OUT / f'scale-{n}.db'}")
             r = measure(n, db, n_per_kind=a.per_kind, http=not a.no_http, load=(n == a.load_at),
-                        brute_budget_s=a.brute_budget, load_seconds=a.load_seconds)
+                        brute_budget_s=0 if reuse and reuse.get("brute_force") else a.brute_budget,
+                        load_seconds=a.load_seconds, reuse=reuse)
+            if reuse and reuse.get("brute_force") and "brute_force" not in r:
+                r["brute_force"] = reuse["brute_force"]
+                r["brute_force_from_first_run"] = True
             save(out, f"{db}:{n}", r)
     data = load_results([out])
     print(table(data))
