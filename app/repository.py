@@ -187,6 +187,8 @@ MAX_QUERY_PAIRS = 10
 # matches stay under this budget (document frequencies from the index).
 MIN_QUERY_PAIRS = 6
 PAIR_MATCH_BUDGET = 10000
+# At most this many pairs of one exact frequency (see choose_pairs).
+SAME_FREQUENCY_PAIRS = 3
 # A quote sharing at least this many of the chosen pairs is found by its
 # wording; below that (a one-word claim, a heavy rewording) the single-word
 # query adds its candidates.
@@ -245,15 +247,29 @@ def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
     # the query while the next sentence is what tells them apart.
     spread = {t: (i * 0.6180339887498949) % 1.0 for i, t in enumerate(tokens)}
     present = sorted((t for t in tokens if freq[t] > 0), key=lambda t: (freq[t], spread[t]))
+    # Pairs with exactly the same frequency (above 1) almost always come from
+    # one sentence repeated in that many quotes; a few of them say all the
+    # others would, so the rest of the query goes to the claim's other parts,
+    # which tell the copies apart.
+    same: dict[float, int] = {}
     chosen: list[tuple[str, float]] = []
+    reserve: list[str] = []
     matched = 0.0
     for t in present:
         if len(chosen) >= MAX_QUERY_PAIRS:
             break
         if len(chosen) >= MIN_QUERY_PAIRS and matched + freq[t] > PAIR_MATCH_BUDGET:
             break
+        if freq[t] > 1 and same.get(freq[t], 0) >= SAME_FREQUENCY_PAIRS:
+            reserve.append(t)
+            continue
+        same[freq[t]] = same.get(freq[t], 0) + 1
         chosen.append((t, freq[t]))
         matched += freq[t]
+    for t in reserve:
+        if len(chosen) >= MIN_QUERY_PAIRS:
+            break
+        chosen.append((t, freq[t]))
     return chosen
 
 
