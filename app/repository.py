@@ -251,7 +251,7 @@ def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
     # one sentence repeated in that many quotes; a few of them say all the
     # others would, so the rest of the query goes to the claim's other parts,
     # which tell the copies apart.
-    same: dict[float, int] = {}
+    same: dict[int, int] = {}
     chosen: list[tuple[str, float]] = []
     reserve: list[str] = []
     matched = 0.0
@@ -260,10 +260,11 @@ def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
             break
         if len(chosen) >= MIN_QUERY_PAIRS and matched + freq[t] > PAIR_MATCH_BUDGET:
             break
-        if freq[t] > 1 and same.get(freq[t], 0) >= SAME_FREQUENCY_PAIRS:
+        band = round(math.log(freq[t]) * 20)  # frequencies within about 5%
+        if freq[t] > 1 and same.get(band, 0) >= SAME_FREQUENCY_PAIRS:
             reserve.append(t)
             continue
-        same[freq[t]] = same.get(freq[t], 0) + 1
+        same[band] = same.get(band, 0) + 1
         chosen.append((t, freq[t]))
         matched += freq[t]
     for t in reserve:
@@ -387,7 +388,16 @@ def candidate_ids(session: Session, text_: str, limit: int = 40, prefer_speakers
         hits = _pair_candidates(session, pairs, limit, prefer_speakers)
         if hits and hits[0][1] >= min(STRONG_PAIRS, len(pairs)):
             keep = max(min(STRONG_PAIRS, len(pairs)), math.ceil(hits[0][1] / 3))
-            return [i for i, c in hits if c >= keep][:STRONG_LIMIT]
+            strong = [i for i, c in hits if c >= keep]
+            if sum(1 for _i, c in hits if c == hits[0][1]) <= STRONG_LIMIT:
+                return strong[:STRONG_LIMIT]
+            # More quotes tie at the top than are worth aligning (a line
+            # repeated across the archive, the words that differ not in any
+            # pair): the rare single words pick among them.
+            found = strong[:STRONG_LIMIT]
+            seen = set(found)
+            words = [i for i in _word_candidates(session, text_, limit) if i not in seen]
+            return (found + words)[:limit]
         found = [i for i, _c in hits]
     words = _word_candidates(session, text_, limit)
     seen = set(found)
