@@ -66,6 +66,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "DATABASE_URL": normalize_database_url(database_url),
         "DATABASE_POOL_SIZE": env_int(env.get("DATABASE_POOL_SIZE"), 5),
         "SQLITE_BUSY_TIMEOUT_MS": env_int(env.get("SQLITE_BUSY_TIMEOUT_MS"), 15000),
+        "SQLITE_CACHE_MB": env_int(env.get("SQLITE_CACHE_MB"), 64),
+        "SQLITE_MMAP_MB": env_int(env.get("SQLITE_MMAP_MB"), 0),
         "DATABASE_ECHO": env_bool(env.get("DATABASE_ECHO")),
         # Access
         "REQUIRE_API_KEY_FOR_READ": env_bool(env.get("REQUIRE_API_KEY_FOR_READ")),

@@ -719,11 +719,14 @@ EXPECTED = {
     "unrelated": ("unverified", frozenset()),
     "stock_line": ("verified", frozenset()),
     "stock_line_wrong_date": ("mismatch", frozenset({"wrong_date"})),
+    "two_word_edit": ("mismatch", frozenset({"altered_wording"})),
 }
 # Optional kinds (not in the default set): a line the speaker repeated at several
 # events, claimed with the date and/or place of one of them (the engine must pick
 # the occurrence that fits), or with a date none of them has.
-EXTRA_KINDS = ("stock_line", "stock_line_wrong_date")
+# ``two_word_edit``: two words of a fragment changed, the far side of the
+# MATCH_THRESHOLD trade-off (an 8-word fragment with two edits scores 75).
+EXTRA_KINDS = ("stock_line", "stock_line_wrong_date", "two_word_edit")
 
 
 @dataclass(frozen=True)
@@ -1296,7 +1299,7 @@ def make_claims(
                 if other is None:
                     continue
                 add(kind, Claim(text=text, speaker=sp.name, location=other), q, {q.id}, f"{v}:{other}")
-            elif kind == "one_word_edit":
+            elif kind in ("one_word_edit", "two_word_edit"):
                 toks = q.text.split()
                 span = None if (len(toks) <= 30 and r.random() < 0.3) else _fragment_span(toks, r, 8, 25)
                 if span is None and len(toks) > 30:
@@ -1308,6 +1311,9 @@ def make_claims(
                 if len(idx.containing(orig_w)) != 1:
                     continue
                 edited = _one_word_edit(list(part), r, vocab)
+                if edited is not None and kind == "two_word_edit":
+                    again = _one_word_edit(edited[0], r, vocab)
+                    edited = None if again is None else (again[0], edited[1] + "+" + again[1])
                 if edited is None:
                     continue
                 new_toks, variant = edited

@@ -51,6 +51,10 @@ __all__ = [
 ]
 
 MIN_CITY_POPULATION = 15000
+# An unknown place name in the same state as a city this big may be one of
+# its neighbourhoods, so the comparison stays ``unknown``; next to a smaller
+# town it is another town (``mismatch``).
+NEIGHBOURHOOD_CITY_POP = 250_000
 
 
 @dataclass(frozen=True)
@@ -437,6 +441,10 @@ class _Gazetteer:
         a, b = self._spans.get(gid, (0, 0))
         return {k for k in self._all_keys[a:b] if k} | self._extra_names.get(gid, set())
 
+    def population(self, gid: Optional[int]) -> int:
+        city = self.cities.get(gid) if gid is not None else None
+        return city.pop if city is not None else 0
+
     def is_most_populous_of_name(self, gid: int) -> bool:
         ids = self.city_keys.get(_key(self.cities[gid].name), [])
         return bool(ids) and ids[0] == gid
@@ -774,13 +782,24 @@ def _relate(c: Place, k: Place) -> str:
     if c_local and k_local:
         if c.kind == "city" and k.kind == "city":
             return "equal" if c.geonameid == k.geonameid else "differs"
+        # Both name a town in one state (or, for countries without regions,
+        # one country). Towns the gazetteer lacks are compared by name:
+        # "Norwalk, Iowa" and "Council Bluffs, Iowa" are two places.
+        same_region = bool(c.region_code and c.region_code == k.region_code)
         if c.kind == "text" and k.kind == "text":
-            return "equal" if _text_fits(_local_text(c), _local_text(k)) else "unknown"
+            if _text_fits(_local_text(c), _local_text(k)):
+                return "equal"
+            return "differs" if same_region else "unknown"
         text, city = (c, k) if c.kind == "text" else (k, c)
         local = _key(_local_text(text))
         g = _gaz()
-        if city.geonameid is not None and local in g.names_of(city.geonameid):
+        if city.geonameid is not None and (
+                local in g.names_of(city.geonameid) or any(_text_fits(local, n) for n in g.names_of(city.geonameid))):
             return "equal"
+        # An unknown name in the same state as a big city may be one of its
+        # neighbourhoods ("Harlem, New York"); next to a town it is another town.
+        if same_region and g.population(city.geonameid) < NEIGHBOURHOOD_CITY_POP:
+            return "differs"
         return "unknown"
     c_depth = (2 if c_local else 1 if c_region else 0)
     k_depth = (2 if k_local else 1 if k_region else 0)
@@ -836,6 +855,11 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
         else:
             msg = f"{_in_sentence(k)} lies within {c_name}; the claim is less specific."
         return result("match", msg[0].upper() + msg[1:] if msg else None)
+    if _bare_name_of(claim_text, k):
+        # "Wilmington" for a record "Wilmington, Ohio": the claim names the
+        # town without its state. Less precise, not different, even when the
+        # gazetteer's best-known Wilmington is another one.
+        return result("match", f"“{claim_text}” is read as {_in_sentence(k)}, the place on record.")
     if any(rel == "unknown" for rel, _ in relations):
         if first.kind == "text" and first.country_code is None:
             msg = f"Could not place “{claim_text}” to compare it with {_in_sentence(k)}."
@@ -845,6 +869,22 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
             msg = f"Could not tell whether {_in_sentence(first)} and {_in_sentence(k)} are the same place."
         return result("unknown", msg)
     return result("mismatch", f"The claim says {_in_sentence(first)}, but the record says {_in_sentence(k)}.")
+
+
+def _bare_name_of(claim_text: str, k: Place) -> bool:
+    """Whether the claim is a bare town name (no state or country) that is
+    the recorded town's own name."""
+    cleaned = _clean(claim_text)
+    if _has_phrase(cleaned):
+        cleaned = place_from_phrase(cleaned) or cleaned
+    if not cleaned or "," in cleaned:
+        return False
+    key = _key(cleaned)
+    if k.kind == "city" and k.geonameid is not None:
+        return key in _gaz().names_of(k.geonameid)
+    if k.kind == "text" and (k.region or k.country):
+        return key == _key(_local_text(k))
+    return False
 
 
 _KIND_WORDS = {("region", "US"): "US state", ("region", "CA"): "Canadian province"}

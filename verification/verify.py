@@ -30,7 +30,7 @@ from .speakers import compare_speaker
 # (see docs/calibration.md): the lowest alignment score at which the claimed
 # words are still the canonical quote reported with changes, rather than a
 # different sentence that shares some words.
-MATCH_THRESHOLD = 60.0
+MATCH_THRESHOLD = 65.0
 # A quote of this many words or fewer ("not bad", "inadequate") is found but
 # never verified on the strength of its words alone.
 SHORT_QUOTE_WORDS = 3

@@ -352,3 +352,39 @@ def test_engine_imports_no_service_libraries():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ------------------------------------------------ towns the gazetteer lacks
+# Cases from bench/engine_accuracy.py's error list (docs/calibration.md).
+
+
+@pytest.mark.parametrize("claimed, canonical", [
+    ("Wilmington", "Wilmington, Ohio"),         # not the gazetteer's best-known Wilmington
+    ("Aston", "Aston, Pennsylvania"),
+    ("a rally in Wilmington", "Wilmington, Ohio"),
+])
+def test_bare_town_name_fits_the_recorded_town(claimed, canonical):
+    c = check(claimed, canonical)
+    assert c.status == "match"
+    assert canonical.split(",")[0] in c.message
+
+
+def test_bare_name_of_another_town_still_mismatches():
+    assert check("Canton", "Wilmington, Ohio").status != "match"
+    assert check("Wilmington, N.C.", "Wilmington, Ohio").status == "mismatch"
+
+
+@pytest.mark.parametrize("claimed, canonical", [
+    ("Norwalk, Iowa", "Council Bluffs, Iowa"),   # unknown town next to a known one
+    ("Hudson, N.H.", "Durham, New Hampshire"),
+    ("Canton, Ohio", "Wilmington, Ohio"),        # two towns the gazetteer lacks
+])
+def test_two_towns_of_one_state_differ(claimed, canonical):
+    c = check(claimed, canonical)
+    assert c.status == "mismatch"
+    assert "but the record says" in c.message
+
+
+def test_unknown_name_next_to_a_big_city_may_be_a_neighbourhood():
+    assert check("Tinytown, Fla.", "Tampa, Florida").status == "unknown"
+    assert check("Tinytown, Fla.", "Florida").status == "match"
