@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Iterable, Optional, Sequence
 
@@ -196,10 +196,21 @@ STRONG_PAIRS = 2
 # Quotes found by their wording are few; the engine aligns only its best
 # eight, so more than this many (copies of a stock line) only cost time.
 STRONG_LIMIT = 10
-# SQLite ranks at most this many quotes (by pairs shared) before looking at
-# their speakers: wide enough for every copy of a line repeated across a
-# large archive, so the claimed speaker's copy is never cut off by id order.
-PAIR_RANK_WINDOW = 2000
+# A claim of more words than this that shares no two pairs with any quote
+# does not run the single-word query (see candidate_ids).
+WORD_FALLBACK_MAX_WORDS = 8
+
+
+# FTS5 keeps no document counts: fts5vocab reads a pair's whole postings
+# list to count them, which for the pairs of a line repeated across a large
+# archive is most of what choosing a claim's pairs costs. A worker therefore
+# remembers the counts of common pairs (at most COMMON_PAIRS_KEPT, dropped all
+# at once when full). Only common ones: a count that has grown since is still
+# common, which is all the choice needs, while a rare or absent pair (one
+# new quote away from mattering) is always read fresh.
+COMMON_PAIR = 50
+COMMON_PAIRS_KEPT = 200_000
+_COMMON_PAIRS: dict[tuple[str, str], float] = {}
 
 
 def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
@@ -213,11 +224,19 @@ def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, floa
     if not tokens:
         return {}
     if _dialect(session) == "sqlite":
-        sql = " UNION ALL ".join(
-            f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(len(tokens)))
-        rows = session.execute(text(sql), {f"t{i}": t for i, t in enumerate(tokens)}).all()
-        found = {term: float(doc) for term, doc in rows}
-        return {t: found.get(t, 0.0) for t in tokens}
+        db = str(session.get_bind().url)
+        found = {t: _COMMON_PAIRS.get((db, t)) for t in tokens}
+        ask = [t for t, f in found.items() if f is None]
+        if ask:
+            sql = " UNION ALL ".join(
+                f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(len(ask)))
+            for term, doc in session.execute(text(sql), {f"t{i}": t for i, t in enumerate(ask)}).all():
+                found[term] = float(doc)
+                if doc >= COMMON_PAIR:
+                    if len(_COMMON_PAIRS) >= COMMON_PAIRS_KEPT:
+                        _COMMON_PAIRS.clear()
+                    _COMMON_PAIRS[(db, term)] = float(doc)
+        return {t: found.get(t) or 0.0 for t in tokens}
     common = _pg_common_elements(session, "shingle_vector")
     return {t: max(common.get(t, 1.0), 1.0) for t in tokens}
 
@@ -235,11 +254,25 @@ def _pg_common_elements(session: Session, column: str) -> dict[str, float]:
     return {elem: float(freq) * rows_total for elem, freq in zip(row[0], row[1])}
 
 
-def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
+@dataclass
+class PairPlan:
+    """What the word-pair index knows of a claim: the pairs chosen for the
+    query, the other pairs some quote contains, and the claim's content words
+    that are in no such pair (next to an edited word, or between stop words)."""
+
+    chosen: list[tuple[str, float]]
+    unchosen: list[tuple[str, float]]
+    loose_words: list[str]
+    # Every pair of the claim that some quote contains, rarest first.
+    present: list[tuple[str, float]] = field(default_factory=list)
+
+
+def pair_plan(session: Session, claim_text: str) -> PairPlan:
     """The claim's rarest word pairs that some quote contains, with their frequencies."""
-    tokens = pair_tokens(engine.search_text(claim_text))[:80]
+    words = engine.search_text(claim_text).split()
+    tokens = pair_tokens(" ".join(words))[:80]
     if not tokens:
-        return []
+        return PairPlan([], [], [])
     freq = _pair_frequencies(session, tokens)
     # Equally rare pairs (PostgreSQL knows only the common ones, so most
     # pairs tie there) are taken spread over the whole claim, not from its
@@ -271,50 +304,23 @@ def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
         if len(chosen) >= MIN_QUERY_PAIRS:
             break
         chosen.append((t, freq[t]))
-    return chosen
+    taken = {t for t, _f in chosen}
+    unchosen = [(t, freq[t]) for t in present if t not in taken]
+    # Content words that no present pair covers.
+    present_set = set(present)
+    covered = [False] * len(words)
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if not (a in _PAIR_STOP and b in _PAIR_STOP) and _pair_token(a, b) in present_set:
+            covered[i] = covered[i + 1] = True
+    stop = _stopwords()
+    loose = [w for w, c in zip(words, covered) if not c and w not in stop and w not in _PAIR_STOP]
+    return PairPlan(chosen, unchosen, loose, [(t, freq[t]) for t in present])
 
 
-def _pair_candidates(session: Session, pairs: Sequence[tuple[str, float]], limit: int,
-                     prefer_speakers: Sequence[int] = ()) -> list[tuple[int, int]]:
-    """``(quote id, pairs shared)`` of the approved quotes sharing the most pairs.
-
-    Each pair weighs 1 plus a little more the rarer it is, so quotes sharing
-    as many pairs are ordered by how telling their pairs are. Among quotes
-    sharing as much (a stock line repeated in many speeches), those of the
-    claimed speaker come first, so the engine, which aligns only the best
-    few, sees them.
-    """
-    prefer = list(prefer_speakers) or [0]
-    params: dict[str, Any] = {"approved": APPROVED, "limit": limit, "inner": PAIR_RANK_WINDOW, "prefer": prefer}
-    for i, (t, df) in enumerate(pairs):
-        params[f"p{i}"] = t
-        params[f"w{i}"] = 1.0 + 1.0 / (1.0 + math.log(max(df, 1.0)))
-    if _dialect(session) == "sqlite":
-        for i, (t, _df) in enumerate(pairs):
-            params[f"p{i}"] = fts5_string(t)
-        branches = " UNION ALL ".join(
-            f"SELECT rowid AS id, :w{i} AS w FROM quotes_shingles WHERE quotes_shingles MATCH :p{i}"
-            for i in range(len(pairs)))
-        sql = (
-            "SELECT g.id, g.c FROM (SELECT id, sum(w) AS s, count(*) AS c FROM (" + branches + ") "
-            "GROUP BY id ORDER BY s DESC, id LIMIT :inner) AS g "
-            "JOIN quotes ON quotes.id = g.id WHERE quotes.status = :approved "
-            "ORDER BY round(g.s, 6) DESC, quotes.speaker_id IN :prefer DESC, g.id LIMIT :limit"
-        )
-    else:
-        any_pair = " || ".join(f"to_tsquery('simple', :p{i})" for i in range(len(pairs)))
-        score = " + ".join(
-            f"(CASE WHEN shingle_vector @@ to_tsquery('simple', :p{i}) THEN :w{i} ELSE 0 END)"
-            for i in range(len(pairs)))
-        count = " + ".join(
-            f"(shingle_vector @@ to_tsquery('simple', :p{i}))::int" for i in range(len(pairs)))
-        sql = (
-            f"SELECT id, c FROM (SELECT id, speaker_id, {score} AS s, {count} AS c FROM quotes "
-            f"WHERE shingle_vector @@ ({any_pair}) AND status = :approved) AS g "
-            "ORDER BY round(s::numeric, 6) DESC, speaker_id IN :prefer DESC, id LIMIT :limit"
-        )
-    stmt = text(sql).bindparams(bindparam("prefer", expanding=True))
-    return [(int(i), int(c)) for i, c in session.execute(stmt, params).all()]
+def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
+    """The pairs :func:`candidate_ids` queries first (see :func:`pair_plan`)."""
+    return pair_plan(session, claim_text).chosen
 
 
 # --- candidates -------------------------------------------------------------------------
@@ -372,36 +378,160 @@ def find_candidates(session: Session, text_: str, limit: int = 40) -> list[Quote
 def candidate_ids(session: Session, text_: str, limit: int = 40, prefer_speakers: Sequence[int] = ()) -> list[int]:
     """Ids of the approved quotes most likely to be what ``text_`` quotes, best first.
 
-    First the word-pair index: the claim's rarest pairs, quotes ranked by how
-    many they share. A fragment shares all its pairs with its quote, a
-    one-word edit all but the two around the edit. Only the quotes sharing a
-    fair part of the best quote's pairs are kept (nothing else is worth
-    reranking). When no quote shares ``STRONG_PAIRS`` pairs (a single word,
-    a heavy rewording), the single-word query below fills up the list.
-    The speaker is deliberately not a filter: a misattributed quote must
-    still be found; ``prefer_speakers`` (the speakers the claimed name can
-    mean) only orders quotes that share as many pairs.
+    Probe, then count. The claim's rarest word pairs (a few, whose quotes
+    stay under a budget) give the candidates: the quote a claim comes from
+    holds nearly all of the claim's pairs, so it holds some of the rarest
+    ones. Each candidate's stored pairs (``quotes.shingles``) are then
+    counted against *all* of the claim's pairs in Python, which costs a set
+    intersection per candidate instead of a database scan of every common
+    pair's postings (the copies of a stock line at a million quotes). A
+    fragment shares all its pairs with its quote, a one-word edit all but
+    the two around the edit.
+
+    Among quotes sharing as much, those of ``prefer_speakers`` (the speakers
+    the claimed name can mean) come first. The speaker is never a filter: a
+    misattributed quote must still be found. When no quote shares
+    ``STRONG_PAIRS`` pairs (a single word, a short claim), the single-word
+    query fills up the list.
     """
-    pairs = choose_pairs(session, text_)
+    plan = pair_plan(session, text_)
     found: list[int] = []
-    if pairs:
-        hits = _pair_candidates(session, pairs, limit, prefer_speakers)
-        if hits and hits[0][1] >= min(STRONG_PAIRS, len(pairs)):
-            keep = max(min(STRONG_PAIRS, len(pairs)), math.ceil(hits[0][1] / 3))
-            strong = [i for i, c in hits if c >= keep]
-            if sum(1 for _i, c in hits if c == hits[0][1]) <= STRONG_LIMIT:
-                return strong[:STRONG_LIMIT]
-            # More quotes tie at the top than are worth aligning (a line
-            # repeated across the archive, the words that differ not in any
-            # pair): the rare single words pick among them.
-            found = strong[:STRONG_LIMIT]
-            seen = set(found)
-            words = [i for i in _word_candidates(session, text_, limit) if i not in seen]
-            return (found + words)[:limit]
-        found = [i for i, _c in hits]
+    if plan.present:
+        ranked = _probe_and_count(session, plan, prefer_speakers)
+        if ranked and ranked[0][1] >= min(STRONG_PAIRS, len(plan.present)):
+            top = ranked[0][1]
+            keep = max(min(STRONG_PAIRS, len(plan.present)), math.ceil(top / 3))
+            strong = [i for i, c, _p in ranked if c >= keep]
+            tied = [i for i, c, _p in ranked if c == top]
+            if len(tied) > STRONG_LIMIT and plan.loose_words and top * 3 >= len(plan.present):
+                # Copies of a line hold the claim's pairs equally; words of
+                # the claim that are in no pair (next to an edited word)
+                # tell them apart.
+                order = _by_loose_words(session, tied[:PROBE_CAP], plan.loose_words)
+                strong = order + [i for i in strong if i not in set(order)]
+            return strong[:STRONG_LIMIT]
+        found = [i for i, _c, _p in ranked[:limit]]
+    if len(engine.search_text(text_).split()) > WORD_FALLBACK_MAX_WORDS:
+        # A longer claim that shares no two word pairs with any quote cannot
+        # reach the engine's MATCH_THRESHOLD (65% of its words matched in
+        # order leaves matched neighbours, i.e. shared pairs): the
+        # single-word query, the dearest one on a large archive (BM25 over
+        # common words), would only find sentences that share vocabulary.
+        return found
     words = _word_candidates(session, text_, limit)
     seen = set(found)
     return (found + [i for i in words if i not in seen])[:limit]
+
+
+# The rarest pairs whose quotes are the candidates: at least PROBE_MIN_PAIRS
+# (an edit can put a pair in the claim that its quote lacks), at most
+# PROBE_PAIRS, and beyond the minimum only while their quotes stay under
+# PROBE_BUDGET. At most PROBE_CAP candidate rows are read per probe.
+PROBE_MIN_PAIRS = 3
+PROBE_PAIRS = 5
+PROBE_BUDGET = 1000
+PROBE_CAP = 1500
+# The intersection probe is trusted when its best quote holds this share of
+# the claim's pairs.
+CONFIDENT_SHARE = 0.8
+
+
+def _probe_pairs(present: Sequence[tuple[str, float]]) -> list[str]:
+    chosen: list[str] = []
+    total = 0.0
+    for t, f in present:
+        if len(chosen) >= PROBE_PAIRS:
+            break
+        if len(chosen) >= PROBE_MIN_PAIRS and total + f > PROBE_BUDGET:
+            break
+        chosen.append(t)
+        total += f
+    return chosen
+
+
+def _probe_rows(session: Session, pairs: Sequence[str], op: str, cap: int,
+                speakers: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+    """``(id, speaker id, shingles)`` of approved quotes holding any (``op="or"``)
+    or all (``"and"``) of ``pairs``; only those of ``speakers`` if given."""
+    params: dict[str, Any] = {"approved": APPROVED, "cap": cap}
+    by_speaker = ""
+    if speakers:
+        params["speakers"] = list(speakers)
+        by_speaker = " AND q.speaker_id IN :speakers"
+    if _dialect(session) == "sqlite":
+        params["m"] = (" OR " if op == "or" else " AND ").join(fts5_string(t) for t in pairs)
+        inner_cap = "" if speakers else " LIMIT :cap"
+        sql = ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q WHERE q.id IN "
+               f"(SELECT rowid FROM quotes_shingles WHERE quotes_shingles MATCH :m{inner_cap}) "
+               f"AND q.status = :approved{by_speaker} LIMIT :cap")
+    else:
+        params["m"] = (" | " if op == "or" else " & ").join(pairs)
+        sql = ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q "
+               "WHERE q.shingle_vector @@ to_tsquery('simple', :m) "
+               f"AND q.status = :approved{by_speaker} LIMIT :cap")
+    stmt = text(sql)
+    if speakers:
+        stmt = stmt.bindparams(bindparam("speakers", expanding=True))
+    return [(int(i), int(sp), sh or "") for i, sp, sh in session.execute(stmt, params).all()]
+
+
+def _probe_and_count(session: Session, plan: PairPlan,
+                     prefer_speakers: Sequence[int]) -> list[tuple[int, int, bool]]:
+    """Candidates from the rarest pairs, ranked by the claim's pairs they hold:
+    ``[(id, pairs shared, of a preferred speaker)]``, best first."""
+    probe = _probe_pairs(plan.present)
+    weight = {t: 1.0 + 1.0 / (1.0 + math.log(max(f, 1.0))) for t, f in plan.present}
+    and_rows: list[tuple[int, int, str]] = []
+    if len(probe) > 1:
+        # Most claims are the quote's own words, cut or retyped: their quote
+        # holds every probe pair, and an intersection of the rarest pairs'
+        # postings is a handful of rows. Enough when the best of them holds
+        # nearly all of the claim's pairs; otherwise (an edit put a pair in
+        # the claim that its quote lacks) the union below.
+        and_rows = _probe_rows(session, probe, "and", PROBE_CAP)
+        if len(and_rows) >= PROBE_CAP and prefer_speakers:
+            and_rows = _merge(and_rows, _probe_rows(session, probe, "and", PROBE_CAP, prefer_speakers))
+        ranked = _count_pairs(and_rows, weight, prefer_speakers)
+        if ranked and ranked[0][1] >= CONFIDENT_SHARE * len(plan.present):
+            return ranked
+    rows = _probe_rows(session, probe, "or", PROBE_CAP)
+    if len(rows) >= PROBE_CAP:
+        # Read only part of the quotes (a line repeated across the archive):
+        # those holding all the probe pairs, and the claimed speaker's, are
+        # read in full.
+        rows = _merge(rows, and_rows)
+        if prefer_speakers:
+            rows = _merge(rows, _probe_rows(session, probe[:1], "or", PROBE_CAP, prefer_speakers))
+    return _count_pairs(rows, weight, prefer_speakers)
+
+
+def _merge(rows: list[tuple[int, int, str]], more: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    seen = {r[0] for r in rows}
+    return rows + [r for r in more if r[0] not in seen]
+
+
+def _count_pairs(rows: Sequence[tuple[int, int, str]], weight: dict[str, float],
+                 prefer_speakers: Sequence[int]) -> list[tuple[int, int, bool]]:
+    claim_pairs = set(weight)
+    prefer = set(prefer_speakers)
+    scored = []
+    for qid, sid, shingles in rows:
+        shared = claim_pairs.intersection(shingles.split())
+        if not shared:
+            continue
+        score = round(sum(weight[t] for t in shared), 6)
+        scored.append((-score, sid not in prefer, qid, len(shared)))
+    scored.sort()
+    return [(qid, n, not other) for _s, other, qid, n in scored]
+
+
+def _by_loose_words(session: Session, ids: Sequence[int], loose: Sequence[str]) -> list[int]:
+    """``ids`` ordered by how many of ``loose`` (search-text words) each quote holds."""
+    rows = session.execute(select(Quote.id, Quote.search_text).where(Quote.id.in_(list(ids)))).all()
+    want = set(loose)
+    order = {i: n for n, i in enumerate(ids)}
+    ranked = sorted(rows, key=lambda r: (-len(want.intersection(r[1].split())), order[r[0]]))
+    return [r[0] for r in ranked]
 
 
 def _word_candidates(session: Session, text_: str, limit: int) -> list[int]:

@@ -38,7 +38,6 @@ from verification.normalize import (
     _tokenize,
     collapse_whitespace,
     is_negation,
-    normalize_text,
     number_value,
 )
 
@@ -418,7 +417,8 @@ def quick_score(claimed: str, canonical: str) -> float:
     score is ``token_set_ratio``, which rewards shared vocabulary. Bracketed
     claim words are tried both ways (kept and left out).
     """
-    canon = normalize_text(canonical)
+    # The same tokens align() uses (cached), not a second tokenisation.
+    canon = _prep(canonical).whole.joined[1:-1]
     variants = _claim_pieces_text(claimed)
     if not canon or not variants:
         return 0.0

@@ -2222,7 +2222,6 @@ class _Doc:
         if getattr(self, "_clauses", None) is not None:
             return self._clauses
         clauses = []
-        n = len(self.tt)
         for v in self.verb_pos:
             if not (self._is_report_verb(v) or (self.low[v] in _EVENT_VERBS and v > 0
                                                 and self.low[v - 1] not in _DETERMINERS)):

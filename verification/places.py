@@ -831,7 +831,6 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
     k = resolve_place(canon_text)
     readings = _readings(claim_text)
     assert k is not None and readings
-    k_name = _describe(k)
 
     def result(status: str, message: Optional[str]) -> FieldCheck:
         if message:

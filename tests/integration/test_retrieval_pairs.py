@@ -127,3 +127,68 @@ def test_search_syntax_in_a_claim_is_just_text(app, client, write_headers):
     # Pair tokens are opaque letters and digits.
     tokens = repository.pair_tokens("the grain ships can reach")
     assert tokens and all(t.isalnum() and len(t) == 11 for t in tokens)
+
+
+def test_a_capped_probe_still_reads_the_claimed_speakers_copy(app, client, write_headers, monkeypatch):
+    """More copies of a line than one probe reads: the copies holding all the
+    probe pairs and the claimed speaker's are read in full."""
+    line = "The county will repave the old mill road before the winter frost sets in for good."
+    rows = [{"text": f"{line} Meeting {i}.", "speaker": f"Copy Speaker{i}"} for i in range(25)]
+    _import(client, write_headers, rows)
+    mine = create(client, write_headers, text=f"{line} Thank you.", speaker="Grace Hopper")
+    monkeypatch.setattr(repository, "PROBE_CAP", 5)
+    probes = []
+    real = repository._probe_rows
+
+    def spy(session, pairs, op, cap, speakers=()):
+        out = real(session, pairs, op, cap, speakers)
+        probes.append((op, bool(speakers), len(out)))
+        return out
+
+    monkeypatch.setattr(repository, "_probe_rows", spy)
+    with app.app_context():
+        session = get_session()
+        prefer = [r.id for r in repository.speaker_refs_sharing_keys(session, "Grace Hopper")]
+        # One word edited: the intersection's best quote lacks a pair, so the
+        # union is read, and it is capped.
+        ids = repository.candidate_ids(session, "repave the old mill lane before the winter frost sets in",
+                                       prefer_speakers=prefer)
+    assert ids[0] == mine["id"]
+    assert any(cap == 5 for _op, _sp, cap in probes)  # a probe was cut short...
+    assert any(sp for _op, sp, _n in probes)          # ...and the claimed speaker's copies read
+    probes.clear()
+    # The line's own words: every copy holds every pair, the intersection is
+    # capped too, and the claimed speaker's copy is read on its own.
+    with app.app_context():
+        ids = repository.candidate_ids(get_session(), "repave the old mill road before the winter frost",
+                                       prefer_speakers=prefer)
+    assert ids[0] == mine["id"]
+    assert probes[0] == ("and", False, 5) and ("and", True, 1) in probes
+
+
+def test_intersection_probe_is_enough_for_the_quotes_own_words(app, client, write_headers, monkeypatch):
+    _import(client, write_headers, _decoys())
+    target = create(client, write_headers, text=TARGET, speaker="Harbour Master")
+    ops = []
+    real = repository._probe_rows
+    monkeypatch.setattr(repository, "_probe_rows",
+                        lambda s, p, op, cap, speakers=(): ops.append(op) or real(s, p, op, cap, speakers))
+    assert _ids(app, "dredge the northern channel before the autumn storms")[0] == target["id"]
+    assert ops == ["and"]
+    ops.clear()
+    assert _ids(app, "the harbour authority will dredge the southern channel before the autumn storms")[0] \
+        == target["id"]
+    assert ops[0] == "and"
+
+
+def test_a_long_claim_sharing_no_pairs_runs_no_word_query(app, client, write_headers, monkeypatch):
+    create(client, write_headers, text=TARGET, speaker="Harbour Master")
+    calls = []
+    real = repository._word_candidates
+    monkeypatch.setattr(repository, "_word_candidates", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    # Same vocabulary, no word pair in common: cannot reach the threshold.
+    assert _ids(app, "storms autumn before channel northern harbour quay tide ships grain") == []
+    assert calls == []
+    # A short claim still gets the single-word index.
+    assert _ids(app, "grain harbour") != []
+    assert calls == ["grain harbour"]

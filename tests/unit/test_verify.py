@@ -142,3 +142,19 @@ def test_json_shape_matches_the_api_contract(seed_quotes, seed_speakers):
     assert 0 <= d["match"]["score"] <= 100
     for field in ("speaker", "date", "location"):
         assert "status" in d["match"][field]
+
+
+def test_json_written_by_hand_equals_the_dataclasses(seed_quotes, seed_speakers):
+    """verdict_to_dict builds its dicts by hand for speed; they must be what
+    dataclasses.asdict gives, key for key, for a verdict with every part."""
+    from dataclasses import asdict
+
+    v = run(seed_quotes, seed_speakers, text="if Zelenskyy is ready, let him [Zelenskyy] come to Moskow",
+            speaker="Zelenskyy", location="Paris", date="2025-09-05")
+    assert v.issues and v.match and v.match.text.diff
+    d = verdict_to_dict(v, lambda q: {"id": q.id})
+    assert d["issues"] == [asdict(i) for i in v.issues]
+    m = v.match
+    assert d["match"] == {"quote": {"id": m.quote.id}, "score": m.score, "text": asdict(m.text),
+                          "speaker": asdict(m.speaker), "date": asdict(m.date), "location": asdict(m.location)}
+    assert [a["quote"]["id"] for a in d["alternatives"]] == [a.quote.id for a in v.alternatives]
