@@ -379,7 +379,7 @@ def _insert_quotes(session: Session, values: list[dict[str, Any]]) -> list[int]:
 
     PostgreSQL: ids drawn from the sequence first, then a plain executemany
     (psycopg pipelines it), about five times faster than a RETURNING insert
-    of the same rows. SQLite: a multi-row INSERT ... RETURNING.
+    of the same rows. SQLite: the same with ids read under the write lock.
     """
     table = Quote.__table__
     if session.get_bind().dialect.name == "postgresql":
@@ -389,7 +389,14 @@ def _insert_quotes(session: Session, values: list[dict[str, Any]]) -> list[int]:
         ))
         session.execute(table.insert(), [{**v, "id": i} for v, i in zip(values, ids)])
         return ids
-    return list(session.scalars(table.insert().returning(table.c.id, sort_by_parameter_order=True), values))
+    # SQLite: the next ids read under the write lock this transaction holds
+    # (writers BEGIN IMMEDIATE), then a plain executemany: sqlite3 loops over
+    # the rows in C, where a RETURNING insert builds and parses multi-row
+    # statements in Python.
+    start = session.scalar(sql_text("SELECT coalesce(max(id), 0) FROM quotes")) + 1
+    ids = list(range(start, start + len(values)))
+    session.execute(table.insert(), [{**v, "id": i} for v, i in zip(values, ids)])
+    return ids
 
 
 # (line number, validated data or None, errors or None)
@@ -425,8 +432,13 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         speakers[k] = sp
         return sp
 
-    def write(rows: list[tuple[int, dict[str, Any], Speaker]]) -> None:
-        values = [quote_columns(d, sp, places) for _, d, sp in rows]
+    def prepare(rows: list[tuple[int, dict[str, Any], Speaker]]) -> list[dict[str, Any]]:
+        return [quote_columns(d, sp, places) for _, d, sp in rows]
+
+    def write(rows: list[tuple[int, dict[str, Any], Speaker]],
+              values: Optional[list[dict[str, Any]]] = None) -> None:
+        if values is None:
+            values = prepare(rows)
         ids = _insert_quotes(session, values)
         sources, revisions = [], []
         for qid, (_, d, sp) in zip(ids, rows):
@@ -443,15 +455,13 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         result.ids.extend(ids)
         result.imported += len(ids)
 
-    def flush() -> None:
-        if not chunk:
-            return
+    def store(rows: list[tuple[int, dict[str, Any], Speaker]], values: list[dict[str, Any]]) -> None:
         try:
             with session.begin_nested():
-                write(chunk)
+                write(rows, values)
         except SQLAlchemyError:
             log.warning("import chunk failed; retrying row by row", exc_info=True)
-            for row in chunk:
+            for row in rows:
                 try:
                     with session.begin_nested():
                         write([row])
@@ -460,8 +470,14 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
                         f"Could not be stored: {type(getattr(exc, 'orig', exc)).__name__}."]}})
         session.commit()
         if on_progress:
-            on_progress(len(chunk))
+            on_progress(len(rows))
+
+    def flush() -> None:
+        if not chunk:
+            return
+        rows = list(chunk)
         chunk.clear()
+        store(rows, prepare(rows))
 
     for line, data, errors in records:
         if errors or data is None:
