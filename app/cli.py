@@ -144,7 +144,7 @@ def quotes_import(file: str, fmt: str) -> None:
         try:
             records = importer.records_from_bytes_stream(raw, kind)
             result = services.import_quotes(session, records, chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
-                                            on_progress=progress)
+                                            workers=current_app.config["IMPORT_WORKERS"], on_progress=progress)
         except importer.FileError as exc:
             raise click.ClickException(str(exc)) from None
         bar.update(size - last[0])

@@ -77,6 +77,10 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Quotes one article check verifies (a long feature has ~50).
         "ARTICLE_MAX_QUOTES": env_int(env.get("ARTICLE_MAX_QUOTES"), 500),
         "IMPORT_CHUNK_SIZE": env_int(env.get("IMPORT_CHUNK_SIZE"), 1000),
+        # Processes that prepare a large import's rows (0: all in the
+        # importing process). One is enough on two cores: the importing
+        # process, which validates and writes, is the slower stage.
+        "IMPORT_WORKERS": env_int(env.get("IMPORT_WORKERS"), 1),
         # Fetching pages for POST /sources/ingest (see app/fetch.py).
         "ALLOW_PRIVATE_FETCH": env_bool(env.get("ALLOW_PRIVATE_FETCH")),
         "FETCH_ALLOWED_NETWORKS": env.get("FETCH_ALLOWED_NETWORKS", ""),

@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import deque
+from itertools import islice
 from typing import IO, Any, Iterable, Iterator, Optional
 
 from marshmallow import ValidationError
@@ -47,24 +49,75 @@ def _validate(line: int, obj: Any) -> Record:
         return line, None, exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
 
 
-def iter_ndjson(lines: Iterable[bytes | str]) -> Iterator[Record]:
-    for n, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                raw = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield n, None, {"_line": ["Not UTF-8 text."]}
-                continue
-        if n == 1:
-            raw = raw.lstrip("\ufeff")
-        if not raw.strip():
-            continue
+def _parse_line(n: int, raw: bytes | str) -> Optional[Record]:
+    """One JSON Lines line as a record; None for a blank line."""
+    if isinstance(raw, bytes):
         try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield n, None, {"_line": [f"Not valid JSON: {exc.msg} (column {exc.colno})."]}
-            continue
-        yield _validate(n, obj)
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return n, None, {"_line": ["Not UTF-8 text."]}
+    if n == 1:
+        raw = raw.lstrip("\ufeff")
+    if not raw.strip():
+        return None
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return n, None, {"_line": [f"Not valid JSON: {exc.msg} (column {exc.colno})."]}
+    return _validate(n, obj)
+
+
+def _parse_batch(batch: list[tuple[int, bytes | str]]) -> list[Record]:
+    return [r for r in (_parse_line(n, raw) for n, raw in batch) if r is not None]
+
+
+class NdjsonRecords:
+    """The records of a JSON Lines body, line by line, in order.
+
+    A large import may hand it a process pool (:meth:`use_pool`): from then
+    on the remaining lines are parsed and validated there, a batch at a time,
+    a few batches ahead, while the importing process stores what it has.
+    """
+
+    BATCH = 1000
+
+    def __init__(self, lines: Iterable[bytes | str]) -> None:
+        self._lines = lines
+        self._pool: Any = None
+        self._ahead = 2
+
+    def use_pool(self, pool: Any, ahead: int = 2) -> None:
+        self._pool, self._ahead = pool, max(1, ahead)
+
+    def __iter__(self) -> Iterator[Record]:
+        numbered = enumerate(self._lines, start=1)
+        pending: deque = deque()
+        while True:
+            if self._pool is None:
+                item = next(numbered, None)
+                if item is None:
+                    return
+                record = _parse_line(*item)
+                if record is not None:
+                    yield record
+                continue
+            while len(pending) < self._ahead:
+                batch = list(islice(numbered, self.BATCH))
+                if not batch:
+                    break
+                pending.append((batch, self._pool.submit(_parse_batch, batch)))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                records = future.result()
+            except Exception:  # a worker died: parse this batch here
+                records = _parse_batch(batch)
+            yield from records
+
+
+def iter_ndjson(lines: Iterable[bytes | str]) -> NdjsonRecords:
+    return NdjsonRecords(lines)
 
 
 def _csv_row_to_obj(row: dict[str, Any]) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import text as sql_text
@@ -403,15 +407,59 @@ def _insert_quotes(session: Session, values: list[dict[str, Any]]) -> list[int]:
 Record = tuple[int, Optional[dict[str, Any]], Optional[dict[str, Any]]]
 
 
+# Preparing imported rows in other processes. A quote's columns (normalised
+# text, word pairs, date span, gazetteer place) are pure Python and about a
+# third of an import's time; the rest (validation, the database writes) stays
+# in the importing process, in input order. Threads do not help: the GIL
+# serialises the Python part, and SQLite's per-row release of it makes the
+# two threads take turns.
+_WORKER_PLACES: Optional["PlaceCache"] = None
+
+
+def _prepare_rows(items: Iterable[tuple[dict[str, Any], int, str]],
+                  places: "PlaceCache") -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """A new quote's columns and its first revision's changes, per row."""
+    return [(quote_columns(d, SimpleNamespace(id=sid), places), _created_changes(d, name))  # type: ignore[arg-type]
+            for d, sid, name in items]
+
+
+def _prepare_in_worker(items: list[tuple[dict[str, Any], int, str]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    global _WORKER_PLACES
+    if _WORKER_PLACES is None:
+        _WORKER_PLACES = PlaceCache()
+    return _prepare_rows(items, _WORKER_PLACES)
+
+
+# WAL pages between checkpoints during an SQLite import (80 MB).
+IMPORT_WAL_PAGES = 50000
+
+
+def _checkpoint(session: Session) -> None:
+    """Copy SQLite's write-ahead log into the database now (outside any
+    transaction, on a connection of its own)."""
+    raw = session.get_bind().raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        raw.close()
+
+
+# A pool is started only for an import that reaches this many chunks (its
+# processes take about a second to start).
+POOL_AFTER_CHUNKS = 3
+
+
 def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optional[ApiKey] = None,
-                  chunk_size: int = 1000, skip_existing: bool = False,
+                  chunk_size: int = 1000, skip_existing: bool = False, workers: int = 0,
                   on_progress: Optional[Callable[[int], None]] = None) -> ImportResult:
     """Store validated records in chunks; report every bad line, keep every good one.
 
     Each chunk is one multi-row INSERT for quotes (ids returned in order),
     one for sources and one for revisions, then a commit, so readers and other
     writers get a turn between chunks. If a chunk fails in the database, it is
-    retried row by row so only the offending lines are reported.
+    retried row by row so only the offending lines are reported. With
+    ``workers``, a large import computes its chunks' columns in that many
+    other processes while this one validates and writes.
     """
     result = ImportResult()
     speakers: dict[str, Optional[Speaker]] = {}
@@ -432,22 +480,22 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         speakers[k] = sp
         return sp
 
-    def prepare(rows: list[tuple[int, dict[str, Any], Speaker]]) -> list[dict[str, Any]]:
-        return [quote_columns(d, sp, places) for _, d, sp in rows]
+    def prepare(rows: list[tuple[int, dict[str, Any], Speaker]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return _prepare_rows(((d, sp.id, sp.name) for _, d, sp in rows), places)
 
     def write(rows: list[tuple[int, dict[str, Any], Speaker]],
-              values: Optional[list[dict[str, Any]]] = None) -> None:
-        if values is None:
-            values = prepare(rows)
-        ids = _insert_quotes(session, values)
+              prepared: Optional[list[tuple[dict[str, Any], dict[str, Any]]]] = None) -> None:
+        if prepared is None:
+            prepared = prepare(rows)
+        ids = _insert_quotes(session, [cols for cols, _ in prepared])
         sources, revisions = [], []
-        for qid, (_, d, sp) in zip(ids, rows):
+        for qid, (_, d, sp), (_, changes) in zip(ids, rows, prepared):
             for i, s in enumerate(d.get("sources") or []):
                 sources.append({"quote_id": qid, "position": i, "url": s.get("url"),
                                 "publisher": s.get("publisher"), "title": s.get("title"),
                                 "published_at": s.get("published_at")})
             revisions.append({"quote_id": qid, "revision": 1, "action": "create",
-                              "changes": _created_changes(d, sp.name), "api_key_id": key_id,
+                              "changes": changes, "api_key_id": key_id,
                               "created_at": utcnow()})
         if sources:
             session.execute(Source.__table__.insert(), sources)
@@ -455,7 +503,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         result.ids.extend(ids)
         result.imported += len(ids)
 
-    def store(rows: list[tuple[int, dict[str, Any], Speaker]], values: list[dict[str, Any]]) -> None:
+    def store(rows: list[tuple[int, dict[str, Any], Speaker]],
+              values: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         try:
             with session.begin_nested():
                 write(rows, values)
@@ -472,29 +521,73 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         if on_progress:
             on_progress(len(rows))
 
+    pool: list[ProcessPoolExecutor] = []
+    pending: deque[tuple[list, Future]] = deque()
+    chunks = 0
+
+    def drain(keep: int) -> None:
+        while len(pending) > keep:
+            rows, future = pending.popleft()
+            try:
+                values = future.result()
+            except Exception:  # a worker died: prepare these rows here
+                log.warning("import worker failed; preparing the chunk in-process", exc_info=True)
+                values = prepare(rows)
+            store(rows, values)
+
     def flush() -> None:
+        nonlocal chunks
         if not chunk:
             return
         rows = list(chunk)
         chunk.clear()
-        store(rows, prepare(rows))
+        chunks += 1
+        if workers > 0 and not pool and chunks >= POOL_AFTER_CHUNKS:
+            pool.append(ProcessPoolExecutor(max_workers=workers,
+                                            mp_context=multiprocessing.get_context("spawn")))
+            if hasattr(records, "use_pool"):
+                # JSON Lines: the rest of the lines are parsed and validated
+                # in the pool too.
+                records.use_pool(pool[0], ahead=workers + 1)
+        if pool:
+            items = [(d, sp.id, sp.name) for _, d, sp in rows]
+            pending.append((rows, pool[0].submit(_prepare_in_worker, items)))
+            drain(workers + 1)
+        else:
+            store(rows, prepare(rows))
 
-    for line, data, errors in records:
-        if errors or data is None:
-            result.errors.append({"line": line, "errors": errors or {"_schema": ["Invalid."]}})
-            continue
-        sp = speaker_for(line, data["speaker"])
-        if sp is None:
-            continue
-        if skip_existing:
-            st = engine.search_text(data["text"])
-            if repository.find_same_quote(session, sp.id, text_hash(st)) is not None:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # SQLite copies the write-ahead log into the database every 1,000
+        # pages by default; an import rewrites the same index pages chunk
+        # after chunk, so a longer log copies each page once instead of many
+        # times. Back to the default (and the log copied) when done.
+        session.connection().exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
+    try:
+        for line, data, errors in records:
+            if errors or data is None:
+                result.errors.append({"line": line, "errors": errors or {"_schema": ["Invalid."]}})
                 continue
-        chunk.append((line, data, sp))
-        if len(chunk) >= chunk_size:
-            flush()
-    flush()
-    session.commit()
+            sp = speaker_for(line, data["speaker"])
+            if sp is None:
+                continue
+            if skip_existing:
+                st = engine.search_text(data["text"])
+                if repository.find_same_quote(session, sp.id, text_hash(st)) is not None:
+                    continue
+            chunk.append((line, data, sp))
+            if len(chunk) >= chunk_size:
+                flush()
+        flush()
+        drain(0)
+    finally:
+        for p in pool:
+            p.shutdown(wait=True, cancel_futures=True)
+        session.commit()
+        if sqlite:
+            session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
+            session.commit()
+            _checkpoint(session)
     if result.imported >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
         # Refresh the planner's word statistics now rather than whenever
         # autovacuum gets to it: candidate retrieval reads them.

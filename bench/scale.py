@@ -145,7 +145,8 @@ def build(app, n: int, seed: int) -> dict[str, Any]:
     with app.app_context():
         session = get_session()
         result = services.import_quotes(session, importer.iter_ndjson(lines),
-                                        chunk_size=app.config["IMPORT_CHUNK_SIZE"])
+                                        chunk_size=app.config["IMPORT_CHUNK_SIZE"],
+                                        workers=app.config["IMPORT_WORKERS"])
     import_s = time.perf_counter() - t
     del lines
     if result.errors:

@@ -128,6 +128,7 @@ class QuoteImport(MethodView):
             result = services.import_quotes(
                 session, records, api_key=current_key(),
                 chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
+                workers=current_app.config["IMPORT_WORKERS"],
             )
         except importer.FileError as exc:
             abort(422, message=str(exc), errors={"_file": [str(exc)]})

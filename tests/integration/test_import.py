@@ -144,3 +144,51 @@ def test_import_body_limit_is_its_own(client, write_headers):
     big = ndjson(*[{"text": "y" * 500, "speaker": "Ann Lee"}] * 5)
     assert_error(client.post("/api/v1/quotes/import", data=big, headers={**write_headers, **NDJSON}), 413)
     assert_error(client.post("/api/v1/verify", json={"text": "z" * 1200}), 413)
+
+
+@pytest.mark.parametrize("app_config", [{"IMPORT_CHUNK_SIZE": 5, "IMPORT_WORKERS": 1}])
+def test_a_large_import_prepares_rows_in_another_process(app, client, write_headers, app_config, monkeypatch):
+    """After POOL_AFTER_CHUNKS chunks the remaining lines are parsed, validated
+    and prepared in a worker process: same rows, same errors, same order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sqlalchemy import select
+
+    from app import services
+    from app.db import get_session
+    from app.models import Quote
+
+    lines = []
+    for i in range(40):
+        if i in (2, 33):  # one bad line before the pool starts, one after
+            lines.append({"text": "", "speaker": "Ann Lee"})
+        else:
+            lines.append({"text": f"Quote number {i} about the river crossing at dawn.", "speaker": "Ann Lee",
+                          "spoken_at": "2025-09-03", "location": "Beijing, China"})
+    submitted = []
+
+    class CountingPool(ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(services, "ProcessPoolExecutor", CountingPool)
+    r = client.post("/api/v1/quotes/import", data=ndjson(*lines), headers={**write_headers, **NDJSON})
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["imported"] == 38
+    assert [e["line"] for e in body["errors"]] == [3, 34]
+    assert "_prepare_in_worker" in submitted and "_parse_batch" in submitted
+    with app.app_context():
+        session = get_session()
+        rows = session.scalars(select(Quote).order_by(Quote.id)).all()
+        assert [q.text for q in rows] == [o["text"] for o in lines if o["text"]]
+        for q in rows:  # the worker's columns are the ones computed here
+            want = services.quote_columns({"text": q.text, "spoken_at": q.spoken_at, "location": q.location},
+                                          q.speaker)
+            for col in ("search_text", "shingles", "text_hash", "spoken_on_start", "country_code", "city"):
+                assert getattr(q, col) == want[col], col
+    v = client.post("/api/v1/verify", json={"text": "Quote number 37 about the river crossing", "speaker": "Ann Lee",
+                                            "location": "Beijing"}).get_json()
+    assert v["verdict"] == "verified"
+    assert v["match"]["quote"]["text"].startswith("Quote number 37 ")
