@@ -444,9 +444,12 @@ def _checkpoint(session: Session) -> None:
         raw.close()
 
 
-# A pool is started only for an import that reaches this many chunks (its
-# processes take about a second to start).
-POOL_AFTER_CHUNKS = 3
+def _warm_worker() -> bool:
+    """Load what preparing rows needs (the gazetteer) before the first chunk."""
+    from verification.places import load_gazetteer
+
+    load_gazetteer()
+    return True
 
 
 def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optional[ApiKey] = None,
@@ -522,8 +525,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             on_progress(len(rows))
 
     pool: list[ProcessPoolExecutor] = []
+    warm: list[Future] = []
     pending: deque[tuple[list, Future]] = deque()
-    chunks = 0
 
     def drain(keep: int) -> None:
         while len(pending) > keep:
@@ -535,21 +538,27 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
                 values = prepare(rows)
             store(rows, values)
 
-    def flush() -> None:
-        nonlocal chunks
+    def flush(full: bool = True) -> None:
         if not chunk:
             return
         rows = list(chunk)
         chunk.clear()
-        chunks += 1
-        if workers > 0 and not pool and chunks >= POOL_AFTER_CHUNKS:
+        if workers > 0 and full and not warm:
+            # An import of more than one chunk: start the workers. They take
+            # about a second to start (imports, the gazetteer); this process
+            # goes on storing chunks itself until they are ready.
             pool.append(ProcessPoolExecutor(max_workers=workers,
                                             mp_context=multiprocessing.get_context("spawn")))
-            if hasattr(records, "use_pool"):
+            warm.extend(pool[0].submit(_warm_worker) for _ in range(workers))
+        if pool and not pending and warm and all(f.done() for f in warm):
+            if any(f.exception() for f in warm):
+                log.warning("import workers did not start; importing in-process", exc_info=warm[0].exception())
+                pool.pop().shutdown(wait=False, cancel_futures=True)
+            elif hasattr(records, "use_pool"):
                 # JSON Lines: the rest of the lines are parsed and validated
                 # in the pool too.
                 records.use_pool(pool[0], ahead=workers + 1)
-        if pool:
+        if pool and all(f.done() for f in warm):
             items = [(d, sp.id, sp.name) for _, d, sp in rows]
             pending.append((rows, pool[0].submit(_prepare_in_worker, items)))
             drain(workers + 1)
@@ -578,11 +587,13 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             chunk.append((line, data, sp))
             if len(chunk) >= chunk_size:
                 flush()
-        flush()
+        flush(full=False)
         drain(0)
     finally:
         for p in pool:
-            p.shutdown(wait=True, cancel_futures=True)
+            # Every chunk is stored by now; a worker still starting up
+            # finishes on its own rather than holding up the answer.
+            p.shutdown(wait=False, cancel_futures=True)
         session.commit()
         if sqlite:
             session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")

@@ -146,43 +146,51 @@ def test_import_body_limit_is_its_own(client, write_headers):
     assert_error(client.post("/api/v1/verify", json={"text": "z" * 1200}), 413)
 
 
-@pytest.mark.parametrize("app_config", [{"IMPORT_CHUNK_SIZE": 5, "IMPORT_WORKERS": 1}])
-def test_a_large_import_prepares_rows_in_another_process(app, client, write_headers, app_config, monkeypatch):
-    """After POOL_AFTER_CHUNKS chunks the remaining lines are parsed, validated
-    and prepared in a worker process: same rows, same errors, same order."""
+def test_a_large_import_prepares_rows_in_another_process(app, client, monkeypatch):
+    """Once the worker process is ready, the remaining lines are parsed,
+    validated and prepared there: same rows, same errors, same order."""
     from concurrent.futures import ProcessPoolExecutor
 
     from sqlalchemy import select
 
-    from app import services
+    from app import importer, services
     from app.db import get_session
     from app.models import Quote
 
-    lines = []
+    objs = []
     for i in range(40):
-        if i in (2, 33):  # one bad line before the pool starts, one after
-            lines.append({"text": "", "speaker": "Ann Lee"})
+        if i in (2, 33):  # one bad line before the workers are ready, one after
+            objs.append({"text": "", "speaker": "Ann Lee"})
         else:
-            lines.append({"text": f"Quote number {i} about the river crossing at dawn.", "speaker": "Ann Lee",
-                          "spoken_at": "2025-09-03", "location": "Beijing, China"})
-    submitted = []
+            objs.append({"text": f"Quote number {i} about the river crossing at dawn.", "speaker": "Ann Lee",
+                         "spoken_at": "2025-09-03", "location": "Beijing, China"})
+    submitted, started = [], []
 
     class CountingPool(ProcessPoolExecutor):
         def submit(self, fn, *args, **kwargs):
+            future = super().submit(fn, *args, **kwargs)
             submitted.append(fn.__name__)
-            return super().submit(fn, *args, **kwargs)
+            if fn.__name__ == "_warm_worker":
+                started.append(future)
+            return future
 
     monkeypatch.setattr(services, "ProcessPoolExecutor", CountingPool)
-    r = client.post("/api/v1/quotes/import", data=ndjson(*lines), headers={**write_headers, **NDJSON})
-    assert r.status_code == 200, r.get_json()
-    body = r.get_json()
-    assert body["imported"] == 38
-    assert [e["line"] for e in body["errors"]] == [3, 34]
-    assert "_prepare_in_worker" in submitted and "_parse_batch" in submitted
+
+    def lines():
+        for n, o in enumerate(objs, start=1):
+            if n == 16:  # give the worker time to start, however slow the machine
+                assert started and all(f.result(timeout=120) for f in started)
+            yield json.dumps(o).encode()
+
     with app.app_context():
         session = get_session()
+        result = services.import_quotes(session, importer.iter_ndjson(lines()), chunk_size=5, workers=1)
+        assert result.imported == 38
+        assert [e["line"] for e in result.errors] == [3, 34]
+        assert "_prepare_in_worker" in submitted and "_parse_batch" in submitted
         rows = session.scalars(select(Quote).order_by(Quote.id)).all()
-        assert [q.text for q in rows] == [o["text"] for o in lines if o["text"]]
+        assert [q.id for q in rows] == result.ids
+        assert [q.text for q in rows] == [o["text"] for o in objs if o["text"]]
         for q in rows:  # the worker's columns are the ones computed here
             want = services.quote_columns({"text": q.text, "spoken_at": q.spoken_at, "location": q.location},
                                           q.speaker)
@@ -192,3 +200,12 @@ def test_a_large_import_prepares_rows_in_another_process(app, client, write_head
                                             "location": "Beijing"}).get_json()
     assert v["verdict"] == "verified"
     assert v["match"]["quote"]["text"].startswith("Quote number 37 ")
+
+
+def test_a_small_import_starts_no_worker(app, client, write_headers, monkeypatch):
+    from app import services
+
+    monkeypatch.setattr(services, "ProcessPoolExecutor", None)  # would fail if called
+    body = ndjson(*({"text": f"Small import line {i}.", "speaker": "Ann Lee"} for i in range(20)))
+    r = client.post("/api/v1/quotes/import", data=body, headers={**write_headers, **NDJSON})
+    assert r.status_code == 200 and r.get_json()["imported"] == 20
