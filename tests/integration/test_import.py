@@ -209,3 +209,25 @@ def test_a_small_import_starts_no_worker(app, client, write_headers, monkeypatch
     body = ndjson(*({"text": f"Small import line {i}.", "speaker": "Ann Lee"} for i in range(20)))
     r = client.post("/api/v1/quotes/import", data=body, headers={**write_headers, **NDJSON})
     assert r.status_code == 200 and r.get_json()["imported"] == 20
+
+
+def test_sqlite_import_settings_are_put_back(app, database_url):
+    """An import enlarges its connection's page cache and WAL; the pooled
+    connection goes back to the configured settings afterwards."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite connection settings")
+    from app import importer, services
+    from app.db import get_session
+
+    lines = [json.dumps({"text": f"Setting check number {i}.", "speaker": "Ann Lee"}) for i in range(30)]
+    with app.app_context():
+        session = get_session()
+        conn = session.connection()
+        before = (conn.exec_driver_sql("PRAGMA cache_size").scalar(),
+                  conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar())
+        assert before == (-1024 * app.config["SQLITE_CACHE_MB"], 1000)
+        result = services.import_quotes(session, importer.iter_ndjson(lines), chunk_size=10)
+        assert result.imported == 30
+        conn = session.connection()
+        assert (conn.exec_driver_sql("PRAGMA cache_size").scalar(),
+                conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()) == before
