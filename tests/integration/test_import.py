@@ -231,3 +231,26 @@ def test_sqlite_import_settings_are_put_back(app, database_url):
         conn = session.connection()
         assert (conn.exec_driver_sql("PRAGMA cache_size").scalar(),
                 conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()) == before
+
+
+def test_postgresql_import_settings_are_put_back(app, database_url):
+    """An import lengthens its session's GIN pending list, merges the list
+    into both GIN indexes at the end, and puts the setting back."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL session settings")
+    from sqlalchemy import text
+
+    from app import importer, services
+    from app.db import get_session
+
+    lines = [json.dumps({"text": f"Setting check number {i}.", "speaker": "Ann Lee"}) for i in range(30)]
+    with app.app_context():
+        session = get_session()
+        before = session.execute(text("SHOW gin_pending_list_limit")).scalar()
+        result = services.import_quotes(session, importer.iter_ndjson(lines), chunk_size=10)
+        assert result.imported == 30
+        assert session.execute(text("SHOW gin_pending_list_limit")).scalar() == before
+        for index in ("ix_quotes_search_vector", "ix_quotes_shingle_vector"):
+            # Nothing left pending: a second clean has nothing to move.
+            moved = session.execute(text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": index})
+            assert moved.scalar() == 0
