@@ -14,6 +14,13 @@ def test_health_reports_backend_and_count(app, client, write_headers):
     assert r.get_json() == {"status": "ok", "database": backend, "quotes": 0}
     create(client, write_headers)
     assert client.get("/api/v1/health").get_json()["quotes"] == 1
+    # Pending quotes count, retracted ones do not.
+    create(client, write_headers, text="A second quote, waiting for review.", status="pending_review")
+    gone = create(client, write_headers, text="A third quote, soon retracted.")
+    assert client.get("/api/v1/health").get_json()["quotes"] == 3
+    r = client.delete(f"/api/v1/quotes/{gone['id']}", json={"reason": "Wrong transcript."}, headers=write_headers)
+    assert r.status_code in (200, 204), r.get_data(as_text=True)
+    assert client.get("/api/v1/health").get_json()["quotes"] == 2
 
 
 def test_openapi_document_is_generated_from_schemas(client):
