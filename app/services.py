@@ -590,6 +590,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         # usual 64 MB and every chunk would read their pages back.
         cache_before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
         conn.exec_driver_sql(f"PRAGMA cache_size={-1024 * IMPORT_SQLITE_CACHE_MB}")
+    completed = False
     try:
         for line, data, errors in records:
             if errors or data is None:
@@ -607,20 +608,31 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
                 flush()
         flush(full=False)
         drain(0)
+        completed = True
     finally:
         for p in pool:
             # Every chunk is stored by now; a worker still starting up
             # finishes on its own rather than holding up the answer.
             p.shutdown(wait=False, cancel_futures=True)
-        session.commit()
-        if postgres:
-            session.execute(sql_text("RESET gin_pending_list_limit"))
+        # Each stored chunk is committed already; after an error only the
+        # unfinished one is dropped, and putting the settings back must not
+        # hide that error.
+        if completed:
             session.commit()
-        if sqlite:
-            session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
-            session.connection().exec_driver_sql(f"PRAGMA cache_size={int(cache_before)}")
-            session.commit()
-            _checkpoint(session)
+        else:
+            session.rollback()
+        try:
+            if postgres:
+                session.execute(sql_text("RESET gin_pending_list_limit"))
+                session.commit()
+            if sqlite:
+                session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
+                session.connection().exec_driver_sql(f"PRAGMA cache_size={int(cache_before)}")
+                session.commit()
+                _checkpoint(session)
+        except SQLAlchemyError:
+            log.warning("could not put the connection settings back after an import", exc_info=True)
+            session.rollback()
     if postgres:
         try:
             for index in ("ix_quotes_search_vector", "ix_quotes_shingle_vector"):

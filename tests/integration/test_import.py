@@ -254,3 +254,27 @@ def test_postgresql_import_settings_are_put_back(app, database_url):
             # Nothing left pending: a second clean has nothing to move.
             moved = session.execute(text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": index})
             assert moved.scalar() == 0
+
+
+def test_an_import_cut_off_keeps_the_chunks_it_stored(app):
+    """A reader that fails half-way (a dropped upload): the chunks already
+    stored stay, the error reaches the caller, the connection is usable."""
+    from sqlalchemy import func, select
+
+    from app import importer, services
+    from app.db import get_session
+    from app.models import Quote
+
+    def lines():
+        for i in range(25):
+            yield json.dumps({"text": f"Cut-off import line {i}.", "speaker": "Ann Lee"})
+        raise OSError("connection reset")
+
+    with app.app_context():
+        session = get_session()
+        with pytest.raises(OSError):
+            services.import_quotes(session, importer.iter_ndjson(lines()), chunk_size=10)
+        assert session.scalar(select(func.count()).select_from(Quote)) == 20
+        if session.get_bind().dialect.name == "sqlite":
+            assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() \
+                == -1024 * app.config["SQLITE_CACHE_MB"]
