@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Iterable, Optional, Sequence
 
@@ -179,17 +179,7 @@ def shingle_text(search_text: str) -> str:
     return " ".join(pair_tokens(search_text))
 
 
-# At most this many of a claim's pairs go into the query: the rarest ones
-# (a pair no quote contains, such as the two pairs around an edited word,
-# drops out by itself).
-MAX_QUERY_PAIRS = 10
-# At least this many pairs, and beyond that only while the rows the query
-# matches stay under this budget (document frequencies from the index).
-MIN_QUERY_PAIRS = 6
-PAIR_MATCH_BUDGET = 10000
-# At most this many pairs of one exact frequency (see choose_pairs).
-SAME_FREQUENCY_PAIRS = 3
-# A quote sharing at least this many of the chosen pairs is found by its
+# A quote sharing at least this many of the claim's pairs is found by its
 # wording; below that (a one-word claim, a heavy rewording) the single-word
 # query adds its candidates.
 STRONG_PAIRS = 2
@@ -256,56 +246,28 @@ def _pg_common_elements(session: Session, column: str) -> dict[str, float]:
 
 @dataclass
 class PairPlan:
-    """What the word-pair index knows of a claim: the pairs chosen for the
-    query, the other pairs some quote contains, and the claim's content words
-    that are in no such pair (next to an edited word, or between stop words)."""
+    """What the word-pair index knows of a claim: every pair of it that some
+    quote contains (with how many quotes, rarest first; a pair no quote holds,
+    such as the two around an edited word, is left out), and the claim's
+    content words that are in no such pair (next to an edited word)."""
 
-    chosen: list[tuple[str, float]]
-    unchosen: list[tuple[str, float]]
+    present: list[tuple[str, float]]
     loose_words: list[str]
-    # Every pair of the claim that some quote contains, rarest first.
-    present: list[tuple[str, float]] = field(default_factory=list)
 
 
 def pair_plan(session: Session, claim_text: str) -> PairPlan:
-    """The claim's rarest word pairs that some quote contains, with their frequencies."""
+    """The claim's word pairs that some quote contains, rarest first."""
     words = engine.search_text(claim_text).split()
     tokens = pair_tokens(" ".join(words))[:80]
     if not tokens:
-        return PairPlan([], [], [])
+        return PairPlan([], [])
     freq = _pair_frequencies(session, tokens)
     # Equally rare pairs (PostgreSQL knows only the common ones, so most
-    # pairs tie there) are taken spread over the whole claim, not from its
-    # first sentence only: a sentence repeated in many quotes must not use up
-    # the query while the next sentence is what tells them apart.
+    # pairs tie there) are ordered spread over the whole claim, not from its
+    # first sentence on: a sentence repeated in many quotes must not fill the
+    # probe while the next sentence is what tells them apart.
     spread = {t: (i * 0.6180339887498949) % 1.0 for i, t in enumerate(tokens)}
     present = sorted((t for t in tokens if freq[t] > 0), key=lambda t: (freq[t], spread[t]))
-    # Pairs with exactly the same frequency (above 1) almost always come from
-    # one sentence repeated in that many quotes; a few of them say all the
-    # others would, so the rest of the query goes to the claim's other parts,
-    # which tell the copies apart.
-    same: dict[int, int] = {}
-    chosen: list[tuple[str, float]] = []
-    reserve: list[str] = []
-    matched = 0.0
-    for t in present:
-        if len(chosen) >= MAX_QUERY_PAIRS:
-            break
-        if len(chosen) >= MIN_QUERY_PAIRS and matched + freq[t] > PAIR_MATCH_BUDGET:
-            break
-        band = round(math.log(freq[t]) * 20)  # frequencies within about 5%
-        if freq[t] > 1 and same.get(band, 0) >= SAME_FREQUENCY_PAIRS:
-            reserve.append(t)
-            continue
-        same[band] = same.get(band, 0) + 1
-        chosen.append((t, freq[t]))
-        matched += freq[t]
-    for t in reserve:
-        if len(chosen) >= MIN_QUERY_PAIRS:
-            break
-        chosen.append((t, freq[t]))
-    taken = {t for t, _f in chosen}
-    unchosen = [(t, freq[t]) for t in present if t not in taken]
     # Content words that no present pair covers.
     present_set = set(present)
     covered = [False] * len(words)
@@ -315,12 +277,7 @@ def pair_plan(session: Session, claim_text: str) -> PairPlan:
             covered[i] = covered[i + 1] = True
     stop = _stopwords()
     loose = [w for w, c in zip(words, covered) if not c and w not in stop and w not in _PAIR_STOP]
-    return PairPlan(chosen, unchosen, loose, [(t, freq[t]) for t in present])
-
-
-def choose_pairs(session: Session, claim_text: str) -> list[tuple[str, float]]:
-    """The pairs :func:`candidate_ids` queries first (see :func:`pair_plan`)."""
-    return pair_plan(session, claim_text).chosen
+    return PairPlan([(t, freq[t]) for t in present], loose)
 
 
 # --- candidates -------------------------------------------------------------------------

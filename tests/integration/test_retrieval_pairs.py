@@ -85,7 +85,7 @@ def test_one_word_claim_uses_the_word_index(app, client, write_headers):
     q = create(client, write_headers, text="Inadequate.", speaker="Terse Person")
     create(client, write_headers, text=TARGET, speaker="Harbour Master")
     with app.app_context():
-        assert repository.choose_pairs(get_session(), "inadequate") == []
+        assert repository.pair_plan(get_session(), "inadequate").present == []
     assert _ids(app, "inadequate") == [q["id"]]
 
 
