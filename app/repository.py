@@ -253,6 +253,7 @@ class PairPlan:
 
     present: list[tuple[str, float]]
     loose_words: list[str]
+    n_words: int = 0
 
 
 def pair_plan(session: Session, claim_text: str) -> PairPlan:
@@ -260,7 +261,7 @@ def pair_plan(session: Session, claim_text: str) -> PairPlan:
     words = engine.search_text(claim_text).split()
     tokens = pair_tokens(" ".join(words))[:80]
     if not tokens:
-        return PairPlan([], [])
+        return PairPlan([], [], len(words))
     freq = _pair_frequencies(session, tokens)
     # Equally rare pairs (PostgreSQL knows only the common ones, so most
     # pairs tie there) are ordered spread over the whole claim, not from its
@@ -277,7 +278,7 @@ def pair_plan(session: Session, claim_text: str) -> PairPlan:
             covered[i] = covered[i + 1] = True
     stop = _stopwords()
     loose = [w for w, c in zip(words, covered) if not c and w not in stop and w not in _PAIR_STOP]
-    return PairPlan([(t, freq[t]) for t in present], loose)
+    return PairPlan([(t, freq[t]) for t in present], loose, len(words))
 
 
 # --- candidates -------------------------------------------------------------------------
@@ -358,17 +359,18 @@ def candidate_ids(session: Session, text_: str, limit: int = 40, prefer_speakers
         if ranked and ranked[0][1] >= min(STRONG_PAIRS, len(plan.present)):
             top = ranked[0][1]
             keep = max(min(STRONG_PAIRS, len(plan.present)), math.ceil(top / 3))
-            strong = [i for i, c, _p in ranked if c >= keep]
-            tied = [i for i, c, _p in ranked if c == top]
+            strong = [i for i, c in ranked if c >= keep]
+            tied = [i for i, c in ranked if c == top]
             if len(tied) > STRONG_LIMIT and plan.loose_words and top * 3 >= len(plan.present):
                 # Copies of a line hold the claim's pairs equally; words of
                 # the claim that are in no pair (next to an edited word)
                 # tell them apart.
                 order = _by_loose_words(session, tied[:PROBE_CAP], plan.loose_words)
-                strong = order + [i for i in strong if i not in set(order)]
+                first = set(order)
+                strong = order + [i for i in strong if i not in first]
             return strong[:STRONG_LIMIT]
-        found = [i for i, _c, _p in ranked[:limit]]
-    if len(engine.search_text(text_).split()) > WORD_FALLBACK_MAX_WORDS:
+        found = [i for i, _c in ranked[:limit]]
+    if plan.n_words > WORD_FALLBACK_MAX_WORDS:
         # A longer claim that shares no two word pairs with any quote cannot
         # reach the engine's MATCH_THRESHOLD (65% of its words matched in
         # order leaves matched neighbours, i.e. shared pairs): the
@@ -433,9 +435,9 @@ def _probe_rows(session: Session, pairs: Sequence[str], op: str, cap: int,
 
 
 def _probe_and_count(session: Session, plan: PairPlan,
-                     prefer_speakers: Sequence[int]) -> list[tuple[int, int, bool]]:
+                     prefer_speakers: Sequence[int]) -> list[tuple[int, int]]:
     """Candidates from the rarest pairs, ranked by the claim's pairs they hold:
-    ``[(id, pairs shared, of a preferred speaker)]``, best first."""
+    ``[(id, pairs shared)]``, best first (the claimed speaker's first among equals)."""
     probe = _probe_pairs(plan.present)
     weight = {t: 1.0 + 1.0 / (1.0 + math.log(max(f, 1.0))) for t, f in plan.present}
     and_rows: list[tuple[int, int, str]] = []
@@ -468,7 +470,7 @@ def _merge(rows: list[tuple[int, int, str]], more: Sequence[tuple[int, int, str]
 
 
 def _count_pairs(rows: Sequence[tuple[int, int, str]], weight: dict[str, float],
-                 prefer_speakers: Sequence[int]) -> list[tuple[int, int, bool]]:
+                 prefer_speakers: Sequence[int]) -> list[tuple[int, int]]:
     claim_pairs = set(weight)
     prefer = set(prefer_speakers)
     scored = []
@@ -479,7 +481,7 @@ def _count_pairs(rows: Sequence[tuple[int, int, str]], weight: dict[str, float],
         score = round(sum(weight[t] for t in shared), 6)
         scored.append((-score, sid not in prefer, qid, len(shared)))
     scored.sort()
-    return [(qid, n, not other) for _s, other, qid, n in scored]
+    return [(qid, n) for _s, _other, qid, n in scored]
 
 
 def _by_loose_words(session: Session, ids: Sequence[int], loose: Sequence[str]) -> list[int]:

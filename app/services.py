@@ -12,6 +12,7 @@ import hashlib
 import logging
 import multiprocessing
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -448,6 +449,48 @@ def _checkpoint(session: Session) -> None:
         raw.close()
 
 
+@contextmanager
+def _bulk_write_settings(session: Session) -> Iterator[None]:
+    """Database settings for the length of a bulk import, put back afterwards
+    (also after an error, without hiding it).
+
+    PostgreSQL: each row adds to two GIN indexes (words, word pairs), whose
+    new entries gather in a pending list merged into the index whenever it
+    passes 4 MB; a longer list for this session means fewer, larger merges
+    (the import merges it at the end, so searches never scan a long one).
+    SQLite: the write-ahead log is copied into the database every 1,000 pages
+    by default; an import rewrites the same index pages chunk after chunk, so
+    a longer log copies each page once instead of many times (copied at the
+    end). And a bigger page cache for the importing connection: at a million
+    quotes the indexes outgrow the usual 64 MB and every chunk would read
+    their pages back.
+    """
+    dialect = session.get_bind().dialect.name
+    cache_before = None
+    if dialect == "postgresql":
+        session.execute(sql_text(f"SET gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
+    elif dialect == "sqlite":
+        conn = session.connection()
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
+        cache_before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size={-1024 * IMPORT_SQLITE_CACHE_MB}")
+    try:
+        yield
+    finally:
+        try:
+            if dialect == "postgresql":
+                session.execute(sql_text("RESET gin_pending_list_limit"))
+                session.commit()
+            elif dialect == "sqlite":
+                session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
+                session.connection().exec_driver_sql(f"PRAGMA cache_size={int(cache_before)}")
+                session.commit()
+                _checkpoint(session)
+        except SQLAlchemyError:
+            log.warning("could not put the connection settings back after an import", exc_info=True)
+            session.rollback()
+
+
 def _warm_worker() -> bool:
     """Load what preparing rows needs (the gazetteer) before the first chunk."""
     from verification.places import load_gazetteer
@@ -569,71 +612,38 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         else:
             store(rows, prepare(rows))
 
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        # Each row adds to two GIN indexes (words, word pairs). PostgreSQL
-        # gathers new entries in a pending list and merges it into the index
-        # whenever it passes 4 MB; a longer list for this session means
-        # fewer, larger merges. The list is merged at the end (below), so
-        # searches never scan a long one.
-        session.execute(sql_text(f"SET gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
-    if sqlite:
-        # SQLite copies the write-ahead log into the database every 1,000
-        # pages by default; an import rewrites the same index pages chunk
-        # after chunk, so a longer log copies each page once instead of many
-        # times. Back to the default (and the log copied) when done.
-        conn = session.connection()
-        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
-        # A bigger page cache for the import's own connection: at a million
-        # quotes the indexes (word pairs, words, text hashes) outgrow the
-        # usual 64 MB and every chunk would read their pages back.
-        cache_before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        conn.exec_driver_sql(f"PRAGMA cache_size={-1024 * IMPORT_SQLITE_CACHE_MB}")
     completed = False
-    try:
-        for line, data, errors in records:
-            if errors or data is None:
-                result.errors.append({"line": line, "errors": errors or {"_schema": ["Invalid."]}})
-                continue
-            sp = speaker_for(line, data["speaker"])
-            if sp is None:
-                continue
-            if skip_existing:
-                st = engine.search_text(data["text"])
-                if repository.find_same_quote(session, sp.id, text_hash(st)) is not None:
-                    continue
-            chunk.append((line, data, sp))
-            if len(chunk) >= chunk_size:
-                flush()
-        flush(full=False)
-        drain(0)
-        completed = True
-    finally:
-        for p in pool:
-            # Every chunk is stored by now; a worker still starting up
-            # finishes on its own rather than holding up the answer.
-            p.shutdown(wait=False, cancel_futures=True)
-        # Each stored chunk is committed already; after an error only the
-        # unfinished one is dropped, and putting the settings back must not
-        # hide that error.
-        if completed:
-            session.commit()
-        else:
-            session.rollback()
+    with _bulk_write_settings(session):
         try:
-            if postgres:
-                session.execute(sql_text("RESET gin_pending_list_limit"))
+            for line, data, errors in records:
+                if errors or data is None:
+                    result.errors.append({"line": line, "errors": errors or {"_schema": ["Invalid."]}})
+                    continue
+                sp = speaker_for(line, data["speaker"])
+                if sp is None:
+                    continue
+                if skip_existing:
+                    st = engine.search_text(data["text"])
+                    if repository.find_same_quote(session, sp.id, text_hash(st)) is not None:
+                        continue
+                chunk.append((line, data, sp))
+                if len(chunk) >= chunk_size:
+                    flush()
+            flush(full=False)
+            drain(0)
+            completed = True
+        finally:
+            for p in pool:
+                # Every chunk is stored by now; a worker still starting up
+                # finishes on its own rather than holding up the answer.
+                p.shutdown(wait=False, cancel_futures=True)
+            # Each stored chunk is committed already; after an error only the
+            # unfinished one is dropped.
+            if completed:
                 session.commit()
-            if sqlite:
-                session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
-                session.connection().exec_driver_sql(f"PRAGMA cache_size={int(cache_before)}")
-                session.commit()
-                _checkpoint(session)
-        except SQLAlchemyError:
-            log.warning("could not put the connection settings back after an import", exc_info=True)
-            session.rollback()
-    if postgres:
+            else:
+                session.rollback()
+    if session.get_bind().dialect.name == "postgresql":
         try:
             for index in ("ix_quotes_search_vector", "ix_quotes_shingle_vector"):
                 session.execute(sql_text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": index})
@@ -641,11 +651,11 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         except SQLAlchemyError:  # e.g. a role that does not own the index: autovacuum will do it
             log.warning("could not merge the GIN pending lists after an import", exc_info=True)
             session.rollback()
-    if result.imported >= ANALYZE_AFTER and postgres:
-        # Refresh the planner's word statistics now rather than whenever
-        # autovacuum gets to it: candidate retrieval reads them.
-        session.execute(sql_text("ANALYZE quotes"))
-        session.commit()
+        if result.imported >= ANALYZE_AFTER:
+            # Refresh the planner's word statistics now rather than whenever
+            # autovacuum gets to it: candidate retrieval reads them.
+            session.execute(sql_text("ANALYZE quotes"))
+            session.commit()
     return result
 
 

@@ -793,8 +793,8 @@ def _relate(c: Place, k: Place) -> str:
         text, city = (c, k) if c.kind == "text" else (k, c)
         local = _key(_local_text(text))
         g = _gaz()
-        if city.geonameid is not None and (
-                local in g.names_of(city.geonameid) or any(_text_fits(local, n) for n in g.names_of(city.geonameid))):
+        names = g.names_of(city.geonameid) if city.geonameid is not None else set()
+        if local in names or any(_text_fits(local, n) for n in names):
             return "equal"
         # An unknown name in the same state as a big city may be one of its
         # neighbourhoods ("Harlem, New York"); next to a town it is another town.
