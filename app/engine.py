@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from verification.normalize import _CHAR_MAP
 from verification.normalize import STOPWORDS as _ENGINE_STOPWORDS
 from verification.normalize import content_words, normalize_text
 from verification.places import resolve_place as _resolve_place
@@ -70,8 +71,23 @@ def _ascii_normalize(text: str) -> str | None:
                     if (kind := m.lastgroup) in ("acr", "word"))
 
 
+# In ASCII text only two things make the engine's words differ from the
+# plain letter-and-digit runs of the lower-cased text: dotted acronyms
+# ("U.S." is the one word "us") and thousands separators ("1,000" is
+# "1000"). Apostrophes, decimal points, signs and editorial brackets all end
+# up as the same runs either way (tests/integration/test_retrieval_search_text.py
+# checks the two paths agree, also on generated text).
+_ENGINE_WORDS_DIFFER = re.compile(r"[A-Za-z]\.[A-Za-z]|\d,\d")
+
+
 def search_text(text: str) -> str:
     """What the full-text index stores for a quote."""
+    u = text if text.isascii() else text.translate(_CHAR_MAP)  # typographic dashes, quotes
+    if u.isascii() and not _ENGINE_WORDS_DIFFER.search(u):
+        # Four in five quotes: 14 us instead of 50 (measured on the bench
+        # corpus); the tokenizer was most of what preparing an imported
+        # quote cost.
+        return " ".join(_TOKEN.findall(u.lower()))
     normalized = _ascii_normalize(text)
     if normalized is None:
         normalized = normalize_text(text)
