@@ -147,8 +147,9 @@ def choose_terms(session: Session, claim_text: str, cap: int = MAX_QUERY_TERMS) 
 # A pair of consecutive words is far rarer than either word: "come to" and
 # "to moscow" pin a quote down where "come", "to" and "moscow" each match
 # thousands. Each pair is stored as one opaque token (a 40-bit hash, written
-# as ``s`` and 10 hex digits), a plain letters-and-digits word that both
-# SQLite's unicode61 tokenizer and PostgreSQL's parser keep whole. Pairs of
+# as ``s`` and 10 hex digits), a plain letters-and-digits word that SQLite's
+# unicode61 tokenizer keeps whole; PostgreSQL indexes the same hashes as
+# integers (``quotes.pair_keys``, migration 0005). Pairs of
 # two function words ("of the") are left out: they are in most quotes and
 # identify none.
 
@@ -172,6 +173,11 @@ def pair_tokens(search_text: str) -> list[str]:
             continue
         out.setdefault(_pair_token(a, b), None)
     return list(out)
+
+
+def pair_key(token: str) -> int:
+    """A pair token as the integer PostgreSQL's ``pair_keys`` holds (migration 0005)."""
+    return int(token[1:], 16)
 
 
 def shingle_text(search_text: str) -> str:
@@ -208,7 +214,7 @@ def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, floa
 
     SQLite: the FTS5 vocabulary, one ``term = ?`` probe per token (an
     ``IN (...)`` list would make fts5vocab walk the whole vocabulary).
-    PostgreSQL: the planner's statistics for ``shingle_vector``; a pair not
+    PostgreSQL: the planner's statistics for ``pair_keys``; a pair not
     among the most common ones counts as rare (1).
     """
     if not tokens:
@@ -227,8 +233,8 @@ def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, floa
                         _COMMON_PAIRS.clear()
                     _COMMON_PAIRS[(db, term)] = float(doc)
         return {t: found.get(t) or 0.0 for t in tokens}
-    common = _pg_common_elements(session, "shingle_vector")
-    return {t: max(common.get(t, 1.0), 1.0) for t in tokens}
+    common = _pg_common_elements(session, "pair_keys")  # keyed by the integer, as text
+    return {t: max(common.get(str(pair_key(t)), 1.0), 1.0) for t in tokens}
 
 
 def _pg_common_elements(session: Session, column: str) -> dict[str, float]:
@@ -424,9 +430,9 @@ def _probe_rows(session: Session, pairs: Sequence[str], op: str, cap: int,
                f"(SELECT rowid FROM quotes_shingles WHERE quotes_shingles MATCH :m{inner_cap}) "
                f"AND q.status = :approved{by_speaker} LIMIT :cap")
     else:
-        params["m"] = (" | " if op == "or" else " & ").join(pairs)
+        params["keys"] = [pair_key(t) for t in pairs]
         sql = ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q "
-               "WHERE q.shingle_vector @@ to_tsquery('simple', :m) "
+               f"WHERE q.pair_keys {'&&' if op == 'or' else '@>'} CAST(:keys AS bigint[]) "
                f"AND q.status = :approved{by_speaker} LIMIT :cap")
     stmt = text(sql)
     if speakers:
@@ -732,6 +738,22 @@ def speakers_with_exact_name(session: Session, name: str) -> list[Speaker]:
         .where(SpeakerKey.key == key, SpeakerKey.exact.is_(True))
         .options(selectinload(Speaker.aliases)).order_by(Speaker.id)
     ).unique())
+
+
+def speakers_with_exact_keys(session: Session, keys: Sequence[str]) -> dict[str, list[Speaker]]:
+    """For each whole-name key (:func:`app.engine.name_key`), the speakers whose
+    name or an alias it is exactly; keys nobody has are left out."""
+    found: dict[str, list[Speaker]] = {}
+    for i in range(0, len(keys), 500):
+        rows = session.execute(
+            select(SpeakerKey.key, Speaker).join(Speaker, SpeakerKey.speaker_id == Speaker.id)
+            .where(SpeakerKey.key.in_(keys[i:i + 500]), SpeakerKey.exact.is_(True))
+            .options(selectinload(Speaker.aliases)).order_by(Speaker.id)
+        ).all()
+        for key, speaker in rows:
+            if speaker not in found.setdefault(key, []):
+                found[key].append(speaker)
+    return found
 
 
 def speakers_sharing_keys(session: Session, name: str, limit: int = 50) -> list[Speaker]:

@@ -25,11 +25,11 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 # The full-text index is written by hand in the migrations and differs per
-# backend (SQLite FTS5 tables; PostgreSQL's generated tsvector column and its
-# GIN index); autogenerate must not try to drop it.
+# backend (SQLite FTS5 tables; PostgreSQL's generated tsvector and bigint[] columns and their
+# GIN indexes); autogenerate must not try to drop them.
 _MANUAL_TABLE_PREFIXES = ("quotes_fts", "quotes_shingles")
-_MANUAL_COLUMNS = {"search_vector", "shingle_vector"}
-_MANUAL_INDEXES = {"ix_quotes_search_vector", "ix_quotes_shingle_vector"}
+_MANUAL_COLUMNS = {"search_vector", "shingle_vector", "pair_keys"}
+_MANUAL_INDEXES = {"ix_quotes_search_vector", "ix_quotes_shingle_vector", "ix_quotes_pair_keys"}
 
 
 def include_object(obj, name, type_, reflected, compare_to):

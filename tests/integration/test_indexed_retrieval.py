@@ -81,5 +81,5 @@ def test_verification_never_scans_a_table(demo, client, write_headers):
         assert "SCAN quotes_shingles VIRTUAL TABLE INDEX" in joined
         assert "SCAN quotes_fts VIRTUAL TABLE INDEX" in joined
     else:
-        assert "ix_quotes_shingle_vector" in joined
+        assert "ix_quotes_pair_keys" in joined
         assert "ix_quotes_search_vector" in joined
