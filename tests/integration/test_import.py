@@ -292,10 +292,14 @@ def test_postgresql_import_settings_are_put_back(app, database_url):
     lines = [json.dumps({"text": f"Setting check number {i}.", "speaker": "Ann Lee"}) for i in range(30)]
     with app.app_context():
         session = get_session()
-        before = session.execute(text("SHOW gin_pending_list_limit")).scalar()
+        def settings():
+            return (session.execute(text("SHOW gin_pending_list_limit")).scalar(),
+                    session.execute(text("SHOW work_mem")).scalar())
+
+        before = settings()
         result = services.import_quotes(session, importer.iter_ndjson(lines), chunk_size=10)
         assert result.imported == 30
-        assert session.execute(text("SHOW gin_pending_list_limit")).scalar() == before
+        assert settings() == before
         for index in ("ix_quotes_search_vector", "ix_quotes_pair_keys"):
             # Nothing left pending: a second clean has nothing to move.
             moved = session.execute(text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": index})
