@@ -382,18 +382,23 @@ class ImportResult:
 ANALYZE_AFTER = 1000
 
 
-def _insert_quotes(session: Session, values: list[dict[str, Any]]) -> list[int]:
-    """SQLite: insert many quote rows; their ids in input order.
+def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """SQLite: ``executemany`` on the session's own sqlite3 connection (and
+    transaction) with rows already in storage form, skipping SQLAlchemy's
+    per-value processing (about a fifth of the importing process's time).
+    Errors come back as SQLAlchemy's, so a failing chunk is retried row by row."""
+    import sqlite3
 
-    The next ids are read under the write lock this transaction holds
-    (writers BEGIN IMMEDIATE), then a plain executemany: sqlite3 loops over
-    the rows in C, where a RETURNING insert builds and parses multi-row
-    statements in Python. (PostgreSQL imports go through :func:`_copy`.)
-    """
-    start = session.scalar(sql_text("SELECT coalesce(max(id), 0) FROM quotes")) + 1
-    ids = list(range(start, start + len(values)))
-    session.execute(Quote.__table__.insert(), [{"id": i, **v} for v, i in zip(values, ids)])
-    return ids
+    from sqlalchemy.exc import DBAPIError
+
+    if not rows:
+        return
+    session.flush()
+    raw = session.connection().connection.driver_connection
+    try:
+        raw.executemany(sql, rows)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
 
 
 # --- PostgreSQL: COPY lines prepared with the rows --------------------------------------------
@@ -443,6 +448,43 @@ def _copy_line(values: Iterable[Any]) -> str:
 
 # Per prepared row on PostgreSQL: (quote id, quotes line, sources lines, revision line).
 CopyRow = tuple[int, str, str, str]
+# Per prepared row on SQLite, in storage form (dates as SQLAlchemy's SQLite
+# dialect writes them): (the quote's values after its id, its sources' values
+# after quote_id, its first revision's changes as JSON, that revision's time).
+SqliteRow = tuple[tuple[Any, ...], list[tuple[Any, ...]], str, str]
+
+
+@lru_cache(maxsize=None)
+def _sqlite_insert(table: str) -> str:
+    """The INSERT an SQLite import runs per table, columns in prepared order."""
+    columns = {"quotes": quote_copy_columns(), "sources": SOURCE_COPY_COLUMNS,
+               "quote_revisions": REVISION_COPY_COLUMNS}[table]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _sqlite_value(v: Any) -> Any:
+    """A value as SQLAlchemy's SQLite dialect stores it (naive UTC timestamps
+    with microseconds, ISO dates), so the ORM reads imported rows like any other."""
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is not None:
+            v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
+                         places: "PlaceCache") -> list[SqliteRow]:
+    columns = quote_copy_columns()[1:]
+    out = []
+    for d, sid, name in items:
+        cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
+        sources = [(i, s.get("url"), s.get("publisher"), s.get("title"), s.get("published_at"))
+                   for i, s in enumerate(d.get("sources") or [])]
+        out.append((tuple(_sqlite_value(cols[c]) for c in columns), sources,
+                     json.dumps(_created_changes(d, name)), _sqlite_value(utcnow())))
+    return out
 
 
 def _prepare_copy_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
@@ -502,12 +544,11 @@ _WORKER_PLACES: Optional["PlaceCache"] = None
 
 def _prepare_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
                   copy_ids: Optional[Sequence[int]] = None, key_id: Optional[int] = None) -> list[Any]:
-    """Per row: a new quote's columns and its first revision's changes, or,
-    given the quotes' ids (PostgreSQL), its COPY lines (:data:`CopyRow`)."""
+    """Per row: given the quotes' ids (PostgreSQL), its COPY lines
+    (:data:`CopyRow`); else its values for SQLite (:data:`SqliteRow`)."""
     if copy_ids is not None:
         return _prepare_copy_rows(items, places, copy_ids, key_id)
-    return [(quote_columns(d, SimpleNamespace(id=sid), places), _created_changes(d, name))  # type: ignore[arg-type]
-            for d, sid, name in items]
+    return _prepare_sqlite_rows(items, places)
 
 
 def _prepare_in_worker(items: list[tuple[dict[str, Any], int, str]],
@@ -668,24 +709,19 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             result.ids.extend(ids)
             result.imported += len(ids)
             return
-        ids = _insert_quotes(session, [cols for cols, _ in prepared])
-        sources, revisions = [], []
-        for qid, (_, d, sp), (_, changes) in zip(ids, rows, prepared):
-            for i, s in enumerate(d.get("sources") or []):
-                sources.append({"quote_id": qid, "position": i, "url": s.get("url"),
-                                "publisher": s.get("publisher"), "title": s.get("title"),
-                                "published_at": s.get("published_at")})
-            revisions.append({"quote_id": qid, "revision": 1, "action": "create",
-                              "changes": changes, "api_key_id": key_id,
-                              "created_at": utcnow()})
-        if sources:
-            session.execute(Source.__table__.insert(), sources)
-        session.execute(QuoteRevision.__table__.insert(), revisions)
+        # SQLite: the next ids, read under the write lock this transaction
+        # holds (writers BEGIN IMMEDIATE).
+        start = session.scalar(sql_text("SELECT coalesce(max(id), 0) FROM quotes")) + 1
+        ids = list(range(start, start + len(prepared)))
+        _driver_executemany(session, _sqlite_insert("quotes"), [(i, *p[0]) for i, p in zip(ids, prepared)])
+        _driver_executemany(session, _sqlite_insert("sources"),
+                            [(i, *src) for i, p in zip(ids, prepared) for src in p[1]])
+        _driver_executemany(session, _sqlite_insert("quote_revisions"),
+                            [(i, 1, "create", p[2], key_id, p[3]) for i, p in zip(ids, prepared)])
         result.ids.extend(ids)
         result.imported += len(ids)
 
-    def store(rows: list[tuple[int, dict[str, Any], Speaker]],
-              values: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    def store(rows: list[tuple[int, dict[str, Any], Speaker]], values: list[Any]) -> None:
         try:
             with session.begin_nested():
                 write(rows, values)

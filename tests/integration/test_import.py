@@ -452,3 +452,31 @@ def test_postgresql_pair_keys_are_the_pair_tokens(client, write_headers, app, da
         shingles2, keys2 = session.execute(text("SELECT shingles, pair_keys FROM quotes WHERE id = :i"),
                                            {"i": q["id"]}).one()
         assert shingles2 != shingles and keys2 == [repository.pair_key(t) for t in shingles2.split()]
+
+
+def test_an_imported_quote_reads_back_like_a_created_one(client, write_headers):
+    """The import writes rows in storage form itself (COPY on PostgreSQL, the
+    driver's executemany on SQLite); the API must not be able to tell them
+    from rows the ORM wrote."""
+    body = {"text": "We will rebuild the bridge by 2,000 days, not 3.5 — it’s U.S. money.",
+            "speaker": "Ann Lee", "spoken_at": "2025-09-03T10:15:00+08:00", "location": "Beijing, China",
+            "event": "News conference", "language": "en", "context": "Asked about the budget.",
+            "sources": [{"url": "https://example.org/1", "publisher": "AP", "title": "Bridge",
+                         "published_at": "2025-09-03"}, {"publisher": "DPA"}]}
+    created = client.post("/api/v1/quotes", json=body, headers=write_headers).get_json()
+    out = client.post("/api/v1/quotes/import", data=ndjson(*[body] * 3),
+                      headers={**write_headers, **NDJSON}).get_json()
+    assert out == {"imported": 3, "errors": []}
+    items = client.get("/api/v1/quotes?per_page=10").get_json()["items"]
+    assert len(items) == 4
+
+    def comparable(q):
+        return {k: v for k, v in q.items() if k not in ("id", "created_at", "updated_at", "links", "url")}
+
+    for q in items:
+        assert comparable(q) == comparable(created)
+        assert q["created_at"].endswith(("Z", "+00:00")) and q["created_at"][:4] == created["created_at"][:4]
+        revs = client.get(f"/api/v1/quotes/{q['id']}/revisions").get_json()
+        want = client.get(f"/api/v1/quotes/{created['id']}/revisions").get_json()
+        assert [(r["revision"], r["action"], r["changes"]) for r in revs] == \
+            [(r["revision"], r["action"], r["changes"]) for r in want]
