@@ -4,7 +4,8 @@
                         [--out bench/out/results.json] [--report FILE ...]
 
 For each database and size, :func:`bench.scale.measure` builds a fresh store
-and measures import, size, verify latency (in-process and over HTTP), recall,
+(each database and size in a process of its own) and measures import, size,
+verify latency (in-process and over HTTP), recall,
 batch throughput, a web worker's peak memory and the brute-force rapidfuzz
 baseline; at ``--load-at`` (100,000) it also runs the HTTP load test. Results
 are merged into ``--out`` after every size (a long run keeps what it has),
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reuse", help="a result file: measure again on the stores it built, without importing "
                                      "(SQLite only; keeps that run's import figures and brute-force baseline)")
     ap.add_argument("--report", nargs="*", help="only print the table and plot from these result files")
+    ap.add_argument("--in-process", action="store_true",
+                    help="measure every database and size in this process (default: one process each)")
     a = ap.parse_args(argv)
     if a.report is not None:
         data = load_results([Path(p) for p in (a.report or [a.out])])
@@ -177,21 +180,32 @@ def main(argv: list[str] | None = None) -> None:
         plot(data)
         return
     out = Path(a.out)
-    for db in a.db.split(","):
-        for n in (int(s) for s in a.sizes.split(",")):
-            reuse = None
-            if a.reuse:
-                prev = load_results([Path(a.reuse)])["runs"].get(f"{db}:{n}")
-                if prev is None or db != "sqlite":
-                    raise SystemExit(f"--reuse: no sqlite run of {n} in {a.reuse}")
-                reuse = dict(prev, url=f"sqlite:///{OUT / f'scale-{n}.db'}")
-            r = measure(n, db, n_per_kind=a.per_kind, http=not a.no_http, load=(n == a.load_at),
-                        brute_budget_s=0 if reuse and reuse.get("brute_force") else a.brute_budget,
-                        load_seconds=a.load_seconds, reuse=reuse)
-            if reuse and reuse.get("brute_force") and "brute_force" not in r:
-                r["brute_force"] = reuse["brute_force"]
-                r["brute_force_from_first_run"] = True
-            save(out, f"{db}:{n}", r)
+    pairs = [(db, int(n)) for db in a.db.split(",") for n in a.sizes.split(",")]
+    if len(pairs) > 1 and not a.in_process:
+        # One process per measurement: a measurement must not inherit the
+        # previous one's memory (a 10k import whose workers forked from the
+        # 2.6 GB left by the 100k runs was ~10% slower than from a fresh process).
+        args = sys.argv[1:] if argv is None else argv
+        keep = [x for i, x in enumerate(args)
+                if x not in ("--sizes", "--db") and (i == 0 or args[i - 1] not in ("--sizes", "--db"))]
+        for db, n in pairs:
+            subprocess.run([sys.executable, "-m", "bench.run", *keep, "--sizes", str(n), "--db", db,
+                            "--in-process"], cwd=ROOT, check=True)
+        pairs = []
+    for db, n in pairs:
+        reuse = None
+        if a.reuse:
+            prev = load_results([Path(a.reuse)])["runs"].get(f"{db}:{n}")
+            if prev is None or db != "sqlite":
+                raise SystemExit(f"--reuse: no sqlite run of {n} in {a.reuse}")
+            reuse = dict(prev, url=f"sqlite:///{OUT / f'scale-{n}.db'}")
+        r = measure(n, db, n_per_kind=a.per_kind, http=not a.no_http, load=(n == a.load_at),
+                    brute_budget_s=0 if reuse and reuse.get("brute_force") else a.brute_budget,
+                    load_seconds=a.load_seconds, reuse=reuse)
+        if reuse and reuse.get("brute_force") and "brute_force" not in r:
+            r["brute_force"] = reuse["brute_force"]
+            r["brute_force_from_first_run"] = True
+        save(out, f"{db}:{n}", r)
     data = load_results([out])
     print(table(data))
     plot(data)
