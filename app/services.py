@@ -15,7 +15,8 @@ import multiprocessing
 import threading
 from collections import deque
 from contextlib import contextmanager
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
@@ -650,6 +651,36 @@ def _warm_worker() -> bool:
     return True
 
 
+def _finish_postgresql_import(session: Session, *, analyze: bool) -> None:
+    """After a PostgreSQL import: merge both GIN pending lists into their
+    indexes (searches would otherwise scan the lists) and refresh the
+    planner's statistics, which candidate retrieval reads (rather than
+    whenever autovacuum gets to it).
+
+    The three run at once, each on a connection of its own: they are
+    independent, and the import's worker processes are done, so the cores are
+    free (10,000 quotes: 0.55 s one after the other). A failure is logged, not
+    raised: the quotes are stored, and autovacuum does the same work later
+    (e.g. a role that does not own the indexes cannot merge them).
+    """
+    statements = [("SELECT gin_clean_pending_list(CAST(:i AS regclass))", {"i": index})
+                  for index in ("ix_quotes_search_vector", "ix_quotes_pair_keys")]
+    if analyze:
+        statements.append(("ANALYZE quotes", {}))
+    engine_ = session.get_bind()
+
+    def run(statement: tuple[str, dict[str, Any]]) -> None:
+        try:
+            with engine_.connect() as conn:
+                conn.execute(sql_text(statement[0]), statement[1])
+                conn.commit()
+        except SQLAlchemyError:
+            log.warning("after an import, %s failed", statement[0], exc_info=True)
+
+    with ThreadPoolExecutor(max_workers=len(statements)) as pool:
+        list(pool.map(run, statements))
+
+
 def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optional[ApiKey] = None,
                   chunk_size: int = 1000, skip_existing: bool = False, workers: int = 0,
                   on_progress: Optional[Callable[[int], None]] = None) -> ImportResult:
@@ -763,9 +794,12 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             # one is ready at once; a spawned one takes about a second
             # (imports, the gazetteer), while this process goes on storing
             # chunks itself.
-            pool.append(ProcessPoolExecutor(max_workers=workers,
-                                            mp_context=_worker_context()))
+            context = _worker_context()
+            pool.append(ProcessPoolExecutor(max_workers=workers, mp_context=context))
             warm.extend(pool[0].submit(_warm_worker) for _ in range(workers))
+            if context.get_start_method() == "fork":
+                # Ready in milliseconds: let them take this chunk already.
+                futures_wait(warm, timeout=5)
         # Whether the workers are ready is read once per chunk: read twice, a
         # worker finishing its start-up in between would get this chunk
         # without the lines being handed over.
@@ -833,18 +867,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     # Speaker errors are found a chunk after the lines' own: report by line.
     result.errors.sort(key=lambda e: e["line"])
     if session.get_bind().dialect.name == "postgresql":
-        try:
-            for index in ("ix_quotes_search_vector", "ix_quotes_pair_keys"):
-                session.execute(sql_text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": index})
-            session.commit()
-        except SQLAlchemyError:  # e.g. a role that does not own the index: autovacuum will do it
-            log.warning("could not merge the GIN pending lists after an import", exc_info=True)
-            session.rollback()
-        if result.imported >= ANALYZE_AFTER:
-            # Refresh the planner's word statistics now rather than whenever
-            # autovacuum gets to it: candidate retrieval reads them.
-            session.execute(sql_text("ANALYZE quotes"))
-            session.commit()
+        _finish_postgresql_import(session, analyze=result.imported >= ANALYZE_AFTER)
     return result
 
 

@@ -480,3 +480,34 @@ def test_an_imported_quote_reads_back_like_a_created_one(client, write_headers):
         want = client.get(f"/api/v1/quotes/{created['id']}/revisions").get_json()
         assert [(r["revision"], r["action"], r["changes"]) for r in revs] == \
             [(r["revision"], r["action"], r["changes"]) for r in want]
+
+
+def test_postgresql_import_leaves_statistics_and_no_pending_entries(app, database_url):
+    """After an import of ANALYZE_AFTER quotes or more, the planner's
+    statistics on both index columns exist (retrieval reads the common pairs
+    and words from them) and neither GIN pending list holds anything; the
+    three run on connections of their own at the end of the import."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL statistics")
+    from sqlalchemy import text
+
+    from app import importer, services
+    from app.db import get_session
+
+    n = services.ANALYZE_AFTER + 200
+    lines = [json.dumps({"text": f"Statistics check {i} on the river {i % 7} crossing.", "speaker": "Ann Lee"})
+             for i in range(n)]
+    with app.app_context():
+        session = get_session()
+        result = services.import_quotes(session, importer.iter_ndjson(lines), chunk_size=500)
+        assert result.imported == n
+        columns = set(session.scalars(text(
+            "SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'quotes'")))
+        assert {"pair_keys", "search_vector", "speaker_id"} <= columns
+        common = session.scalar(text(
+            "SELECT most_common_elems::text FROM pg_stats WHERE schemaname = current_schema() "
+            "AND tablename = 'quotes' AND attname = 'search_vector'"))
+        assert common and "statistics" in common  # a word in every quote
+        for index in ("ix_quotes_search_vector", "ix_quotes_pair_keys"):
+            moved = session.execute(text("SELECT gin_clean_pending_list(CAST(:i AS regclass))"), {"i": index})
+            assert moved.scalar() == 0
