@@ -215,7 +215,10 @@ def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, floa
     SQLite: the FTS5 vocabulary, one ``term = ?`` probe per token (an
     ``IN (...)`` list would make fts5vocab walk the whole vocabulary).
     PostgreSQL: the planner's statistics for ``pair_keys``; a pair not
-    among the most common ones counts as rare (1).
+    among the most common ones counts as rare (1). Known limit: at a million
+    quotes a pair in hundreds of quotes, or in none, then looks rare, and 5%
+    of one-word edits miss their quote (BENCHMARKS.md, "PostgreSQL at 1M");
+    exact counts per pair are the fix still to make.
     """
     if not tokens:
         return {}

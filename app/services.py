@@ -686,12 +686,15 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
                   on_progress: Optional[Callable[[int], None]] = None) -> ImportResult:
     """Store validated records in chunks; report every bad line, keep every good one.
 
-    Each chunk is one multi-row INSERT for quotes (ids returned in order),
-    one for sources and one for revisions, then a commit, so readers and other
-    writers get a turn between chunks. If a chunk fails in the database, it is
-    retried row by row so only the offending lines are reported. With
-    ``workers``, a large import computes its chunks' columns in that many
-    other processes while this one validates and writes.
+    Each chunk is written per table (quotes, sources, revisions) as one
+    ``COPY`` on PostgreSQL or one driver ``executemany`` on SQLite, then
+    committed, so readers and other writers get a turn between chunks. If a
+    chunk fails in the database, it is retried row by row so only the
+    offending lines are reported. The speakers of a chunk's new names are
+    looked up in one query. With ``workers``, a large import parses,
+    validates and prepares its rows, down to what the database receives, in
+    that many other processes while this one resolves speakers and writes.
+    Errors are reported in line order.
     """
     result = ImportResult()
     speakers: dict[str, Optional[Speaker]] = {}
