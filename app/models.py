@@ -30,6 +30,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """How timestamps are stored: UTC without a zone (a naive value is taken as UTC)."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 class UTCDateTime(TypeDecorator):
     """Timestamps are always UTC and always come back timezone-aware.
 
@@ -42,11 +49,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: Optional[dt.datetime], dialect) -> Optional[dt.datetime]:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return None if value is None else naive_utc(value)
 
     def process_result_value(self, value: Optional[dt.datetime], dialect) -> Optional[dt.datetime]:
         if value is None:

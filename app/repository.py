@@ -736,11 +736,7 @@ def speakers_with_exact_name(session: Session, name: str) -> list[Speaker]:
     key = engine.name_key(name)
     if not key:
         return []
-    return list(session.scalars(
-        select(Speaker).join(SpeakerKey, SpeakerKey.speaker_id == Speaker.id)
-        .where(SpeakerKey.key == key, SpeakerKey.exact.is_(True))
-        .options(selectinload(Speaker.aliases)).order_by(Speaker.id)
-    ).unique())
+    return speakers_with_exact_keys(session, [key]).get(key, [])
 
 
 def speakers_with_exact_keys(session: Session, keys: Sequence[str]) -> dict[str, list[Speaker]]:

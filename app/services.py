@@ -39,6 +39,7 @@ from .models import (
     Speaker,
     SpeakerAlias,
     SpeakerKey,
+    naive_utc,
     utcnow,
 )
 from .when import parse_spoken_at
@@ -383,23 +384,29 @@ class ImportResult:
 ANALYZE_AFTER = 1000
 
 
-def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """SQLite: ``executemany`` on the session's own sqlite3 connection (and
-    transaction) with rows already in storage form, skipping SQLAlchemy's
-    per-value processing (about a fifth of the importing process's time).
-    Errors come back as SQLAlchemy's, so a failing chunk is retried row by row."""
-    import sqlite3
-
+@contextmanager
+def _driver_connection(session: Session, statement: str, errors: type[Exception]) -> Iterator[Any]:
+    """The session's own driver connection (and transaction), for an import's
+    bulk writes past SQLAlchemy; the driver's errors come back as
+    SQLAlchemy's, so a failing chunk is retried row by row as after an INSERT."""
     from sqlalchemy.exc import DBAPIError
 
-    if not rows:
-        return
     session.flush()
-    raw = session.connection().connection.driver_connection
     try:
-        raw.executemany(sql, rows)
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
+        yield session.connection().connection.driver_connection
+    except errors as exc:
+        raise DBAPIError.instance(statement, None, exc, errors) from exc
+
+
+def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """SQLite: ``executemany`` with rows already in storage form, skipping
+    SQLAlchemy's per-value processing (about a fifth of the importing
+    process's time)."""
+    import sqlite3
+
+    if rows:
+        with _driver_connection(session, sql, sqlite3.Error) as raw:
+            raw.executemany(sql, rows)
 
 
 # --- PostgreSQL: COPY lines prepared with the rows --------------------------------------------
@@ -434,10 +441,7 @@ def _copy_field(v: Any) -> str:
     if isinstance(v, bool):
         return "t" if v else "f"
     if isinstance(v, dt.datetime):
-        # The columns are UTC without a zone (what utcnow() gives, as naive UTC).
-        if v.tzinfo is not None:
-            v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return v.isoformat(sep=" ")
+        return naive_utc(v).isoformat(sep=" ")
     if isinstance(v, (dt.date, int, float)):
         return v.isoformat() if isinstance(v, dt.date) else repr(v)
     raise TypeError(f"no COPY text for {type(v).__name__}")
@@ -467,59 +471,47 @@ def _sqlite_value(v: Any) -> Any:
     """A value as SQLAlchemy's SQLite dialect stores it (naive UTC timestamps
     with microseconds, ISO dates), so the ORM reads imported rows like any other."""
     if isinstance(v, dt.datetime):
-        if v.tzinfo is not None:
-            v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return naive_utc(v).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(v, dt.date):
         return v.isoformat()
     return v
 
 
-def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
-                         places: "PlaceCache") -> list[SqliteRow]:
+def _row_values(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache"
+                ) -> Iterator[tuple[list[Any], list[tuple[Any, ...]], str, dt.datetime]]:
+    """Per new quote: its values (after ``id``, in :func:`quote_copy_columns`
+    order), its sources' values (after ``quote_id``), its first revision's
+    changes as JSON, and the time."""
     columns = quote_copy_columns()[1:]
-    out = []
     for d, sid, name in items:
         cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
         sources = [(i, s.get("url"), s.get("publisher"), s.get("title"), s.get("published_at"))
                    for i, s in enumerate(d.get("sources") or [])]
-        out.append((tuple(_sqlite_value(cols[c]) for c in columns), sources,
-                     json.dumps(_created_changes(d, name)), _sqlite_value(utcnow())))
-    return out
+        yield [cols[c] for c in columns], sources, json.dumps(_created_changes(d, name)), utcnow()
+
+
+def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
+                         places: "PlaceCache") -> list[SqliteRow]:
+    return [(tuple(map(_sqlite_value, values)), sources, changes, _sqlite_value(now))
+            for values, sources, changes, now in _row_values(items, places)]
 
 
 def _prepare_copy_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
                        ids: Sequence[int], key_id: Optional[int]) -> list[CopyRow]:
-    columns = quote_copy_columns()
-    out = []
-    for (d, sid, name), qid in zip(items, ids):
-        cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
-        cols["id"] = qid
-        sources = "".join(
-            _copy_line((qid, i, s.get("url"), s.get("publisher"), s.get("title"), s.get("published_at")))
-            for i, s in enumerate(d.get("sources") or []))
-        revision = _copy_line((qid, 1, "create", json.dumps(_created_changes(d, name)), key_id, utcnow()))
-        out.append((qid, _copy_line(cols[c] for c in columns), sources, revision))
-    return out
+    return [(qid, _copy_line((qid, *values)), "".join(_copy_line((qid, *src)) for src in sources),
+             _copy_line((qid, 1, "create", changes, key_id, now)))
+            for qid, (values, sources, changes, now) in zip(ids, _row_values(items, places))]
 
 
 def _copy(session: Session, table: str, columns: Sequence[str], lines: str) -> None:
-    """``COPY table (columns) FROM STDIN`` of prepared text lines, on the
-    session's connection and transaction. Errors come back as SQLAlchemy's,
-    like an INSERT's, so a failing chunk is retried row by row the same way."""
+    """PostgreSQL: ``COPY table (columns) FROM STDIN`` of prepared text lines."""
     import psycopg
-    from sqlalchemy.exc import DBAPIError
 
     if not lines:
         return
-    session.flush()
     stmt = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    raw = session.connection().connection.driver_connection
-    try:
-        with raw.cursor() as cur, cur.copy(stmt) as copy:
-            copy.write(lines)
-    except psycopg.Error as exc:
-        raise DBAPIError.instance(stmt, None, exc, psycopg.Error) from exc
+    with _driver_connection(session, stmt, psycopg.Error) as raw, raw.cursor() as cur, cur.copy(stmt) as copy:
+        copy.write(lines)
 
 
 def _reserve_quote_ids(session: Session, n: int) -> list[int]:
