@@ -603,6 +603,11 @@ def _join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def _ambiguous_message(claimed: str, canonical: str, rivals: list[str]) -> str:
+    return (f"On record from {canonical}; “{claimed}” could also mean {_join_names(rivals)}. "
+            "Name the speaker in full to verify.")
+
+
 def compare_speaker(
     claimed: Optional[str], canonical: SpeakerRef, known: Sequence[SpeakerRef] = ()
 ) -> FieldCheck:
@@ -646,19 +651,13 @@ def compare_speaker(
         return result("match", msg)
     if mine.score > 0 and abs(mine.score - best_other) <= eps:
         rivals = [sp.name for f, sp in others if abs(f.score - mine.score) <= eps]
-        return result(
-            "ambiguous",
-            f"“{text}” could mean {_join_names([canonical.name] + rivals)}.",
-        )
+        return result("ambiguous", _ambiguous_message(text, canonical.name, rivals))
     if others:
         top = [sp.name for f, sp in others if abs(f.score - best_other) <= eps]
         if 0 < mine.score and best_other <= 1.0:
             # Bare names on both sides ("Trump" for Donald Trump Jr. when
             # Donald Trump is stored): likelier someone else, but not wrong.
-            return result(
-                "ambiguous",
-                f"“{text}” could mean {_join_names([canonical.name] + top)}; it more often means {_join_names(top)}.",
-            )
+            return result("ambiguous", _ambiguous_message(text, canonical.name, top))
         if mine.score > 0:
             return result(
                 "mismatch",

@@ -97,15 +97,47 @@ def verify(
         )
 
     issues = _issues(claim, best)
-    verdict = Verdict(
-        verdict="mismatch" if issues else "verified",
-        issues=issues,
-        match=best,
-        alternatives=others,
-    )
-    if not issues and best.speaker.status == "ambiguous":
-        verdict.message = best.speaker.message
-    return verdict
+    if issues:
+        return Verdict(verdict="mismatch", issues=issues, match=best, alternatives=others)
+    unchecked = _unchecked(best)
+    if unchecked:
+        reason, message = unchecked
+        return Verdict(verdict="unverified", match=best, alternatives=others, reason=reason, message=message)
+    return Verdict(verdict="verified", match=best, alternatives=others)
+
+
+# A claim is verified only when everything it claims was checked. A claimed
+# field the engine could not check (a name several stored speakers share, a
+# date it cannot read, a place it cannot place, a record that says nothing
+# about the date or place) makes the verdict "unverified" with the first of
+# these reasons, and the sentences of all of them. (field, status, reason)
+UNCHECKED = (
+    ("speaker", "ambiguous", "ambiguous_speaker"),
+    ("speaker", "unknown", "unchecked_speaker"),
+    ("date", "unparseable", "unchecked_date"),
+    ("date", "unknown", "unchecked_date"),
+    ("location", "unknown", "unchecked_place"),
+)
+
+
+def _unchecked(m: Match) -> Optional[tuple[str, str]]:
+    """The reason and sentences when a claimed field of ``m`` went unchecked."""
+    found = [(reason, getattr(m, field)) for field, status, reason in UNCHECKED
+             if getattr(m, field).status == status]
+    if not found:
+        return None
+    messages = [check.message or _UNCHECKED_FALLBACK[reason].format(claimed=check.claimed)
+                for reason, check in found]
+    return found[0][0], " ".join(messages)
+
+
+_UNCHECKED_FALLBACK = {
+    "ambiguous_speaker": "\u201c{claimed}\u201d could mean more than one speaker on record. "
+                         "Name the speaker in full to verify.",
+    "unchecked_speaker": "\u201c{claimed}\u201d could not be checked against the speaker on record.",
+    "unchecked_date": "The date \u201c{claimed}\u201d could not be checked against the record.",
+    "unchecked_place": "Verbatim could not check the place \u201c{claimed}\u201d against the record.",
+}
 
 
 def _no_match() -> Verdict:
@@ -278,4 +310,4 @@ def verdict_to_dict(v: Verdict, quote_serializer: Optional[QuoteSerializer] = No
     return out
 
 
-__all__ = ["verify", "verdict_to_dict", "match_to_dict", "canonical_span", "FieldCheck"]
+__all__ = ["verify", "verdict_to_dict", "match_to_dict", "canonical_span", "FieldCheck", "UNCHECKED"]

@@ -80,7 +80,12 @@ def test_two_clintons_make_clinton_ambiguous(client, write_headers):
     client.post("/api/v1/speakers", json={"name": "Hillary Clinton"}, headers=write_headers)
     v = verify(client, text="It depends on what the meaning of the word is is.", speaker="Clinton")
     assert v["match"]["speaker"]["status"] == "ambiguous"
-    assert v["verdict"] == "verified" and v["issues"] == []
+    # Ambiguous never verifies: the best match is shown, with a sentence to paste.
+    assert v["verdict"] == "unverified" and v["issues"] == []
+    assert v["reason"] == "ambiguous_speaker"
+    assert v["match"]["quote"]["speaker"] == "Bill Clinton"
+    assert v["message"] == ("On record from Bill Clinton; \u201cClinton\u201d could also mean Hillary Clinton. "
+                            "Name the speaker in full to verify.")
     v = verify(client, text="It depends on what the meaning of the word is is.", speaker="Hillary Clinton")
     assert [i["type"] for i in v["issues"]] == ["misattributed"]
 

@@ -158,3 +158,48 @@ def test_json_written_by_hand_equals_the_dataclasses(seed_quotes, seed_speakers)
     assert d["match"] == {"quote": {"id": m.quote.id}, "score": m.score, "text": asdict(m.text),
                           "speaker": asdict(m.speaker), "date": asdict(m.date), "location": asdict(m.location)}
     assert [a["quote"]["id"] for a in d["alternatives"]] == [a.quote.id for a in v.alternatives]
+
+
+# --- "verified" means checked -------------------------------------------------------
+
+BARACK = SpeakerRef(id=1, name="Barack Obama")
+MICHELLE = SpeakerRef(id=2, name="Michelle Obama")
+LINE = "We are not a collection of red states and blue states; we are the United States of America."
+
+
+def _line(**kw):
+    return CanonicalQuote(id=10, text=LINE, speaker=BARACK, spoken_at=kw.get("spoken_at", "2004-07-27"),
+                          location=kw.get("location", "Boston, Massachusetts"))
+
+
+def test_an_ambiguous_speaker_is_unverified_with_the_best_match_shown():
+    v = verify(Claim(text=LINE, speaker="Obama"), [_line()], [BARACK, MICHELLE])
+    assert v.verdict == "unverified" and v.issues == []
+    assert v.reason == "ambiguous_speaker"
+    assert v.match.quote.speaker == BARACK
+    assert v.message == ("On record from Barack Obama; \u201cObama\u201d could also mean Michelle Obama. "
+                         "Name the speaker in full to verify.")
+
+
+def test_an_unreadable_claimed_date_is_unverified_with_the_parsers_message():
+    v = verify(Claim(text=LINE, speaker="Barack Obama", date="31 February 2020"), [_line()], [BARACK])
+    assert v.verdict == "unverified" and v.reason == "unchecked_date"
+    assert v.match.date.status == "unparseable"
+    assert "31 February 2020" in v.message and "not a real date" in v.message
+
+
+def test_a_claimed_date_the_record_lacks_is_unchecked():
+    v = verify(Claim(text=LINE, speaker="Barack Obama", date="27 July 2004"), [_line(spoken_at=None)], [BARACK])
+    assert v.verdict == "unverified" and v.reason == "unchecked_date"
+    assert "no date" in v.message
+
+
+def test_unchecked_fields_never_hide_an_issue():
+    v = verify(Claim(text=LINE, speaker="Obama", date="1 May 1999"), [_line()], [BARACK, MICHELLE])
+    assert v.verdict == "mismatch" and [i.type for i in v.issues] == ["wrong_date"]
+
+
+def test_every_claimed_field_checked_verifies():
+    v = verify(Claim(text=LINE, speaker="Barack Obama", date="27 July 2004", location="Boston"), [_line()],
+               [BARACK, MICHELLE])
+    assert v.verdict == "verified" and v.reason is None
