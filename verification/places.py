@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ class Place:
     lon: Optional[float] = None
     geonameid: Optional[int] = None
     population: Optional[int] = None
+    timezone: Optional[str] = None  # IANA name ("America/New_York"), cities only
 
 
 # --------------------------------------------------------------------------
@@ -276,6 +278,7 @@ class _City(NamedTuple):
     pop: int
     lat: float
     lon: float
+    tz: Optional[str]
 
 
 class _Gazetteer:
@@ -328,6 +331,7 @@ class _Gazetteer:
             city = _City(
                 int(gid), c["name"], c["countrycode"], str(c.get("admin1code") or ""),
                 int(c.get("population") or 0), float(c["latitude"]), float(c["longitude"]),
+                sys.intern(c["timezone"]) if c.get("timezone") else None,
             )
             self.cities[city.gid] = city
             gids.append(city.gid)
@@ -398,7 +402,7 @@ class _Gazetteer:
             text=text, name=c.name, kind="city", city=c.name,
             region=self.regions.get((c.cc, c.admin1)), region_code=c.admin1 or None,
             country_code=c.cc, country=self.countries.get(c.cc, c.cc),
-            lat=c.lat, lon=c.lon, geonameid=c.gid, population=c.pop,
+            lat=c.lat, lon=c.lon, geonameid=c.gid, population=c.pop, timezone=c.tz,
         )
 
     # -- lookups ----------------------------------------------------------
