@@ -24,8 +24,9 @@ import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date, datetime, timedelta
-from typing import Literal, Optional
+from datetime import date, datetime, timedelta, timezone
+from typing import Literal, NamedTuple, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import FieldCheck
 
@@ -38,6 +39,8 @@ __all__ = [
     "parse_claimed_date",
     "compare_date",
     "format_span",
+    "parse_instant",
+    "LocalZone",
 ]
 
 
@@ -548,8 +551,108 @@ def _is_plain_absolute(text: str, span: DateSpan) -> bool:
     return bool(re.search(r"\d{4}", text))
 
 
+# --------------------------------------------------------------------------
+# Instants: a claimed time with a UTC offset names a moment, and the day it
+# falls on depends on where. "2025-09-04T01:30:00Z" is the evening of
+# 3 September in Washington.
+
+_INSTANT_RE = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})[tT ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)\s*$",
+    re.I,
+)
+
+
+class LocalZone(NamedTuple):
+    """The time zone of the record's place: an IANA name and the place's
+    name for messages ("America/New_York", "Washington")."""
+
+    tz: str
+    place: str
+
+
+def parse_instant(text: Optional[str]) -> Optional[datetime]:
+    """An ISO timestamp with a UTC offset (or ``Z``) as an aware datetime;
+    None for anything else (a date, a local time without offset)."""
+    if not text:
+        return None
+    m = _INSTANT_RE.match(str(text))
+    if not m:
+        return None
+    y, mo, d, hh, mi = (int(m.group(i)) for i in range(1, 6))
+    ss = int(m.group(6) or 0)
+    off = m.group(7).lower()
+    if off in ("z", "utc", "gmt"):
+        tz = timezone.utc
+    else:
+        sign = -1 if off[0] == "-" else 1
+        digits = off[1:].replace(":", "")
+        oh, om = int(digits[:2]), int(digits[2:4] or 0)
+        if oh > 14 or om > 59:
+            return None
+        tz = timezone(sign * timedelta(hours=oh, minutes=om))
+    try:
+        return datetime(y, mo, d, hh, mi, min(ss, 59), tzinfo=tz)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> Optional[ZoneInfo]:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _offset_label(moment: datetime) -> str:
+    off = moment.utcoffset() or timedelta(0)
+    if not off:
+        return "UTC"
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    h, m = divmod(abs(minutes), 60)
+    return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def _day_month(d: date) -> str:
+    return f"{d.day} {MONTH_NAMES[d.month - 1]}"
+
+
+def _local_day(claimed_text: str, canonical: Optional[str], zone: Optional[LocalZone]) -> Optional[tuple[DateSpan, Optional[str]]]:
+    """For a claimed instant: the day it falls on where the quote was said,
+    and a sentence when a time zone moved it.
+
+    The record's place decides (its time zone, daylight saving included);
+    without one, a record stored as a timestamp with an offset lends its
+    offset; without either, None (the claim's own written date counts).
+    """
+    moment = parse_instant(claimed_text)
+    if moment is None:
+        return None
+    local: Optional[datetime] = None
+    where = ""
+    tz = _zone(zone.tz) if zone else None
+    if tz is not None:
+        local = moment.astimezone(tz)
+        where = f" in {zone.place}" if zone and zone.place else ""
+    else:
+        record = parse_instant(canonical)
+        if record is not None and record.utcoffset() is not None:
+            local = moment.astimezone(record.tzinfo)
+            where = " where it was said"
+    if local is None:
+        return None
+    if local.utcoffset() == moment.utcoffset():
+        return DateSpan.day(local.date()), None
+    note = (f"{moment:%H:%M} {_offset_label(moment)} on {_day_month(moment.date())} is "
+            f"{local:%H:%M} on {_day_month(local.date())}{where}.")
+    return DateSpan.day(local.date()), note
+
+
 def compare_date(
-    claimed: Optional[str], canonical: Optional[str], reference: Optional[date] = None
+    claimed: Optional[str], canonical: Optional[str], reference: Optional[date] = None,
+    zone: Optional[LocalZone] = None,
 ) -> FieldCheck:
     """Whether a claimed date is consistent with the stored one.
 
@@ -571,10 +674,18 @@ def compare_date(
     except DateParseError as exc:
         return FieldCheck(status="unparseable", claimed=claimed_text, canonical=canon_text, message=exc.message)
 
+    local = _local_day(claimed_text, canonical, zone) if canon_span is not None else None
+    zone_note = None
+    if local is not None:
+        span, zone_note = local
     human = format_span(span)
     relative = not _is_plain_absolute(claimed_text, span)
     reading = f"“{claimed_text}” is read as {human}. " if relative else ""
+    if zone_note:
+        reading = zone_note + " "
     subject = f"“{claimed_text}” ({human})" if relative else human
+    if zone_note:
+        subject = human
 
     if canon_span is None:
         msg = "The record has no date for this quote." if canon_text is None else f"The record's date “{canon_text}” could not be read."
@@ -597,4 +708,6 @@ def compare_date(
         gap = (span.start - canon_span.end).days
         rel = f"{gap} day{'s' if gap != 1 else ''} later than"
     msg = f"The claim says {subject}, {rel} the record's {canon_text}."
+    if zone_note:
+        msg = f"{zone_note} {msg}"
     return FieldCheck(status="mismatch", claimed=human, canonical=canon_text, message=msg)

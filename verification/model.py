@@ -18,12 +18,27 @@ DiffOpName = Literal["equal", "substitute", "insert", "delete"]
 
 
 @dataclass(frozen=True)
+class Role:
+    """An office or position a speaker held ("President of the United
+    States", 2009-01-20 to 2017-01-20); open-ended where a date is missing."""
+
+    title: str
+    start: Optional[date] = None
+    end: Optional[date] = None
+
+
+@dataclass(frozen=True)
 class SpeakerRef:
-    """A stored speaker as the engine sees it: a name and its aliases."""
+    """A stored speaker as the engine sees it: a name, its aliases, and
+    what the record knows of their gender ("female", "male" or None) and
+    roles. With no recorded gender the engine reads it from the first name
+    where the name is not in doubt (see verification.genders)."""
 
     id: Any
     name: str
     aliases: tuple[str, ...] = ()
+    gender: Optional[str] = None
+    roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Optional, Sequence
 
+from .genders import GENDERS, claimed_gender, gender_of_given_name
 from .model import FieldCheck, SpeakerRef
+from .roles import claimed_role, holds_role, only_role
 
-__all__ = ["compare_speaker", "speaker_keys", "names_fit", "fold_name"]
+__all__ = ["compare_speaker", "speaker_keys", "names_fit", "fold_name", "resolve_name", "speaker_gender"]
 
 # --------------------------------------------------------------------------
 # Vocabulary
@@ -404,12 +407,9 @@ def _subsequence(run: Sequence[str], givens: Sequence[str]) -> bool:
 def _givens_compatible(run: Sequence[str], givens: Sequence[str]) -> bool:
     """Claimed given names against stored ones: either side may leave out
     middle names ("Donald J. Trump" / "Donald Trump", "Mitt Romney" /
-    "Willard Mitt Romney"), and matching first names carry the rest."""
-    return (
-        _subsequence(run, givens)
-        or _subsequence(givens, run)
-        or _given_fits(run[0], givens[0])
-    )
+    "Willard Mitt Romney"), but names both give must agree: "George Herbert
+    Bush" is not George W. Bush, nor "Kim Jong Un" Kim Jong Il."""
+    return _subsequence(run, givens) or _subsequence(givens, run)
 
 
 @dataclass(frozen=True)
@@ -446,42 +446,62 @@ def _fit_form(claim: _Claim, form: _Form) -> _Fit:
         for i in range(len(seg) - 1, -1, -1):
             if seg[i].fold != core:
                 continue
+            after = [t.fold for t in seg[i + 1:] if not _is_descriptor(t, claim.mixed)]
+            if after and seg[i].raw not in _SURNAME_FIRST:
+                # A name goes on after it, so this is no surname: "Clinton
+                # Foundation", "Lee" in "Lee Holloway". Only a surname written
+                # first may ("Xi Jinping"); its given names follow it.
+                continue
             claim_suffix = next((_SUFFIXES[t.raw] for t in seg[i + 1:] if t.raw in _SUFFIXES), None)
             if claim_suffix and claim_suffix != form.suffix:
                 fit = _Fit(0.0, conflict=True, how="suffix")
                 best = max(best, fit, key=lambda f: (f.score, f.conflict))
                 continue
             penalty = 0.75 if form.suffix and not claim_suffix else 0.0
-            j = i - 1
-            particles = list(form.surname[:-1])
-            while particles and j >= 0 and seg[j].fold == particles[-1]:
-                particles.pop()
-                j -= 1
-            while j >= 0 and seg[j].raw in _PARTICLES and seg[j].fold not in form.givens:
-                j -= 1  # particles the stored form lacks ("al-Assad" vs "Assad")
-            run: list[str] = []
-            while j >= 0 and not _is_descriptor(seg[j], claim.mixed):
-                run.append(seg[j].fold)
-                j -= 1
-            run.reverse()
-            if not run:
-                fit = _Fit(1.0 - penalty / 1.5, how="surname")
-            elif not form.givens:
-                fit = _Fit(1.5 - penalty, how="given+surname (unchecked)")
-            else:
-                fit = _NO_FIT
-                for k in range(len(run)):
-                    part = run[k:]
-                    if _givens_compatible(part, form.givens):
-                        full = k == 0 and len(part) == len(form.givens) and all(
-                            _given_fits(a, b) for a, b in zip(part, form.givens)
-                        )
-                        fit = _Fit((2.5 if full else 2.0) - penalty, how="full name" if full else "given+surname")
-                        break
-                if fit.score == 0:
-                    fit = _Fit(0.0, conflict=True, how="given name")
-            if fit.score > best.score or (fit.score == best.score and fit.conflict and not best.conflict):
-                best = fit
+            best = _best_fit(best, _fit_givens(after, form, penalty) if after
+                             else _fit_givens(_run_before(seg, i, form, claim.mixed), form, penalty))
+    return best
+
+
+def _run_before(seg: Sequence[_Tok], i: int, form: _Form, mixed: bool) -> list[str]:
+    """The given names written before the surname at ``seg[i]``."""
+    j = i - 1
+    particles = list(form.surname[:-1])
+    while particles and j >= 0 and seg[j].fold == particles[-1]:
+        particles.pop()
+        j -= 1
+    while (j >= 0 and seg[j].raw in _PARTICLES and seg[j].fold not in form.givens
+           and (j > 0 or (mixed and seg[j].lower_initial))):
+        # Particles the stored form lacks ("Bashar al-Assad" vs "Assad"); a
+        # capitalised first word is a given name ("Van Jones", "Al Gore").
+        j -= 1
+    run: list[str] = []
+    while j >= 0 and not _is_descriptor(seg[j], mixed):
+        run.append(seg[j].fold)
+        j -= 1
+    run.reverse()
+    return run
+
+
+def _fit_givens(run: Sequence[str], form: _Form, penalty: float) -> _Fit:
+    """How claimed given names (``run``) fit a stored form whose surname matched."""
+    if not run:
+        return _Fit(1.0 - penalty / 1.5, how="surname")
+    if not form.givens:
+        return _Fit(1.5 - penalty, how="given+surname (unchecked)")
+    for k in range(len(run)):
+        part = run[k:]
+        if _givens_compatible(part, form.givens):
+            full = k == 0 and len(part) == len(form.givens) and all(
+                _given_fits(a, b) for a, b in zip(part, form.givens)
+            )
+            return _Fit((2.5 if full else 2.0) - penalty, how="full name" if full else "given+surname")
+    return _Fit(0.0, conflict=True, how="given name")
+
+
+def _best_fit(best: _Fit, fit: _Fit) -> _Fit:
+    if fit.score > best.score or (fit.score == best.score and fit.conflict and not best.conflict):
+        return fit
     return best
 
 
@@ -528,6 +548,32 @@ def names_fit(claimed: str, speaker: SpeakerRef) -> bool:
     return _fit_speaker(claimed.strip(), speaker).score > 0
 
 
+# A fit at least this good means the claimed given names were checked
+# against the stored ones (or the stored name has none): "Donald J. Trump"
+# is Donald Trump, "Van Jones" is not Dennis Jones.
+FULL_NAME_FIT = 1.5
+
+
+def resolve_name(claimed: str, speakers: Sequence[SpeakerRef]) -> list[SpeakerRef]:
+    """Which of ``speakers`` a name given for storing a quote means.
+
+    Storing never guesses: a full name ("Van Jones", "Lee Holloway") means a
+    speaker only when its given names fit theirs, and otherwise no one (the
+    caller creates a new speaker); a short form ("Jones") means every
+    speaker it fits. The best fits come back; more than one is ambiguous.
+    """
+    if not claimed or not claimed.strip():
+        return []
+    text = claimed.strip()
+    full = len(_claim(text).name_words) >= 2
+    fits = [(_fit_speaker(text, sp).score, sp) for sp in speakers]
+    fits = [(f, sp) for f, sp in fits if f >= (FULL_NAME_FIT if full else 1e-9)]
+    if not fits:
+        return []
+    best = max(f for f, _ in fits)
+    return [sp for f, sp in fits if f == best]
+
+
 def speaker_keys(name: str) -> set[str]:
     """Normalised lookup keys for a stored name, alias or claimed name.
 
@@ -541,7 +587,10 @@ def speaker_keys(name: str) -> set[str]:
     """
     if not name or not name.strip():
         return set()
-    return set(_speaker_keys(name))
+    keys = set(_speaker_keys(name))
+    if only_role(name):  # "the First Lady": whoever the record gives the role
+        keys.add(claimed_role(name))
+    return keys
 
 
 @lru_cache(maxsize=16384)
@@ -603,20 +652,68 @@ def _join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def _first_given_name(name: str) -> Optional[str]:
+    """The first given name of a stored name ("Barack" of "Barack Obama"),
+    None for a one-word name or one written surname first."""
+    for seg in _segments(name or ""):
+        toks = [t for t in seg if not _is_stop(t) and t.raw not in _SUFFIXES]
+        if len(toks) < 2 or toks[0].raw in _SURNAME_FIRST:
+            return None
+        return toks[0].raw
+    return None
+
+
+def speaker_gender(speaker: SpeakerRef) -> Optional[str]:
+    """What the record knows of a speaker's gender: the recorded one, else
+    the first name's where the name is not in doubt, else None."""
+    if speaker.gender in GENDERS:
+        return speaker.gender
+    first = _first_given_name(speaker.name)
+    return gender_of_given_name(first) if first else None
+
+
+def _honorific_conflict(gender: Optional[str], speaker: SpeakerRef) -> bool:
+    if gender is None:
+        return False
+    known = speaker_gender(speaker)
+    return known is not None and known != gender
+
+
+def _role_holders(role: str, speakers: Sequence[SpeakerRef], when: Optional[date]) -> tuple[set[int], set[int]]:
+    """The speakers (by ``id()``) the record gives ``role`` at ``when``, and
+    those it gives the role at any time."""
+    now: set[int] = set()
+    ever: set[int] = set()
+    for sp in speakers:
+        held = holds_role(role, sp.roles, sp.aliases, when)
+        if held is True:
+            now.add(id(sp))
+        if held is not False:
+            ever.add(id(sp))
+    return now, ever
+
+
 def _ambiguous_message(claimed: str, canonical: str, rivals: list[str]) -> str:
     return (f"On record from {canonical}; “{claimed}” could also mean {_join_names(rivals)}. "
             "Name the speaker in full to verify.")
 
 
 def compare_speaker(
-    claimed: Optional[str], canonical: SpeakerRef, known: Sequence[SpeakerRef] = ()
+    claimed: Optional[str], canonical: SpeakerRef, known: Sequence[SpeakerRef] = (),
+    when: Optional[date] = None,
 ) -> FieldCheck:
     """Whether the claimed speaker name fits the speaker on record.
 
     ``known`` is every stored speaker the caller knows about (it may include
     the canonical speaker; records with the canonical's id, or the very same
     normalised name, are treated as the canonical speaker, and records
-    repeating a name already seen are counted once).
+    repeating a name already seen are counted once). ``when`` is the day the
+    quote was said, for roles with dates ("President Bush" in 2005).
+
+    Beyond the name: an honorific's gender ("Mrs. Obama") rules out a
+    speaker whose known gender differs; a claimed role ("President Obama")
+    that the record gives to some of the speakers the name fits rules out
+    the others, and a role the record gives nobody changes nothing.
     """
     if claimed is None or not str(claimed).strip():
         return FieldCheck(status="not_claimed", claimed=None, canonical=canonical.name)
@@ -625,6 +722,7 @@ def compare_speaker(
     mine = _fit_speaker(text, canonical)
 
     others: list[tuple[_Fit, SpeakerRef]] = []
+    rest: list[SpeakerRef] = []  # known speakers the name does not fit
     seen = {_name_phrase(canonical.name)}
     for sp in known:
         if _same_id(sp, canonical):
@@ -636,6 +734,36 @@ def compare_speaker(
         f = _fit_speaker(text, sp)
         if f.score > 0:
             others.append((f, sp))
+        else:
+            rest.append(sp)
+
+    gender = claimed_gender(text)
+    if _honorific_conflict(gender, canonical):
+        mine = _Fit(0.0, conflict=True, how="honorific")
+    others = [(f, sp) for f, sp in others if not _honorific_conflict(gender, sp)]
+
+    role = claimed_role(text)
+    if role:
+        # Who the claim can mean: the speakers its name fits, or, for a role
+        # alone ("the First Lady"), every known speaker.
+        role_only = not claim.name_words or only_role(text)
+        pool = [canonical] if mine.score > 0 or role_only else []
+        pool += [sp for _, sp in others] + (rest if role_only else [])
+        pool = [sp for sp in pool if not _honorific_conflict(gender, sp)]
+        now, ever = _role_holders(role, pool, when)
+        if ever:
+            # The role decides between them. Holding it on the day counts
+            # above having held it some other time, which only leaves it
+            # open: "President Bush" in 2005 is George W. Bush, but a
+            # quote his father gave then is not therefore misattributed.
+            ids = now if id(canonical) in now else ever
+            if id(canonical) in ids:
+                if mine.score == 0:
+                    mine = _Fit(1.0, how="role")
+            elif mine.score > 0 or role_only:
+                mine = _Fit(0.0, conflict=True, how="role")
+            others = [(f if f.score > 0 else _Fit(1.0, how="role"), sp)
+                      for f, sp in others + [(_NO_FIT, sp) for sp in rest] if id(sp) in ids]
     best_other = max((f.score for f, _ in others), default=0.0)
 
     def result(status: str, message: Optional[str] = None) -> FieldCheck:
@@ -664,9 +792,12 @@ def compare_speaker(
                 f"“{text}” fits {_join_names(top)} better than {canonical.name}.",
             )
         return result("mismatch", f"“{text}” refers to {_join_names(top)}, not {canonical.name}.")
+    if mine.how == "honorific":
+        return result("mismatch", f"“{text}” names a {'woman' if gender == 'female' else 'man'}; "
+                                  f"the record has {canonical.name}.")
     if mine.conflict:
         return result("mismatch", f"“{text}” does not name {canonical.name}.")
-    if not claim.name_words and claim.phrase not in _profile_of(canonical).phrases:
+    if (not claim.name_words or only_role(text)) and claim.phrase not in _profile_of(canonical).phrases:
         # Only titles and descriptors ("the Russian president"): nothing to
         # check a name against, and it is no stored alias of anyone.
         return result(

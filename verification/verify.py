@@ -8,10 +8,11 @@ problem in a sentence a journalist can paste.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Callable, Iterable, Optional, Sequence
 
 from .align import align, quick_score
-from .dates import compare_date
+from .dates import LocalZone, compare_date, parse_instant, parse_when
 from .model import (
     CanonicalQuote,
     Claim,
@@ -23,7 +24,7 @@ from .model import (
     TextMatch,
     Verdict,
 )
-from .places import compare_place, describe_place
+from .places import compare_place, describe_place, resolve_place
 from .speakers import compare_speaker
 
 # Thresholds. MATCH_THRESHOLD is calibrated on bench/engine_accuracy.py
@@ -62,6 +63,7 @@ def verify(
     )[:ALIGN_TOP]
 
     known = _known(known_speakers, candidates)
+    instant = parse_instant(claim.date) is not None
     matches: list[Match] = []
     for _, _, quote in prescored:
         text = align(claim.text, quote.text)
@@ -72,8 +74,9 @@ def verify(
                 quote=quote,
                 score=round(text.score, 1),
                 text=text,
-                speaker=compare_speaker(claim.speaker, quote.speaker, known),
-                date=compare_date(claim.date, quote.spoken_at, claim.reference_date),
+                speaker=compare_speaker(claim.speaker, quote.speaker, known, _first_day(quote.spoken_at)),
+                date=compare_date(claim.date, quote.spoken_at, claim.reference_date,
+                                  _local_zone(quote.location) if instant else None),
                 location=compare_place(claim.location, quote.location),
             )
         )
@@ -138,6 +141,19 @@ _UNCHECKED_FALLBACK = {
     "unchecked_date": "The date \u201c{claimed}\u201d could not be checked against the record.",
     "unchecked_place": "Verbatim could not check the place \u201c{claimed}\u201d against the record.",
 }
+
+
+def _first_day(spoken_at: Optional[str]) -> Optional[date]:
+    span = parse_when(spoken_at) if spoken_at else None
+    return span.start if span is not None else None
+
+
+def _local_zone(location: Optional[str]) -> Optional[LocalZone]:
+    """The time zone where the record says the quote was said, if known."""
+    place = resolve_place(location) if location else None
+    if place is None or not place.timezone:
+        return None
+    return LocalZone(place.timezone, place.name)
 
 
 def _no_match() -> Verdict:

@@ -333,3 +333,62 @@ def test_bare_weekday_is_most_recent_on_or_before_reference(ref, weekday):
     assert span.is_single_day
     assert span.start.strftime("%A") == weekday
     assert 0 <= (ref - span.start).days <= 6
+
+
+# --- instants on the local calendar of the record's place ----------------------------
+
+from verification.dates import LocalZone, parse_instant  # noqa: E402
+
+WASHINGTON = LocalZone("America/New_York", "Washington")
+
+
+def test_a_utc_timestamp_is_the_local_evening_before_in_washington():
+    check = compare_date("2025-09-04T01:30:00Z", "2025-09-03", zone=WASHINGTON)
+    assert check.status == "match"
+    assert check.message == "01:30 UTC on 4 September is 21:30 on 3 September in Washington."
+
+
+def test_the_local_date_decides_a_mismatch_too():
+    check = compare_date("2025-09-04T01:30:00Z", "2025-09-04", zone=WASHINGTON)
+    assert check.status == "mismatch"
+    assert check.message.startswith("01:30 UTC on 4 September is 21:30 on 3 September in Washington.")
+
+
+@pytest.mark.parametrize("claimed,record,status", [
+    ("2025-01-15T04:30Z", "2025-01-14", "match"),     # EST: UTC-5, 23:30 the day before
+    ("2025-07-15T04:30Z", "2025-07-14", "mismatch"),  # EDT: UTC-4, 00:30 the same day
+    ("2025-07-15T03:59Z", "2025-07-14", "match"),
+])
+def test_daylight_saving_is_applied(claimed, record, status):
+    assert compare_date(claimed, record, zone=WASHINGTON).status == status
+
+
+def test_a_claim_with_its_own_offset_is_converted():
+    check = compare_date("2025-09-04T09:30:00+08:00", "2025-09-03", zone=WASHINGTON)
+    assert check.status == "match" and "UTC+08:00" in check.message
+
+
+def test_a_record_stored_with_an_offset_lends_it_when_the_place_has_no_zone():
+    check = compare_date("2025-09-04T01:30:00Z", "2025-09-03T21:00:00-04:00")
+    assert check.status == "match" and "where it was said" in check.message
+
+
+def test_without_a_zone_the_written_date_counts():
+    assert compare_date("2025-09-04T01:30:00Z", "2025-09-03").status == "mismatch"
+    assert compare_date("2025-09-04T01:30:00Z", "2025-09-04").status == "match"
+
+
+def test_a_date_without_time_is_not_moved_by_a_zone():
+    check = compare_date("4 September 2025", "2025-09-04", zone=WASHINGTON)
+    assert check.status == "match" and check.message is None
+
+
+@pytest.mark.parametrize("text", ["2025-09-04", "2025-09-04T01:30", "yesterday", "2025-09-04T01:30+15:00", None])
+def test_only_timestamps_with_an_offset_are_instants(text):
+    assert parse_instant(text) is None
+
+
+def test_instants_read_z_utc_and_offsets():
+    assert parse_instant("2025-09-04T01:30:00Z").utcoffset().total_seconds() == 0
+    assert parse_instant("2025-09-04 01:30 UTC").utcoffset().total_seconds() == 0
+    assert parse_instant("2025-09-04T01:30-0530").utcoffset().total_seconds() == -19800

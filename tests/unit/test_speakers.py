@@ -181,7 +181,9 @@ def test_clinton_alone_is_ambiguous():
     assert check.status == "ambiguous"
     assert "Bill Clinton" in check.message and "Hillary Clinton" in check.message
     assert status("Clinton", HILLARY) == "ambiguous"
-    assert status("Mrs. Clinton", HILLARY) == "ambiguous"  # titles carry no first name
+    # An honorific carries gender: "Mrs." chooses Hillary over Bill.
+    assert status("Mrs. Clinton", HILLARY) == "match"
+    assert status("Mrs. Clinton", BILL) == "mismatch"
 
 
 def test_clinton_alone_matches_when_only_one_is_known():

@@ -203,3 +203,12 @@ def test_every_claimed_field_checked_verifies():
     v = verify(Claim(text=LINE, speaker="Barack Obama", date="27 July 2004", location="Boston"), [_line()],
                [BARACK, MICHELLE])
     assert v.verdict == "verified" and v.reason is None
+
+
+def test_a_utc_timestamp_is_compared_on_the_local_date_of_the_records_place():
+    evening = CanonicalQuote(id=11, text=LINE, speaker=BARACK, spoken_at="2015-09-03", location="Washington, D.C.")
+    v = verify(Claim(text=LINE, speaker="Barack Obama", date="2015-09-04T01:30:00Z"), [evening], [BARACK])
+    assert v.verdict == "verified", verdict_to_dict(v)
+    assert v.match.date.message == "01:30 UTC on 4 September is 21:30 on 3 September in Washington."
+    v = verify(Claim(text=LINE, speaker="Barack Obama", date="2015-09-04T13:30:00Z"), [evening], [BARACK])
+    assert [i.type for i in v.issues] == ["wrong_date"]
