@@ -1,4 +1,4 @@
-"""Command line: ``flask --app wsgi db|keys|quotes|demo|verify ...``."""
+"""Command line: ``flask --app wsgi db|keys|speakers|quotes|demo|verify ...``."""
 from __future__ import annotations
 
 import json
@@ -22,6 +22,7 @@ DEMO_DIR = os.path.join(ROOT, "data", "demo")
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 keys_cli = AppGroup("keys", help="API keys: create, list, revoke.")
 quotes_cli = AppGroup("quotes", help="Bulk operations on canonical quotes.")
+speakers_cli = AppGroup("speakers", help="Speakers: add one, or record their gender, roles and aliases.")
 demo_cli = AppGroup("demo", help="The seed article's quotes (data/demo).")
 
 
@@ -109,6 +110,80 @@ def keys_revoke(key: str) -> None:
     auth.revoke_key(session, rows[0])
     session.commit()
     click.echo(f"Revoked key {rows[0].id} '{rows[0].name}'.")
+
+
+# --- speakers ----------------------------------------------------------------------
+
+ROLE_HELP = ('An office held, as "TITLE" or "TITLE:START:END" with dates YYYY-MM-DD (either may be '
+             'empty), e.g. "President of the United States:2009-01-20:2017-01-20". Repeat for several.')
+
+
+def _roles(values: tuple[str, ...]) -> list[dict[str, Any]]:
+    from marshmallow import ValidationError
+
+    from .schemas import RoleSchema
+
+    out = []
+    for value in values:
+        title, start, end = value.rsplit(":", 2) if value.count(":") >= 2 else (value, "", "")
+        try:
+            out.append(RoleSchema().load({"title": title, "start": start or None, "end": end or None}))
+        except ValidationError as exc:
+            raise click.BadParameter(f"{value!r}: {exc.messages}", param_hint="--role") from None
+    return out
+
+
+def _speaker_summary(sp: Speaker) -> str:
+    roles = "; ".join(f"{r['title']} ({r.get('start') or '…'} to {r.get('end') or '…'})" for r in sp.roles or [])
+    return (f"Speaker {sp.id} '{sp.name}': gender {sp.gender or 'not recorded'}; "
+            f"roles {roles or 'none'}; aliases {', '.join(sp.alias_names) or 'none'}.")
+
+
+@speakers_cli.command("add")
+@click.argument("name")
+@click.option("--alias", "aliases", multiple=True, help="Another name they are quoted under. Repeatable.")
+@click.option("--gender", type=click.Choice(["female", "male"]), help="As the record knows it.")
+@click.option("--role", "roles", multiple=True, help=ROLE_HELP)
+def speakers_add(name: str, aliases: tuple[str, ...], gender: Optional[str], roles: tuple[str, ...]) -> None:
+    """Add a speaker."""
+    session = get_session()
+    try:
+        sp = services.create_speaker(session, name, aliases, gender=gender, roles=_roles(roles))
+    except services.Conflict as exc:
+        raise click.ClickException(str(exc)) from None
+    session.commit()
+    click.echo(_speaker_summary(sp))
+
+
+@speakers_cli.command("update")
+@click.argument("speaker")
+@click.option("--alias", "aliases", multiple=True, help="An alias to add. Repeatable.")
+@click.option("--gender", type=click.Choice(["female", "male", "none"]),
+              help="As the record knows it; none forgets it.")
+@click.option("--role", "roles", multiple=True, help=ROLE_HELP + " Replaces the roles.")
+@click.option("--clear-roles", is_flag=True, help="Forget every role.")
+def speakers_update(speaker: str, aliases: tuple[str, ...], gender: Optional[str], roles: tuple[str, ...],
+                    clear_roles: bool) -> None:
+    """Change a speaker, given by id or exact name or alias."""
+    session = get_session()
+    found = ([repository.get_speaker(session, int(speaker))] if speaker.isdigit()
+             else repository.speakers_with_exact_name(session, speaker))
+    found = [sp for sp in found if sp is not None]
+    if len(found) != 1:
+        raise click.ClickException(f"No single speaker is {speaker!r} ({len(found)} found).")
+    data: dict[str, Any] = {}
+    if aliases:
+        data["add_aliases"] = list(aliases)
+    if gender:
+        data["gender"] = None if gender == "none" else gender
+    if roles or clear_roles:
+        data["roles"] = _roles(roles)
+    try:
+        sp = services.update_speaker(session, found[0], data)
+    except services.Conflict as exc:
+        raise click.ClickException(str(exc)) from None
+    session.commit()
+    click.echo(_speaker_summary(sp))
 
 
 # --- quotes ------------------------------------------------------------------------
@@ -274,7 +349,7 @@ def verify_command(text: str, speaker: Optional[str], date: Optional[str], locat
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, keys_cli, quotes_cli, demo_cli):
+    for group in (db_cli, keys_cli, speakers_cli, quotes_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(verify_command)
     from . import jobs  # bulk verification: `jobs list|resume` and the RQ `worker`

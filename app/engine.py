@@ -9,20 +9,25 @@ stored search text and speaker keys follow.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from typing import Any, Optional
 
 from verification.normalize import _CHAR_MAP
 from verification.normalize import STOPWORDS as _ENGINE_STOPWORDS
 from verification.normalize import content_words, normalize_text
 from verification.places import resolve_place as _resolve_place
-from verification.speakers import names_fit
+from verification.speakers import names_fit, resolve_name
 from verification.speakers import speaker_keys as _engine_speaker_keys
+from verification.model import Role, SpeakerRef
+from verification.roles import speaker_role_keys
 from verification.verify import verdict_to_dict, verify
 
 __all__ = [
     "STOPWORDS", "all_words", "content_words", "fold", "index_tokens", "name_key", "names_fit",
-    "normalize_text", "resolve_place", "search_text", "speaker_keys", "verdict_to_dict", "verify",
+    "normalize_text", "resolve_name", "resolve_place", "roles_of", "search_text", "speaker_keys", "speaker_ref",
+    "speaker_role_keys", "verdict_to_dict", "verify",
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
@@ -116,3 +121,20 @@ def resolve_place(text: str):
         return _resolve_place(text)
     except Exception:  # a gazetteer hiccup must not lose the quote
         return None
+
+
+def _day(value: Any) -> Optional[dt.date]:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def roles_of(stored: Optional[list[Any]]) -> tuple[Role, ...]:
+    """A speaker's stored roles (JSON: title, start, end) as engine records."""
+    return tuple(Role(r["title"], _day(r.get("start")), _day(r.get("end"))) for r in stored or ())
+
+
+def speaker_ref(speaker_id: Any, name: str, aliases: tuple[str, ...] = (), gender: Optional[str] = None,
+                roles: Optional[list[Any]] = None) -> SpeakerRef:
+    """A stored speaker's columns as the engine's record of them."""
+    return SpeakerRef(id=speaker_id, name=name, aliases=aliases, gender=gender, roles=roles_of(roles))

@@ -4,7 +4,7 @@ Both readers stream (a 50 MB body is never held as Python objects at once)
 and yield ``(line, data, errors)``: validated data for a good line, the
 marshmallow errors for a bad one. Storage is :func:`app.services.import_quotes`.
 
-CSV columns: ``text``, ``speaker``, ``spoken_at``, ``location``, ``event``,
+CSV columns: ``text``, ``speaker``, ``speaker_gender``, ``spoken_at``, ``location``, ``event``,
 ``language``, ``context``, ``status``, and the sources either as a
 ``sources`` column holding a JSON list, or as one source in
 ``source_url``, ``source_publisher``, ``source_title``, ``source_published_at``.
@@ -26,8 +26,8 @@ from .schemas import QuoteCreateSchema
 
 Record = tuple[int, Optional[dict[str, Any]], Optional[dict[str, Any]]]
 
-CSV_FIELDS = ("text", "speaker", "spoken_at", "location", "event", "language", "context", "status",
-              "sources")
+CSV_FIELDS = ("text", "speaker", "speaker_gender", "spoken_at", "location", "event", "language", "context",
+              "status", "sources")
 CSV_SOURCE_FIELDS = ("source_url", "source_publisher", "source_title", "source_published_at")
 NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl",
                 "application/x-jsonlines", "application/jsonlines", "application/json-lines"}

@@ -77,6 +77,10 @@ class Speaker(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[Optional[str]] = mapped_column(Text)
     wikidata_id: Mapped[Optional[str]] = mapped_column(String(20), index=True)
+    # "female", "male" or None (not recorded); see verification.genders.
+    gender: Mapped[Optional[str]] = mapped_column(String(10))
+    # [{"title": ..., "start": "YYYY-MM-DD" | None, "end": ... | None}, ...]
+    roles: Mapped[Optional[list[Any]]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -533,18 +533,19 @@ def _word_candidates(session: Session, text_: str, limit: int) -> list[int]:
 
 
 def _refs_from_rows(rows) -> dict[int, SpeakerRef]:
-    names: dict[int, str] = {}
+    speakers: dict[int, tuple[str, Optional[str], Any]] = {}
     aliases: dict[int, list[str]] = {}
-    for sid, name, alias in rows:
-        names[sid] = name
+    for sid, name, gender, roles, alias in rows:
+        speakers[sid] = (name, gender, roles)
         if alias is not None:
             aliases.setdefault(sid, []).append(alias)
-    return {sid: SpeakerRef(id=sid, name=name, aliases=tuple(aliases.get(sid, ()))) for sid, name in names.items()}
+    return {sid: engine.speaker_ref(sid, name, tuple(aliases.get(sid, ())), gender, roles)
+            for sid, (name, gender, roles) in speakers.items()}
 
 
 def _speaker_rows(where):
     return (
-        select(Speaker.id, Speaker.name, SpeakerAlias.alias)
+        select(Speaker.id, Speaker.name, Speaker.gender, Speaker.roles, SpeakerAlias.alias)
         .outerjoin(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
         .where(where).order_by(Speaker.id, SpeakerAlias.id)
     )

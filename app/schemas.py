@@ -116,6 +116,10 @@ class QuoteCreateSchema(Schema):
                             metadata={"description": "A name; resolved through stored names and "
                                                      "aliases, or a new speaker is created.",
                                       "example": "Vladimir Putin"})
+    speaker_gender = Str(allow_none=True, load_only=True, validate=validate.OneOf(["female", "male"]),
+                         metadata={"description": "Records the speaker's gender (female or male) when the "
+                                                  "record has none; refused if it contradicts the record. "
+                                                  "See the speaker's gender."})
     spoken_at = Str(allow_none=True, validate=[validate.Length(max=40), _spoken_at],
                               metadata={"description": _QUOTE_FIELDS_DOC["spoken_at"],
                                         "example": "2025-09-03"})
@@ -268,9 +272,33 @@ class ImportResultSchema(Schema):
 _alias = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
 
 
+class RoleSchema(Schema):
+    """An office a speaker held, with the dates they held it (either may be open)."""
+
+    title = Str(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
+                metadata={"example": "President of the United States"})
+    start = fields.Date(allow_none=True, metadata={"example": "2009-01-20"})
+    end = fields.Date(allow_none=True, metadata={"example": "2017-01-20"})
+
+    @validates_schema
+    def _in_order(self, data: dict, **_: Any) -> None:
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("A role cannot end before it starts.", "end")
+
+
+GENDER_HELP = ("female or male, as the record knows it; null when not recorded (the engine then reads it "
+               "from the first name only where the name leaves no doubt). Honorifics in claims "
+               "(Mrs., Ms., Mr.) are checked against it.")
+
+
 class SpeakerCreateSchema(Schema):
     name = Str(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
                          metadata={"example": "Vladimir Putin"})
+    gender = Str(allow_none=True, validate=validate.OneOf(["female", "male"]),
+                 metadata={"description": GENDER_HELP})
+    roles = fields.List(fields.Nested(RoleSchema), validate=validate.Length(max=50),
+                        metadata={"description": "Offices held, with dates. A claimed role (\"President "
+                                                 "Obama\") is checked against them and against the aliases."})
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"example": ["Russian President Vladimir Putin"]})
     description = Str(allow_none=True, validate=validate.Length(max=2000))
@@ -297,6 +325,11 @@ class SpeakerSchema(Schema):
     aliases = fields.Function(lambda s: s.alias_names, metadata={"type": "array", "items": {"type": "string"}})
     description = Str(allow_none=True)
     wikidata_id = Str(allow_none=True)
+    gender = Str(allow_none=True, metadata={"description": GENDER_HELP})
+    roles = fields.Function(lambda s: s.roles or [], metadata={
+        "type": "array", "items": {"type": "object", "properties": {
+            "title": {"type": "string"}, "start": {"type": "string", "format": "date", "nullable": True},
+            "end": {"type": "string", "format": "date", "nullable": True}}}})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

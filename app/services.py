@@ -64,7 +64,7 @@ class Conflict(Exception):
 
 
 def speaker_ref(s: Speaker) -> SpeakerRef:
-    return SpeakerRef(id=s.id, name=s.name, aliases=tuple(s.alias_names))
+    return engine.speaker_ref(s.id, s.name, tuple(s.alias_names), s.gender, s.roles)
 
 
 def canonical(q: Quote) -> CanonicalQuote:
@@ -85,6 +85,10 @@ def rebuild_speaker_keys(session: Session, speaker: Speaker) -> None:
             keys[k] = keys.get(k, False) or k == whole
         if whole:
             keys[whole[:200]] = True
+    # Role keys ("role:first lady"), so that a claim naming only a role finds
+    # who held it.
+    for k in engine.speaker_role_keys(engine.roles_of(speaker.roles), speaker.alias_names):
+        keys.setdefault(k[:200], False)
     speaker.keys = [SpeakerKey(key=k, exact=exact) for k, exact in sorted(keys.items())]
 
 
@@ -99,13 +103,24 @@ def _clean_aliases(name: str, aliases: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+def stored_roles(roles: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validated roles as the JSON the speakers table keeps (ISO dates)."""
+    def iso(d: Any) -> Optional[str]:
+        return d.isoformat() if d is not None else None
+
+    return [{"title": " ".join(r["title"].split()), "start": iso(r.get("start")), "end": iso(r.get("end"))}
+            for r in roles]
+
+
 def create_speaker(session: Session, name: str, aliases: Iterable[str] = (),
-                   description: Optional[str] = None, wikidata_id: Optional[str] = None) -> Speaker:
+                   description: Optional[str] = None, wikidata_id: Optional[str] = None,
+                   gender: Optional[str] = None, roles: Iterable[dict[str, Any]] = ()) -> Speaker:
     name = " ".join(name.split())
     clash = repository.speakers_with_exact_name(session, name)
     if clash:
         raise Conflict(f"A speaker named {name!r} already exists (id {clash[0].id}).")
-    speaker = Speaker(name=name, description=description, wikidata_id=wikidata_id)
+    speaker = Speaker(name=name, description=description, wikidata_id=wikidata_id, gender=gender,
+                      roles=stored_roles(roles) or None)
     speaker.aliases = [SpeakerAlias(alias=a) for a in _clean_aliases(name, aliases)]
     rebuild_speaker_keys(session, speaker)
     session.add(speaker)
@@ -120,9 +135,11 @@ def update_speaker(session: Session, speaker: Speaker, data: dict[str, Any]) -> 
         if clash:
             raise Conflict(f"Another speaker is already named {name!r} (id {clash[0].id}).")
         speaker.name = name
-    for attr in ("description", "wikidata_id"):
+    for attr in ("description", "wikidata_id", "gender"):
         if attr in data:
             setattr(speaker, attr, data[attr])
+    if "roles" in data:
+        speaker.roles = stored_roles(data["roles"]) or None
     aliases = list(speaker.alias_names)
     if "aliases" in data:
         aliases = list(data["aliases"])
@@ -139,18 +156,36 @@ def update_speaker(session: Session, speaker: Speaker, data: dict[str, Any]) -> 
 
 
 def candidate_speakers(session: Session, name: str) -> list[Speaker]:
-    """Stored speakers ``name`` can refer to: exact name/alias first, else names that fit."""
+    """Stored speakers ``name`` means: its exact name or alias first; else,
+    for a full name, speakers whose given names fit ("Donald J. Trump" is
+    Donald Trump, "Van Jones" is not Dennis Jones); for a short form
+    ("Jones"), every speaker it fits."""
     exact = repository.speakers_with_exact_name(session, name)
     if exact:
         return exact
-    return [s for s in repository.speakers_sharing_keys(session, name) if engine.names_fit(name, speaker_ref(s))]
+    sharing = {s.id: s for s in repository.speakers_sharing_keys(session, name)}
+    meant = engine.resolve_name(name, [speaker_ref(s) for s in sharing.values()])
+    return [sharing[ref.id] for ref in meant]
+
+
+def record_gender(speaker: Speaker, gender: Optional[str]) -> None:
+    """Record a speaker's gender given with a quote: set when the record has
+    none, refused when it says otherwise."""
+    if not gender or speaker.gender == gender:
+        return
+    if speaker.gender is not None:
+        raise InvalidInput({"speaker_gender": [
+            f"The record has {speaker.name} (id {speaker.id}) as {speaker.gender}; change it on the speaker."]})
+    speaker.gender = gender
+    speaker.updated_at = utcnow()
 
 
 def resolve_speaker(session: Session, name: str, *, create: bool = True) -> Optional[Speaker]:
     """The stored speaker ``name`` means; created when nobody fits (if ``create``).
 
-    A name that fits several speakers ("Clinton") is refused rather than
-    guessed: the caller must give the full name.
+    Never a guess: a full name that is no stored speaker's creates a new
+    one, and a short form that fits several speakers ("Clinton") is refused,
+    with the candidates named: the caller must give the full name.
     """
     found = candidate_speakers(session, name)
     if len(found) == 1:
@@ -289,6 +324,7 @@ def quote_columns(data: dict[str, Any], speaker: Speaker, places: Optional[Place
 def create_quote(session: Session, data: dict[str, Any], api_key: Optional[ApiKey] = None) -> Quote:
     speaker = resolve_speaker(session, data["speaker"])
     assert speaker is not None
+    record_gender(speaker, data.get("speaker_gender"))
     quote = Quote(**quote_columns(data, speaker))
     quote.speaker = speaker
     quote.sources = [Source(position=i, **s) for i, s in enumerate(data.get("sources") or [])]
@@ -330,6 +366,7 @@ def update_quote(session: Session, quote: Quote, data: dict[str, Any],
         speaker = resolve_speaker(session, data["speaker"])
         assert speaker is not None
         quote.speaker = speaker
+    record_gender(quote.speaker, data.get("speaker_gender"))
     if "spoken_at" in data:
         for k, v in date_columns(data["spoken_at"]).items():
             setattr(quote, k, v)
@@ -824,6 +861,11 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         for line, data in valid:
             sp = speaker_for(line, data["speaker"])
             if sp is None:
+                continue
+            try:
+                record_gender(sp, data.get("speaker_gender"))
+            except InvalidInput as exc:
+                result.errors.append({"line": line, "errors": exc.errors})
                 continue
             if skip_existing:
                 st = engine.search_text(data["text"])

@@ -53,7 +53,8 @@ class Speakers(MethodView):
         """
         session = get_session()
         speaker = services.create_speaker(session, data["name"], data.get("aliases") or [],
-                                          data.get("description"), data.get("wikidata_id"))
+                                          data.get("description"), data.get("wikidata_id"),
+                                          data.get("gender"), data.get("roles") or [])
         session.commit()
         return repository.get_speaker(session, speaker.id)
 
@@ -70,7 +71,7 @@ class SpeakerById(MethodView):
     @blp.arguments(SpeakerUpdateSchema)
     @blp.response(200, SpeakerSchema)
     def patch(self, data, speaker_id):
-        """Change a speaker: name, description, Wikidata id, aliases
+        """Change a speaker: name, description, Wikidata id, aliases, gender, roles
 
         `aliases` replaces the list; `add_aliases` and `remove_aliases`
         edit it. Verification picks the new names up at once.
