@@ -36,6 +36,7 @@ stored alias of anyone is ``unknown``: there is no name to check. Scores
 3.0   the claim is a stored name or alias phrase (two words or more)
 2.5   given names and surname, all given names accounted for
 2.0   given names and surname, some given names omitted
+1.75  the same, but one side's first name is a middle name of the other
 1.5   given names and surname, but the stored form has no given names
 1.0   bare surname (or a one-word alias)
 0.5   bare first name only
@@ -492,10 +493,14 @@ def _fit_givens(run: Sequence[str], form: _Form, penalty: float) -> _Fit:
     for k in range(len(run)):
         part = run[k:]
         if _givens_compatible(part, form.givens):
-            full = k == 0 and len(part) == len(form.givens) and all(
-                _given_fits(a, b) for a, b in zip(part, form.givens)
-            )
-            return _Fit((2.5 if full else 2.0) - penalty, how="full name" if full else "given+surname")
+            if k == 0 and len(part) == len(form.givens) and all(
+                    _given_fits(a, b) for a, b in zip(part, form.givens)):
+                return _Fit(2.5 - penalty, how="full name")
+            # The first names agree ("Ron H. Johnson", Ron Johnson), or one
+            # side's first name is a name the other leaves out ("Willard
+            # Mitt Romney", Mitt Romney): the first fits better.
+            first = _given_fits(part[0], form.givens[0])
+            return _Fit((2.0 if first else 1.75) - penalty, how="given+surname")
     return _Fit(0.0, conflict=True, how="given name")
 
 
@@ -656,7 +661,7 @@ def _first_given_name(name: str) -> Optional[str]:
     """The first given name of a stored name ("Barack" of "Barack Obama"),
     None for a one-word name or one written surname first."""
     for seg in _segments(name or ""):
-        toks = [t for t in seg if not _is_stop(t) and t.raw not in _SUFFIXES]
+        toks = [t for t in seg if not _is_hard_stop(t) and t.raw not in _SUFFIXES]
         if len(toks) < 2 or toks[0].raw in _SURNAME_FIRST:
             return None
         return toks[0].raw
@@ -691,6 +696,9 @@ def _role_holders(role: str, speakers: Sequence[SpeakerRef], when: Optional[date
         if held is not False:
             ever.add(id(sp))
     return now, ever
+
+
+_PERSON = {"female": "woman", "male": "man"}
 
 
 def _ambiguous_message(claimed: str, canonical: str, rivals: list[str]) -> str:
@@ -773,6 +781,11 @@ def compare_speaker(
 
     eps = 1e-9
     if mine.score > 0 and mine.score > best_other + eps:
+        if gender and speaker_gender(canonical) is None:
+            # The honorific says who it is as much as the name does; what
+            # the record cannot confirm is not verified.
+            return result("unknown", f"“{text}” names a {_PERSON[gender]}, and the record does not give "
+                                     f"{canonical.name}’s gender; record it on the speaker to check this.")
         msg = None
         if mine.how == "first name":
             msg = f"Only a first name was given; it fits {canonical.name}."
@@ -793,8 +806,7 @@ def compare_speaker(
             )
         return result("mismatch", f"“{text}” refers to {_join_names(top)}, not {canonical.name}.")
     if mine.how == "honorific":
-        return result("mismatch", f"“{text}” names a {'woman' if gender == 'female' else 'man'}; "
-                                  f"the record has {canonical.name}.")
+        return result("mismatch", f"“{text}” names a {_PERSON[gender]}; the record has {canonical.name}.")
     if mine.conflict:
         return result("mismatch", f"“{text}” does not name {canonical.name}.")
     if (not claim.name_words or only_role(text)) and claim.phrase not in _profile_of(canonical).phrases:

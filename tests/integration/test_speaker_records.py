@@ -63,8 +63,11 @@ def test_mrs_obama_is_not_barack_obama(client, write_headers):
 
 
 def test_a_recorded_gender_is_used(client, write_headers):
-    add_speaker(client, write_headers, name="Jordan Smith", gender="female")  # a unisex first name
+    sp = add_speaker(client, write_headers, name="Jordan Smith")  # a unisex first name
     create(client, write_headers, text=LINE, speaker="Jordan Smith")
+    v = verify(client, text=LINE, speaker="Ms. Smith")
+    assert v["verdict"] == "unverified" and v["reason"] == "unchecked_speaker"
+    client.patch(f"/api/v1/speakers/{sp['id']}", json={"gender": "female"}, headers=write_headers)
     assert verify(client, text=LINE, speaker="Mr. Smith")["verdict"] == "mismatch"
     assert verify(client, text=LINE, speaker="Ms. Smith")["verdict"] == "verified"
 

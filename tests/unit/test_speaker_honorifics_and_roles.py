@@ -55,7 +55,9 @@ def test_the_honorific_chooses_between_two_obamas():
 def test_a_recorded_gender_wins_over_the_first_name():
     pat = SpeakerRef(7, "Pat Smith")  # unisex: no guess
     assert speaker_gender(pat) is None
-    assert check("Mr. Smith", pat, [pat]).status == "match"  # nothing to contradict it
+    c = check("Mr. Smith", pat, [pat])
+    assert c.status == "unknown"  # the honorific went unchecked: never verified
+    assert "record it on the speaker" in c.message
     assert check("Mr. Smith", SpeakerRef(7, "Pat Smith", gender="female"), []).status == "mismatch"
     assert check("Ms. Smith", SpeakerRef(7, "Pat Smith", gender="female"), []).status == "match"
 
@@ -72,8 +74,14 @@ def test_gender_from_a_first_name_only_when_the_name_data_is_sure(first, gender)
 
 def test_unknown_gender_never_rules_a_speaker_out():
     jordan = SpeakerRef(8, "Jordan Obama")
-    c = check("Mrs. Obama", jordan, [jordan, BARACK_BARE])
-    assert c.status == "match"  # Barack is ruled out, Jordan is not
+    c = check("Mrs. Obama", BARACK_BARE, [jordan, BARACK_BARE])
+    assert c.status == "mismatch" and "Jordan Obama" in c.message  # Barack is ruled out, Jordan is not
+    assert check("Mrs. Obama", jordan, [jordan, BARACK_BARE]).status == "unknown"  # nor confirmed
+
+
+def test_ron_h_johnson_is_ron_johnson_rather_than_hank():
+    ron, hank = SpeakerRef(10, "Ron Johnson"), SpeakerRef(11, "Hank Johnson")
+    assert check("Ron H. Johnson", ron, [ron, hank]).status == "match"
 
 
 # --- roles --------------------------------------------------------------------------
