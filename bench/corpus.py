@@ -45,6 +45,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
+from .trust_kinds import TRUST_KINDS, make_trust_claims, with_roles
+
 __all__ = [
     "EXTRA_KINDS",
     "KINDS",
@@ -672,6 +674,8 @@ def _canonical(seed: int) -> tuple[tuple[CanonicalQuote, ...], tuple[SpeakerRef,
     info = _speaker_info()
     names = sorted(info, key=lambda n: (-info[n]["count"], n))
     speakers = {n: SpeakerRef(id=i, name=n, aliases=ALIASES.get(n, ())) for i, n in enumerate(names, start=1)}
+    # Roles as a newsroom records them: the speaker's LIAR job, no dates.
+    speakers = {s.name: s for s in with_roles(list(speakers.values()), {n: d["job"] for n, d in info.items()})}
     quotes = tuple(
         CanonicalQuote(id=i, text=p.text, speaker=speakers[p.speaker], spoken_at=p.spoken_at,
                        location=p.location, event=p.event)
@@ -703,7 +707,7 @@ def heldout_passages(seed: int = 0) -> list[Passage]:
 KINDS = (
     "exact", "fragment", "ellipsis", "typography", "alias", "date_format", "place_format",
     "swapped_speaker", "shifted_date", "swapped_place", "one_word_edit", "unrelated",
-)
+) + TRUST_KINDS
 EXPECTED = {
     "exact": ("verified", frozenset()),
     "fragment": ("verified", frozenset()),
@@ -1017,6 +1021,13 @@ def _one_word_edit(tokens: list[str], rng: random.Random, vocab: Sequence[str]) 
     return None
 
 
+def _timezone(place: Optional[str]) -> Optional[str]:
+    from verification.places import resolve_place
+
+    p = resolve_place(place) if place else None
+    return p.timezone if p is not None else None
+
+
 def _date_of(q: CanonicalQuote) -> Optional[date]:
     if not q.spoken_at or len(q.spoken_at) < 10:
         return None
@@ -1174,6 +1185,13 @@ def make_claims(
                 add(kind, Claim(text=text, speaker=who), None, (),
                     ("speech" if p.source.startswith("speech") else "liar") + ("_fragment" if span else "_whole"))
                 made += 1
+            continue
+
+        if kind in TRUST_KINDS:  # expected verdicts per claim: see bench/trust_kinds.py
+            cases.extend(make_trust_claims(kind, quotes, speakers, n_per_kind, seed, info, ClaimCase, {
+                "surname": surname, "title_for": _title_for, "text_for": text_for, "date_of": _date_of,
+                "timezone": _timezone, "holders": lambda t: len(idx.containing(norm_words(t))),
+                "acceptable": lambda t, sp: acceptable(norm_words(t), sp)}))
             continue
 
         candidates = all_pool[:]

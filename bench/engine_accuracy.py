@@ -224,6 +224,8 @@ def summarize(cases: list[ClaimCase], results: list[dict], hits: list[bool]) -> 
                      if r["verdict"] == "verified" and c.kind in UNSAFE_KINDS)
     lenient = Counter(c.kind for c, r in zip(cases, results)
                       if r["verdict"] == "verified" and c.kind in LENIENT_KINDS)
+    false_verified = Counter(c.kind for c, r in zip(cases, results)
+                             if r["verdict"] == "verified" and c.expected_verdict != "verified")
     wrong_quote_verified = sum(1 for c, r in zip(cases, results)
                                if r["verdict"] == "verified" and c.expected_verdict == "verified"
                                and not c.accepts(r["match_id"]))
@@ -240,6 +242,7 @@ def summarize(cases: list[ClaimCase], results: list[dict], hits: list[bool]) -> 
         "n": n, "right": right, "accuracy": right / max(1, n), "per_kind": per,
         "unsafe_verified": dict(unsafe), "unsafe_total": sum(unsafe.values()),
         "wrong_fact_verified": dict(lenient), "wrong_quote_verified": wrong_quote_verified,
+        "false_verified": dict(false_verified), "false_verified_total": sum(false_verified.values()),
         "confusion": {k: dict(v) for k, v in confusion.items()},
         "error_signatures": {k: dict(v.most_common()) for k, v in signatures.items()},
         "verify_ms_median": ms[len(ms) // 2] if ms else None,
@@ -264,6 +267,8 @@ def print_report(s: dict, top: int) -> None:
     print(f"wrong date/place reported verified: {sum(s['wrong_fact_verified'].values())} "
           f"{s['wrong_fact_verified'] or ''}")
     print(f"verified against a quote that does not hold the words: {s['wrong_quote_verified']}")
+    print(f"false verified (verified where something else was expected), all kinds: {s['false_verified_total']} "
+          f"{s['false_verified'] or ''}")
     if s["crashes"]:
         print(f"engine crashes: {s['crashes']}")
     print("\nconfusion (expected -> got):")
@@ -485,8 +490,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         print_report(s, args.top)
         print(f"run {time.time() - t1:.1f}s")
         out["summary"] = s
-        target = s["accuracy"] >= 0.99 and s["unsafe_total"] == 0
-        print(f"\ntarget (>= 99% right, 0 unsafe): {'MET' if target else 'NOT MET'}")
+        target = s["accuracy"] >= 0.995 and s["unsafe_total"] == 0 and s["false_verified_total"] == 0
+        print(f"\ntarget (>= 99.5% right, 0 false verified): {'MET' if target else 'NOT MET'}")
         if args.errors:
             ex = error_examples(cases, results, hits, by_id, args.errors)
             print_errors(ex)

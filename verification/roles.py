@@ -24,7 +24,7 @@ from typing import Iterable, Optional, Sequence
 
 from .model import Role
 
-__all__ = ["role_key", "claimed_role", "only_role", "speaker_role_keys", "holds_role", "ROLE_KEY_PREFIX"]
+__all__ = ["ROLE_WORDS", "ROLE_ABBREVIATIONS", "role_key", "claimed_role", "only_role", "speaker_role_keys", "holds_role", "ROLE_KEY_PREFIX"]
 
 # Keys are stored among a speaker's lookup keys, so this prefix keeps a role
 # ("president") apart from a name that is the same word.
@@ -41,9 +41,19 @@ _ROLE_WORDS = set(
     chairman chairwoman chair chairperson ceo founder commissioner sheriff nominee candidate
     spokesman spokeswoman spokesperson adviser advisor counselor counsellor director
     admiral colonel major captain sergeant commander councillor councilor councilman
-    councilwoman alderman mp elect designate
+    councilwoman alderman mp elect designate state
     """.split()
 )
+# Names of one office: "Congresswoman" and "Rep." are both a representative.
+_SAME_OFFICE = {
+    "congressman": "representative", "congresswoman": "representative", "congressmember": "representative",
+    "congressperson": "representative", "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "councilman": "councillor",
+    "councilwoman": "councillor", "councilor": "councillor", "advisor": "adviser", "counsellor": "counselor",
+}
+# A title that says it is over ("former Secretary of State") was held at
+# another time.
+_PAST = {"former", "ex", "retired", "onetime", "erstwhile"}
 _ABBREVIATIONS = {
     "sen": "senator", "sens": "senator", "senators": "senator",
     "rep": "representative", "reps": "representative", "representatives": "representative",
@@ -59,9 +69,16 @@ _ABBREVIATIONS = {
 _PREPOSITIONS = {"of", "for", "from", "to", "in", "at", "on", "with"}
 
 
+# Seats named by their chamber: a member of it holds the office.
+_CHAMBERS = re.compile(r"\b(?:member of (?:the )?(?:u\.? ?s\.? )?(?:congress|house of representatives)|"
+                       r"(?:u\.? ?s\.? )?house of representatives)\b")
+
+
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _CHAMBERS.sub("representative", text)
+    text = re.sub(r"\bmember of parliament\b", "mp", text)
     text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text)  # "u.s." -> "us."
     out: list[str] = []
     for w in re.findall(r"[a-z]+(?:'[a-z]+)?", text):
@@ -72,11 +89,11 @@ def _words(text: str) -> list[str]:
 
 def _head(words: Sequence[str]) -> frozenset[str]:
     out: set[str] = set()
-    for w in words:
-        if w in _PREPOSITIONS and out:
-            break
+    for i, w in enumerate(words):
+        if w in _PREPOSITIONS and i:
+            break  # "Pastor and father of Sen. Ted Cruz" is no senator
         if w in _ROLE_WORDS:
-            out.add(w)
+            out.add(_SAME_OFFICE.get(w, w))
     return frozenset(out)
 
 
@@ -128,9 +145,15 @@ def holds_role(key: str, roles: Iterable[Role], aliases: Iterable[str] = (),
     for r in roles:
         if role_key(r.title) != key:
             continue
-        if when is None or ((r.start is None or r.start <= when) and (r.end is None or when <= r.end)):
+        dated = r.start is not None or r.end is not None
+        past = not dated and bool(_PAST & set(_words(r.title)))
+        if not past and (when is None or ((r.start is None or r.start <= when) and (r.end is None or when <= r.end))):
             return True
         held_other_time = True
     if any(claimed_role(a) == key for a in aliases):
         return True
     return None if held_other_time else False
+
+
+ROLE_WORDS = frozenset(_ROLE_WORDS)
+ROLE_ABBREVIATIONS = frozenset(_ABBREVIATIONS)

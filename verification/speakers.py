@@ -55,9 +55,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from .genders import GENDERS, claimed_gender, gender_of_given_name
+from .genders import GENDERS, claimed_gender, gender_of_given_name, honorific_gender
 from .model import FieldCheck, SpeakerRef
-from .roles import claimed_role, holds_role, only_role
+from .roles import ROLE_ABBREVIATIONS, ROLE_WORDS, claimed_role, holds_role, only_role
 
 __all__ = ["compare_speaker", "speaker_keys", "names_fit", "fold_name", "resolve_name", "speaker_gender"]
 
@@ -88,6 +88,14 @@ _STOP_WORDS = set(
     actor actress singer rapper star coach player striker quarterback manager
     the a an of and for
     us usa uk un eu nato dc
+    russia ukraine china france germany britain england italy spain israel iran iraq syria
+    turkey india japan korea canada mexico brazil america
+    kremlin white pentagon downing street elysee government administration cabinet
+    national federal regional local city county
+    """.split()
+)
+_NATIONALITIES = set(
+    """
     american americans russian russians ukrainian ukrainians chinese french german british
     english scottish welsh irish italian spanish portuguese dutch belgian swiss austrian polish
     hungarian czech slovak romanian bulgarian serbian croatian greek turkish israeli palestinian
@@ -97,12 +105,9 @@ _STOP_WORDS = set(
     cuban nigerian kenyan ethiopian south north african european asian arab belarusian
     georgian armenian azerbaijani kazakh lithuanian latvian estonian finnish swedish norwegian
     danish icelandic
-    russia ukraine china france germany britain england italy spain israel iran iraq syria
-    turkey india japan korea canada mexico brazil america
-    kremlin white pentagon downing street elysee government administration cabinet
-    national federal regional local city county
     """.split()
 )
+_STOP_WORDS |= _NATIONALITIES
 # Title words that are also surnames (John Major, Martin Luther King): they
 # end a run of given names in a claim, but a stored name keeps them when they
 # are its last word.
@@ -114,6 +119,8 @@ _SOFT_STOP_WORDS = set(
     """.split()
 ) & _STOP_WORDS
 _HARD_STOP_WORDS = _STOP_WORDS - _SOFT_STOP_WORDS
+# The soft stop words that are places, not titles.
+_SOFT_PLACE_WORDS = {"america", "israel", "english", "french", "german", "north", "south", "white", "street"}
 _SUFFIXES = {"jr": "jr", "junior": "jr", "sr": "sr", "senior": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 _PARTICLES = {
     "von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "des", "la", "le",
@@ -418,6 +425,7 @@ class _Fit:
     score: float
     conflict: bool = False  # the surname was there but the given names conflict
     how: str = ""
+    person: bool = False  # the stored form has given names: a person's surname matched
 
 
 _NO_FIT = _Fit(0.0)
@@ -487,7 +495,7 @@ def _run_before(seg: Sequence[_Tok], i: int, form: _Form, mixed: bool) -> list[s
 def _fit_givens(run: Sequence[str], form: _Form, penalty: float) -> _Fit:
     """How claimed given names (``run``) fit a stored form whose surname matched."""
     if not run:
-        return _Fit(1.0 - penalty / 1.5, how="surname")
+        return _Fit(1.0 - penalty / 1.5, how="surname", person=bool(form.givens))
     if not form.givens:
         return _Fit(1.5 - penalty, how="given+surname (unchecked)")
     for k in range(len(run)):
@@ -553,26 +561,71 @@ def names_fit(claimed: str, speaker: SpeakerRef) -> bool:
     return _fit_speaker(claimed.strip(), speaker).score > 0
 
 
-# A fit at least this good means the claimed given names were checked
-# against the stored ones (or the stored name has none): "Donald J. Trump"
-# is Donald Trump, "Van Jones" is not Dennis Jones.
-FULL_NAME_FIT = 1.5
+# What may stand before a surname in a short form ("Sen. Sanders", "Russian
+# President Putin", "former Gov. Bush"): titles, honorifics, nationalities,
+# parties. Words that also begin organisations' names ("Majority Pac",
+# "American Energy Alliance" has "energy") are not among them.
+_SHORT_FORM_WORDS = (
+    (ROLE_WORDS - {"majority", "minority", "first", "deputy", "assistant", "under", "press", "chief",
+                   "state", "elect", "designate", "general", "lady", "gentleman"})
+    | set(ROLE_ABBREVIATIONS) | _NATIONALITIES
+    | {"mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "sir", "dame", "madam", "madame",
+       "rev", "reverend", "republican", "democrat", "democratic", "gop", "conservative", "liberal", "labour",
+       "tory", "independent", "the", "a", "an", "former", "ex", "then", "late", "acting", "us", "uk",
+       "vice", "lt", "lieutenant", "gen", "general", "chief", "of", "state", "and"}
+)
+# A party and state tag after a name: "Rep. Bishop (D-Ga.)".
+_PARTY_TAG = re.compile(r"\(\s*[DRI]\s*[-\u2013,]\s*[A-Za-z. ]{2,14}\)")
+
+
+def _is_short_form(text: str) -> bool:
+    """One name and titles at most ("Jones", "Sen. Sanders", "Russian
+    President Putin"), as opposed to a full name of a person or organisation
+    ("Van Jones", "Democratic National Committee", "Majority Pac"). A title
+    that can be a given name, first and before a name ("Major Garrett",
+    "King Abdullah"), is read as a name: storing then never refuses it."""
+    words = [t for seg in _claim(_PARTY_TAG.sub(" ", text)).segs for t in seg if t.raw not in _SUFFIXES]
+    names = [i for i, t in enumerate(words) if t.raw not in _SHORT_FORM_WORDS]
+    if (len(words) >= 2 and words[0].raw in _SOFT_STOP_WORDS and 0 not in names
+            and 1 in names and len(names) == 1):
+        return False
+    if len(names) == 1 and (words[names[0]].raw in _SOFT_PLACE_WORDS or (
+            _is_hard_stop(words[names[0]]) and words[names[0]].raw not in ROLE_WORDS)):
+        return False  # "America", "Kremlin": a place or an institution, nobody's surname
+    return len(names) <= 1
+
+
+def _means(text: str, full: bool, speaker: SpeakerRef) -> float:
+    """How well a name given for storing fits a stored speaker; 0 when it
+    does not mean them."""
+    f = _fit_speaker(text, speaker)
+    if f.score <= 0 or f.how == "alias":
+        return f.score
+    if full:
+        # Given names checked against theirs; or theirs is one name ("Putin").
+        if f.score >= 1.75 or (f.how == "given+surname (unchecked)" and _is_short_form(speaker.name)):
+            return f.score
+        return 0.0
+    # A short form is a person's surname ("Jones" for Dennis Jones), not the
+    # last word of an organisation's name ("Pac", "Association").
+    return f.score if f.person or f.how == "first name" else 0.0
 
 
 def resolve_name(claimed: str, speakers: Sequence[SpeakerRef]) -> list[SpeakerRef]:
     """Which of ``speakers`` a name given for storing a quote means.
 
-    Storing never guesses: a full name ("Van Jones", "Lee Holloway") means a
-    speaker only when its given names fit theirs, and otherwise no one (the
-    caller creates a new speaker); a short form ("Jones") means every
-    speaker it fits. The best fits come back; more than one is ambiguous.
+    Storing never guesses: a full name ("Van Jones", "Lee Holloway",
+    "Democratic National Committee") means a speaker only when its given
+    names fit theirs, and otherwise no one (the caller creates a new
+    speaker); a short form ("Jones", "Sen. Sanders") means every person
+    whose surname it is. The best fits come back; more than one is ambiguous.
     """
     if not claimed or not claimed.strip():
         return []
     text = claimed.strip()
-    full = len(_claim(text).name_words) >= 2
-    fits = [(_fit_speaker(text, sp).score, sp) for sp in speakers]
-    fits = [(f, sp) for f, sp in fits if f >= (FULL_NAME_FIT if full else 1e-9)]
+    full = not _is_short_form(text)
+    fits = [(_means(text, full, sp), sp) for sp in speakers]
+    fits = [(f, sp) for f, sp in fits if f > 0]
     if not fits:
         return []
     best = max(f for f, _ in fits)
@@ -754,7 +807,7 @@ def compare_speaker(
     if role:
         # Who the claim can mean: the speakers its name fits, or, for a role
         # alone ("the First Lady"), every known speaker.
-        role_only = not claim.name_words or only_role(text)
+        role_only = only_role(text)
         pool = [canonical] if mine.score > 0 or role_only else []
         pool += [sp for _, sp in others] + (rest if role_only else [])
         pool = [sp for sp in pool if not _honorific_conflict(gender, sp)]

@@ -150,3 +150,73 @@ def test_an_ambiguous_name_says_who_else_it_could_mean():
     assert c.status == "ambiguous"
     assert c.message == ("On record from Barack Obama; \u201cObama\u201d could also mean Michelle Obama. "
                          "Name the speaker in full to verify.")
+
+
+@pytest.mark.parametrize("title,key", [
+    ("Congresswoman", "role:representative"), ("U. S. Congressman", "role:representative"),
+    ("U.S. House of Representatives", "role:representative"), ("Member of Congress", "role:representative"),
+    ("State Senator", "role:senator state"), ("U.S. Senator", "role:senator"),
+    ("Pastor and father of Sen. Ted Cruz, R-Texas.", None),  # a senator's father is no senator
+    ("Spokeswoman for the county", "role:spokesperson"),
+])
+def test_names_of_one_office_meet_and_different_offices_do_not(title, key):
+    assert role_key(title) == key
+
+
+def test_a_former_title_was_held_at_another_time():
+    former = (Role("Former U.S. Senator"),)
+    assert holds_role("role:senator", former, ()) is None
+    assert holds_role("role:senator", (Role("U.S. Senator"),), ()) is True
+
+
+def test_sen_brown_is_the_sitting_senator_not_the_former_or_the_state_senator():
+    sherrod = SpeakerRef(20, "Sherrod Brown", roles=(Role("U.S. Senator"),))
+    scott = SpeakerRef(21, "Scott Brown", roles=(Role("Former U.S. Senator"),))
+    robert = SpeakerRef(22, "Robert Brown", roles=(Role("state senator"),))
+    known = [sherrod, scott, robert]
+    assert check("Sen. Brown", sherrod, known, when=None).status == "match"
+    assert check("state Sen. Brown", robert, known, when=None).status == "match"
+    assert check("state Sen. Brown", sherrod, known, when=None).status == "mismatch"
+
+
+def test_a_surname_that_is_a_title_word_is_not_a_role_alone():
+    bishop = SpeakerRef(23, "Sanford Bishop", roles=(Role("Congressman"),))
+    other = SpeakerRef(24, "Paul Ryan", roles=(Role("U.S. Representative"),))
+    assert check("Rep. Bishop", bishop, [bishop, other], when=None).status == "match"
+
+
+# --- storing: which stored speaker a name means ---------------------------------------
+
+from verification.speakers import resolve_name  # noqa: E402
+
+
+def names(found):
+    return sorted(s.name for s in found)
+
+
+@pytest.mark.parametrize("given,stored", [
+    ("Van Jones", ["Dennis Jones", "Jerry Jones"]),
+    ("Lee Holloway", ["Tim Lee"]),
+    ("Priorities USA Action", ["Americans for Prosperity Action", "Heritage Action"]),
+    ("National Rifle Association", ["Milwaukee Police Association", "Virginia Education Association"]),
+    ("American Energy Alliance", ["Miami Seaport Alliance", "Drug Policy Alliance"]),
+    ("Majority PAC", ["Senate Majority PAC", "Restoration PAC"]),
+    ("Major Garrett", ["Scott Garrett", "Herb Garrett"]),
+    ("America", ["Organizing America", "Drug Free America"]),
+    ("George Herbert Bush", ["George W. Bush"]),
+])
+def test_a_full_name_means_nobody_stored_unless_its_given_names_fit(given, stored):
+    assert resolve_name(given, [SpeakerRef(i, n) for i, n in enumerate(stored)]) == []
+
+
+@pytest.mark.parametrize("given,stored,meant", [
+    ("Jones", ["Dennis Jones", "Jerry Jones"], ["Dennis Jones", "Jerry Jones"]),  # refused by the caller
+    ("Sen. Sanders", ["Bernie Sanders"], ["Bernie Sanders"]),
+    ("Russian President Putin", ["Vladimir Putin"], ["Vladimir Putin"]),
+    ("Rep. Bishop (D-Ga.)", ["Sanford Bishop"], ["Sanford Bishop"]),
+    ("Donald J. Trump", ["Donald Trump", "Donald Trump Jr."], ["Donald Trump"]),
+    ("Vladimir Putin", ["Putin"], ["Putin"]),
+    ("Bill Clinton", ["William J. Clinton", "Hillary Clinton"], ["William J. Clinton"]),
+])
+def test_forms_of_a_stored_name_mean_it(given, stored, meant):
+    assert names(resolve_name(given, [SpeakerRef(i, n) for i, n in enumerate(stored)])) == meant
