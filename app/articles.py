@@ -10,7 +10,7 @@
 * :func:`approve_quote` (``POST /api/v1/quotes/<id>/approve``): a pending
   quote starts counting for verification.
 
-Extraction is the engine's (``verification/extract.py``); nothing here
+Extraction is the engine's (the ``verification.extract`` package); nothing here
 touches HTTP.
 """
 from __future__ import annotations
