@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .lexicon import DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive
+from .lexicon import DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
 
@@ -87,10 +87,14 @@ class Attribution:
                     # the subject must start the clause ("…," Putin said)
                     if at is not None and at.kind == "name":
                         k = j
+                        # (titles, modifiers and role nouns before the name: "White House press
+                        # secretary Josh Earnest", "Cruz constituent Dan Golvach said")
                         while k < at.ment_start and (self.low[k] in TITLE_WORDS or self.low[k] in DETERMINERS
                                                      or is_nationality(self.tt[k]) or self._is_cap(k)
-                                                     or self.low[k].rstrip(".") in TITLE_WORDS):
-                            k += 1
+                                                     or self.low[k].rstrip(".") in TITLE_WORDS
+                                                     or self._role_chain(k, at.ment_start) > k
+                                                     or self.tt[k] == ","):
+                            k = max(k + 1, self._role_chain(k, at.ment_start))
                         if k == at.ment_start:
                             return at
                     return None
@@ -100,7 +104,8 @@ class Attribution:
             w = self.low[v]
             if self.kind[v] == "w" and self.tt[v][:1].islower() and w not in TITLE_WORDS and \
                     w not in DETERMINERS and w not in SKIP_BEFORE_VERB and w not in PREPOSITIONS and \
-                    w not in PRONOUNS and w not in WEEKDAYS and w not in ("who", "whose", "and", "the"):
+                    w not in PRONOUNS and w not in WEEKDAYS and w not in ("who", "whose", "and", "the") and \
+                    self._role_chain(v, hi) == v:
                 # a word that is neither a subject nor the verb: some other clause
                 if v > j and self.tt[v - 1] != ",":
                     # allow appositive words only between commas
@@ -119,11 +124,20 @@ class Attribution:
         # colon form: Name: "…"
         if self.tt[i] == ":":
             k = i - 1
+            if k > lo and self.tt[k] == ")":
+                # "Rep. Trey Gowdy (R-S.C.): “…”"
+                x = k
+                while x > lo and self.tt[x] != "(" and k - x < 8:
+                    x -= 1
+                if self.tt[x] == "(":
+                    k = x - 1
             if k >= lo and self.kind[k] == "w":
                 # a reporting verb before the colon is handled below; a bare name here
                 a = self._name_run_back(k, lo) if self._is_cap(k) else None
                 if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-")
-                                      or self.low[a - 1] in ("from", "by")):
+                                      or self.low[a - 1] in ("from", "by")
+                                      or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]))):
+                    # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
                     return Attr(a, k + 1, "name", -1)
                 if self.low[k] in ("response", "reply", "answer", "message", "words", "verdict",
                                    "statement", "tweet", "retort", "reaction", "comment", "advice",

@@ -16,8 +16,18 @@ from __future__ import annotations
 from typing import Optional
 
 from .context import looks_like_place
-from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive
+from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive, is_role_noun
 from .records import Attr, Quote
+
+# Reporting verbs in their bare form ("press", "report", "state"): before a role noun they
+# are nouns ("press secretary", "state director").
+def _third_person(w: str) -> bool:
+    return w.endswith("s") and (w[:-1] in REPORT_VERBS or w[:-2] in REPORT_VERBS
+                                or (w.endswith("ies") and w[:-3] + "y" in REPORT_VERBS))
+
+
+_BASE_FORMS = {w for w in REPORT_VERBS if not w.endswith(("ed", "ing")) and not _third_person(w)} - {
+    "said", "told", "wrote", "sang", "sung", "began", "spoke", "put"}
 
 
 class Clauses:
@@ -94,10 +104,16 @@ class Clauses:
                             and self.tt[k - 2] == ",":
                         # "Sanders, meanwhile, who sits at zero endorsements, said"
                         r = self._np_before(k - 2, lo, allow_appos=False)
+                    if r is not None and r.kind == "name" and self._is_place_run(r.ment_start, r.ment_end):
+                        r = None  # "Harry Bond, 30, of Raleigh, N.C., who …, said": not N.C.
                     if r is not None and r.kind in ("name", "pron") and not (
                             r.kind == "name" and r.ment_start - 1 >= lo and self.low[r.ment_start - 1] in PREPOSITIONS):
                         r.verb = v
                         return r
+                    if (r is None or r.kind == "desc") and 1 <= j - k - 1 <= 4 and self._name_run_fwd(k + 1, j) == j \
+                            and not self._is_place_run(k + 1, j):
+                        # "the White House spokesman, Josh Earnest, said": the appositive names him
+                        return Attr(k + 1, j, "name", v)
             # "Clinton, during a town hall meeting in Columbus, Ohio, said": the subject opens
             # the sentence and is followed by a comma
             r = self._np_initial(lo, v)
@@ -176,12 +192,38 @@ class Clauses:
                 k += 1
                 end = k
                 continue
+            e = self._role_chain(k, hi)
+            if e > k and e < hi and self._is_cap(e):
+                # "said Idaho nutritional-supplement executive Frank VanderSloot"
+                k = end = e
+                continue
             break
         if end == i:
             return None
         if last_cap:
             return Attr(last_cap[0], last_cap[1], "name", -1)
         return Attr(i, end, "desc", -1)
+
+    def _is_place_run(self, a: int, b: int) -> bool:
+        return looks_like_place(self.text[self.ts[a]:self.te[b - 1]])
+
+    def _role_chain(self, k: int, hi: int) -> int:
+        """End of lower-case words from k that describe a person before a name: modifiers
+        ending in a role noun ("nutritional-supplement executive", "9/11 widow",
+        "organizing director", "17-year-old student"); k when there are none. At most four
+        tokens."""
+        last_role = k
+        e = k
+        while e < hi and e < k + 4 and ((self.kind[e] == "w" and (self.tt[e][:1].islower() or self.tt[e][:1].isdigit()))
+                                        or (self.tt[e] == "/" and e > k)):
+            w = self.low[e]
+            if w in PREPOSITIONS or w in DETERMINERS or w in PRONOUNS or w in SUBORDINATORS or \
+                    w in ("and", "or", "but", "who", "which", "not") or self._is_report_verb(e):
+                break
+            e += 1
+            if is_role_noun(w):
+                last_role = e
+        return last_role
 
     def _is_report_verb(self, k: int) -> bool:
         c = self._rv_cache
@@ -204,6 +246,9 @@ class Clauses:
             if k + 1 < len(self.low) and self.low[k + 1] == "to" and w not in TO_OK and not (
                     k + 2 < len(self.low) and self.kind[k + 2] == "q"):
                 return False  # "will continue to be", "promised to build" (but: promising to "…")
+            if w in _BASE_FORMS and k + 1 < len(self.low) and self.kind[k + 1] == "w" and \
+                    self.tt[k + 1][:1].islower() and is_role_noun(self.low[k + 1]):
+                return False  # "White House press secretary Josh Earnest": a noun before a role noun
             p = self.low[k - 1]
             # "the report", "a statement" -- nouns after a determiner are not verbs
             if p in DETERMINERS or is_possessive(self.tt[k - 1]):
@@ -337,7 +382,8 @@ class Clauses:
                                                                          "because", "although", "though",
                                                                          "since", "unless", "asked")
                            or self.low[k] in MONTHS
-                           or (self.low[k].endswith("ly") and len(self.low[k]) > 4 and self.low[k] not in STOP_CAPS)):
+                           or (self.low[k].endswith("ly") and len(self.low[k]) > 4 and self.low[k] not in STOP_CAPS
+                               and k + 1 < hi and not self._is_cap(k + 1))):
                 e = k
                 while e < hi and self.tt[e] != "," and self.kind[e] != "q":
                     e += 1
@@ -362,6 +408,10 @@ class Clauses:
                 e += 1
             if e > b and self.low[e - 1] in HEAD_TITLES:
                 return Attr(k, e, "desc", hi)
+            e = self._role_chain(b, hi)
+            if e > b and e < hi and self._is_cap(e):
+                # "Band member Flea shared …": the name after the role noun
+                k, b = e, self._name_run_fwd(e, hi)
             if b < hi and (self.tt[b][:1].islower() or self.tt[b] in (",", "(")):
                 return Attr(k, b, "name", hi)
             return None

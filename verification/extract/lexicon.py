@@ -416,3 +416,39 @@ def gender_of(first: str, titles) -> Optional[str]:
     if first in MALE_NAMES:
         return "m"
     return None
+
+
+# Role nouns written in lower case before a name ("psychologist Elaine Ducharme", "9/11 widow
+# Terry Strada", "farmer Jean Dupont", "Band member Flea"): the title list, agentive endings
+# (-er, -or, -ist, -ian, -ant, -ent, -eer, -man, -woman) and a few relations. Words with those
+# endings that are no role nouns (after, never, other, moment …) are kept out.
+_ROLE_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "eer", "man", "woman", "person", "ee")
+_ROLE_RELATIONS = _forms("""
+    widow widower wife husband son daughter mother father brother sister uncle aunt cousin
+    nephew niece grandson granddaughter grandmother grandfather friend ally member resident
+    voter student veteran official host owner chief head co-host cohost guest fan citizen
+    native nominee candidate hopeful delegate survivor victim parent mom dad nurse clerk
+    chef coach judge lawyer attorney pastor priest rabbi imam monk nun scholar expert
+    analyst staffer aide spokesperson novelist poet artist
+""")
+_NOT_ROLES = _forms("""
+    after never ever other either neither whether rather under over later together however
+    further sooner longer older younger better bigger earlier matter order number center
+    centre letter paper power water summer winter quarter corner border chapter manner
+    member's moment comment statement government department agreement percent recent
+    present current different important apparent event content intent extent student's
+    meanwhile per for nor or moreover minor major prior mayor's behavior favor
+    indian
+""")
+
+
+def is_role_noun(w: str) -> bool:
+    """A lower-case word naming what a person is or does, written before a name."""
+    w = w.lower()
+    if not w[:1].isalpha() or w in _NOT_ROLES:
+        return False
+    if w in TITLE_WORDS or w.rstrip(".") in TITLE_WORDS or w in _ROLE_RELATIONS:
+        return True
+    if "-" in w:
+        return is_role_noun(w.rsplit("-", 1)[1])  # "co-host", "vice-chair"
+    return len(w) > 4 and w.endswith(_ROLE_ENDINGS) and w not in REPORT_VERBS and w not in PREPOSITIONS
