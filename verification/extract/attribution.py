@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .lexicon import DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
+from .lexicon import DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
 
@@ -50,10 +50,14 @@ class Attribution:
         if j < hi and self.tt[j] in (",", ":"):
             lead_comma = True
             j += 1
-        if j < hi and self.tt[j] in ("—", "–", "-") and j + 1 < hi and self._is_cap(j + 1):
-            b = self._name_run_fwd(j + 1, hi)
+        d = j
+        while d < hi and self.tt[d] in DASHES:
+            d += 1
+        if d > j and d < hi and self._is_cap(d):
+            # a credit line: "…" — Name / "…" -- Name, farmer / "…" ― Name (any dash)
+            b = self._name_run_fwd(d, hi)
             if b >= hi or self.tt[b] in (",", "(", ".") or b == hi:
-                return Attr(j + 1, b, "name", -1)
+                return Attr(d, b, "name", -1)
         if j >= hi:
             return None
         # according to X
@@ -106,12 +110,71 @@ class Attribution:
                     w not in DETERMINERS and w not in SKIP_BEFORE_VERB and w not in PREPOSITIONS and \
                     w not in PRONOUNS and w not in WEEKDAYS and w not in ("who", "whose", "and", "the") and \
                     self._role_chain(v, hi) == v:
-                # a word that is neither a subject nor the verb: some other clause
+                # a word that is neither a subject nor the verb: some other clause, or a
+                # reporting verb outside the lexicon ("…," Hannity started. / "…," implored Smith.)
+                unlisted = self._unlisted_verb_after(j, v, hi)
+                if unlisted is not None:
+                    return unlisted
                 if v > j and self.tt[v - 1] != ",":
                     # allow appositive words only between commas
                     in_appos = any(self.tt[x] == "," for x in range(j, v))
                     if not in_appos:
                         return None
+        return None
+
+    def _unlisted_verb_after(self, j: int, v: int, hi: int) -> Optional[Attr]:
+        """A past-tense verb outside the lexicon in a bare clause right after a quote, with a
+        name or he/she before it or a name after it: '"…?" Beck questioned.', '"…," Hannity
+        started.', '"…," implored Jane Doe.' A weak attribution (it never rescues a short
+        quote)."""
+        w = self.low[v]
+        if not (len(w) > 4 and w.endswith("ed") and self.tt[v][:1].islower()) or w in WEAK_VERBS:
+            return None
+        if v == j:
+            at = self._np_after(v + 1, hi)
+            if at is None or at.kind != "name" or not (at.ment_end >= hi or self.tt[at.ment_end] in (",", ".", "(")):
+                return None
+        else:
+            at = self._np_before(v, j, allow_appos=False)
+            if at is None or at.kind not in ("name", "pron") or at.ment_start != j or not self._bare_after(v, hi):
+                return None
+        at.verb = v
+        at.strong = False
+        return at
+
+    def _colon_name(self, i: int, lo: int) -> Optional[Attr]:
+        """The speaker named right before the colon at token i: "Rubio: “…”", "Republican
+        pollster Daron Shaw: “…”", "Rep. Trey Gowdy (R-S.C.): “…”", "Bush's Facebook post: “…”".
+        A reporting verb before the colon is not handled here."""
+        k = i - 1
+        if k > lo and self.tt[k] == ")":
+            # "Rep. Trey Gowdy (R-S.C.): “…”"
+            x = k
+            while x > lo and self.tt[x] != "(" and k - x < 8:
+                x -= 1
+            if self.tt[x] == "(":
+                k = x - 1
+        if k >= lo and self.kind[k] == "w":
+            # a reporting verb before the colon is handled below; a bare name here
+            a = self._name_run_back(k, lo) if self._is_cap(k) else None
+            if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-") or self.kind[a - 1] == "q"
+                                  or self.low[a - 1] in ("from", "by")
+                                  or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]))):
+                # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
+                return Attr(a, k + 1, "name", -1)
+            if self.low[k] in ("response", "reply", "answer", "message", "words", "verdict",
+                               "statement", "tweet", "retort", "reaction", "comment", "advice",
+                               "explanation", "assessment", "take", "argument", "post", "letter",
+                               "email", "memo", "note", "speech", "remarks", "interview", "tweets",
+                               "posts", "op-ed", "column", "book", "blog", "view", "words",
+                               "testimony", "conclusion", "warning", "prediction", "pitch") \
+                    and k - 1 >= lo:
+                p = k - 1
+                if p - 1 >= lo and self._is_cap(p) and not is_possessive(self.tt[p]) and is_possessive(self.tt[p - 1]):
+                    p -= 1  # "Bush's Facebook post:"
+                if is_possessive(self.tt[p]) and self._is_cap(p):
+                    a = self._name_run_back(p, lo)
+                    return Attr(a, p + 1, "name", -1)
         return None
 
     def _attr_before(self, q: Quote) -> Optional[Attr]:
@@ -123,31 +186,9 @@ class Attribution:
             return None
         # colon form: Name: "…"
         if self.tt[i] == ":":
-            k = i - 1
-            if k > lo and self.tt[k] == ")":
-                # "Rep. Trey Gowdy (R-S.C.): “…”"
-                x = k
-                while x > lo and self.tt[x] != "(" and k - x < 8:
-                    x -= 1
-                if self.tt[x] == "(":
-                    k = x - 1
-            if k >= lo and self.kind[k] == "w":
-                # a reporting verb before the colon is handled below; a bare name here
-                a = self._name_run_back(k, lo) if self._is_cap(k) else None
-                if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-")
-                                      or self.low[a - 1] in ("from", "by")
-                                      or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]))):
-                    # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
-                    return Attr(a, k + 1, "name", -1)
-                if self.low[k] in ("response", "reply", "answer", "message", "words", "verdict",
-                                   "statement", "tweet", "retort", "reaction", "comment", "advice",
-                                   "explanation", "assessment", "take", "argument", "post", "letter",
-                                   "email", "memo", "note", "speech", "remarks", "interview", "tweets",
-                                   "posts", "op-ed", "column", "book", "blog", "view", "words",
-                                   "testimony", "conclusion", "warning", "prediction", "pitch") \
-                        and k - 1 >= lo and is_possessive(self.tt[k - 1]) and self._is_cap(k - 1):
-                    a = self._name_run_back(k - 1, lo)
-                    return Attr(a, k, "name", -1)
+            named = self._colon_name(i, lo)
+            if named is not None:
+                return named
         short = q.words < 4
         weak_ok = not short
         for v in range(i, lo - 1, -1):
@@ -400,7 +441,7 @@ class Attribution:
         if end - k > 14 or any(self.kind[x] == "q" for x in range(k, end)):
             return None
         j = k
-        while j < end and self.tt[j] in ("-", "—", "–", "--"):
+        while j < end and self.tt[j] in DASHES:
             j += 1
         if j >= end or not self._is_cap(j):
             return None
@@ -425,6 +466,10 @@ class Attribution:
         if k < 0 or self.tt[k] != ":" or self.tpara[k] < q.para - 2:
             return None
         lo = self.sent_start[self.sent[k]]
+        named = self._colon_name(k, lo)
+        if named is not None:
+            # "Frank quotes former Carter adviser Alfred Kahn:" -- the name before the colon
+            return self._finish(named)
         for v in range(k - 1, lo - 1, -1):
             if self.kind[v] == "q":
                 break

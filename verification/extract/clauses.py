@@ -16,8 +16,10 @@ from __future__ import annotations
 from typing import Optional
 
 from .context import looks_like_place
-from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive, is_role_noun
+from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS, ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive, is_role_noun, strip_possessive
 from .records import Attr, Quote
+
+_POSSESSIVE_DETERMINERS = {"his", "her", "their", "its", "our", "my", "your"}
 
 # Reporting verbs in their bare form ("press", "report", "state"): before a role noun they
 # are nouns ("press secretary", "state director").
@@ -123,6 +125,14 @@ class Clauses:
             return None
         if self._is_cap(j) or (self.kind[j] == "w" and w in SUFFIXES):
             a = self._name_run_back(j, lo)
+            org_of = False
+            if strip_possessive(self.low[j]).rstrip(".") in ORG_WORDS:
+                for x in range(a + 1, j):
+                    if self.low[x] == "of":
+                        # "Anthony Anton, president and CEO of Washington Restaurant Association
+                        # stated": "CEO of …" describes him; the organisation is no speaker
+                        a, org_of = x + 1, True
+                        break
             if allow_appos and a - 1 >= lo and self.low[a - 1] in ("of", "for", "at", "from", "with", "in"):
                 # "Anthony Anton, president and CEO of Washington Restaurant Association stated"
                 k = a - 2
@@ -133,7 +143,7 @@ class Clauses:
                     if r is not None and r.kind == "name":
                         r.verb = v
                         return r
-            if a - 1 >= lo and self.low[a - 1] in ("of", "for", "at", "from", "to", "in", "with") and not (
+            if org_of or a - 1 >= lo and self.low[a - 1] in ("of", "for", "at", "from", "to", "in", "with") and not (
                     self.low[a - 1] == "of" and a - 2 >= lo and self.low[a - 2] in TITLE_WORDS and self._is_cap(a - 2)):
                 # "Chad's Ambassador to France confirmed": the name ends a larger noun phrase
                 return Attr(a, j + 1, "desc", v)
@@ -188,20 +198,32 @@ class Clauses:
                     break
                 continue
             if self.kind[k] == "w" and (wl in TITLE_WORDS or wl in ("the", "a", "an") or is_nationality(self.tt[k])
-                                        or (wl == "of" and k > i)):
+                                        or (wl == "of" and k > i) or (k == i and wl in _POSSESSIVE_DETERMINERS)):
                 k += 1
                 end = k
                 continue
-            e = self._role_chain(k, hi)
+            e = self._modifier_chain(k, hi)
             if e > k and e < hi and self._is_cap(e):
-                # "said Idaho nutritional-supplement executive Frank VanderSloot"
+                # "said Idaho nutritional-supplement executive Frank VanderSloot", "said
+                # Oversight ranking Democrat Elijah Cummings", "added his campaign manager Jeff Weaver"
                 k = end = e
                 continue
             break
         if end == i:
             return None
-        if last_cap:
+        if last_cap and not all(self.low[x] in TITLE_WORDS or is_nationality(self.tt[x])
+                                for x in range(last_cap[0], last_cap[1])):
             return Attr(last_cap[0], last_cap[1], "name", -1)
+        # a description; an appositive after it may name the speaker: "wrote the American
+        # ambassador at the time, John E. Herbst."
+        for x in range(end, min(hi, end + 6)):
+            if self.tt[x] == "," and x + 1 < hi and self._is_cap(x + 1):
+                b = self._name_run_fwd(x + 1, hi)
+                if (b >= hi or self.tt[b] in (",", ".", "(", ";")) and not self._is_place_run(x + 1, b):
+                    return Attr(x + 1, b, "name", -1)
+                break
+            if self.kind[x] != "w" or self.low[x] in SUBORDINATORS or self.low[x] in ("who", "which"):
+                break
         return Attr(i, end, "desc", -1)
 
     def _is_place_run(self, a: int, b: int) -> bool:
@@ -224,6 +246,22 @@ class Clauses:
             if is_role_noun(w):
                 last_role = e
         return last_role
+
+    def _modifier_chain(self, k: int, hi: int) -> int:
+        """Like :meth:`_role_chain`, but the chain may end in any content word when a
+        capitalised word follows ("ranking Democrat Elijah Cummings"). At most three words."""
+        e = self._role_chain(k, hi)
+        if e > k:
+            return e
+        e = k
+        while e < hi and e < k + 3 and self.kind[e] == "w" and self.tt[e][:1].islower():
+            w = self.low[e]
+            if w in PREPOSITIONS or w in DETERMINERS or w in PRONOUNS or w in SUBORDINATORS or \
+                    w in SKIP_BEFORE_VERB or w in ("and", "or", "but", "who", "which", "not") or \
+                    self._is_report_verb(e) or w.endswith("ly"):
+                return k
+            e += 1
+        return e if e < hi and self._is_cap(e) else k
 
     def _is_report_verb(self, k: int) -> bool:
         c = self._rv_cache

@@ -157,6 +157,10 @@ WORD_MARK_VERBS = {"speaking", "talking", "addressing", "testifying", "campaigni
                     "responding", "briefing"}
 
 
+# Dashes of every kind (em, en, hyphen, the horizontal bar U+2015, figure dash, minus), as
+# tokens: a credit line "“…” ― Jane Doe" may use any of them.
+DASHES = {"—", "–", "-", "―", "‒", "−", "--"}
+
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "1", "we": "1"}
 
 

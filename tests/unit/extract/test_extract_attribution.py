@@ -43,3 +43,36 @@ def speakers(text):
 ])
 def test_speaker_described_before_or_around_the_name(text, name):
     assert speakers(text) == [name]
+
+
+@pytest.mark.parametrize("text, name", [
+    # credit lines with any dash
+    ("“We are going to win this state and every other one,” ― Jane Doe, farmer.", "Jane Doe"),
+    ("“We are going to win this state and every other one,” -- Jane Doe.", "Jane Doe"),
+    # a name and a colon after a quote, and a possessive before a capitalised noun
+    ("Clinton: “Our goal is not to deter them, but to defeat them.” Bush: “The mission is to destroy "
+     "them, not to contain them.”", None),
+    ("From Bush's Facebook post: “For the sake of our party and country, we must move on.”", "Bush"),
+    # the person inside a descriptor, not the organisation
+    ("Anthony Anton, president and CEO of Washington Restaurant Association stated, “It is not a political "
+     "problem; it is a math problem.”", "Anthony Anton"),
+    ("“We are going to start chipping away at the lead,” added his campaign manager Jeff Weaver, "
+     "speaking to CNN.", "Jeff Weaver"),
+    ("“They are spending their final days climbing over each other,” said Oversight ranking Democrat "
+     "Elijah Cummings (D-Md.).", "Elijah Cummings"),
+    ("The party was “working to change its image from that of a haven for mobsters,” wrote the "
+     "American ambassador at the time, John E. Herbst.", "John E. Herbst"),
+    # reporting verbs outside the lexicon, in a bare clause after the quote
+    ("“What was the pivot point that made him change so fundamentally?” Beck questioned.", "Beck"),
+    ("“Please, please vote for the bill before it is too late,” implored Jane Doe.", "Jane Doe"),
+])
+def test_credit_lines_colons_and_descriptors(text, name):
+    got = speakers(text)
+    if name is None:  # two speakers in one line
+        assert got == ["Clinton", "Bush"]
+    else:
+        assert got == [name]
+
+
+def test_a_crowd_is_no_speaker():
+    assert speakers("“Lock her up, lock her up, lock her up!” Trump supporters chanted.") == [None]
