@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from verification import extract
 from verification.extract import ExtractedQuote
+from verification.model import Verdict
 
 from . import engine, repository, services
 from .models import APPROVED, PENDING_REVIEW, RETRACTED, ApiKey, Quote
@@ -45,8 +46,9 @@ def html_to_text(html: str) -> str:
     return extract.html_to_text(html).replace("\x00", "")
 
 
-def extract_quotes(text: str, published_on: Optional[dt.date]) -> list[ExtractedQuote]:
-    return extract.extract_quotes(text, published_on)
+def extract_quotes(text: str, published_on: Optional[dt.date], *,
+                   include_short: bool = False) -> list[ExtractedQuote]:
+    return extract.extract_quotes(text, published_on, include_short=include_short)
 
 
 def _mention(q: ExtractedQuote) -> Optional[dict[str, Any]]:
@@ -56,6 +58,21 @@ def _mention(q: ExtractedQuote) -> Optional[dict[str, Any]]:
 
 
 # --- the article check ---------------------------------------------------------------------
+
+
+def _too_short_answer(text: str) -> dict[str, Any]:
+    """The verification of a fragment the article does not attribute ("inadequate"): the shape
+    of a verify answer, unverified, reason too_short."""
+    verdict = Verdict(
+        verdict="unverified", reason="too_short",
+        message=(f"\u201c{text.strip()}\u201d is a fragment of {_words(text)} word"
+                 f"{'s' if _words(text) != 1 else ''} that the article does not attribute: too short "
+                 "to verify on its own words."))
+    return engine.verdict_to_dict(verdict, lambda cq: {})
+
+
+def _words(text: str) -> int:
+    return len(engine.all_words(text))
 
 
 class TooManyQuotes(Exception):
@@ -79,13 +96,22 @@ def check_article(session: Session, text: str, published_on: Optional[dt.date], 
     once.
     """
     reference = published_on or dt.date.today()
-    quotes = extract_quotes(text, reference)
+    quotes = extract_quotes(text, reference, include_short=True)
     if max_quotes is not None and len(quotes) > max_quotes:
         raise TooManyQuotes(len(quotes), max_quotes)
     summary = dict.fromkeys(VERDICTS, 0)
     answers: dict[tuple, dict[str, Any]] = {}
     out = []
     for q in quotes:
+        if q.too_short:
+            # a fragment the article does not attribute: listed, marked, never searched for
+            summary["unverified"] += 1
+            out.append({
+                "text": q.text, "start": q.start, "end": q.end, "speaker": _mention(q),
+                "location": q.location, "date": q.date, "too_short": True,
+                "verification": _too_short_answer(q.text),
+            })
+            continue
         claim = {
             "text": q.text,
             "speaker": q.speaker.name if q.speaker else None,
@@ -102,7 +128,7 @@ def check_article(session: Session, text: str, published_on: Optional[dt.date], 
         summary[verification["verdict"]] = summary.get(verification["verdict"], 0) + 1
         out.append({
             "text": q.text, "start": q.start, "end": q.end, "speaker": _mention(q),
-            "location": q.location, "date": q.date, "verification": verification,
+            "location": q.location, "date": q.date, "too_short": False, "verification": verification,
         })
     return {"text": text, "quotes": out, "summary": summary}
 

@@ -71,11 +71,15 @@ from .records import ExtractedQuote, SpeakerMention
 __all__ = ["SpeakerMention", "ExtractedQuote", "extract_quotes", "html_to_text"]
 
 
-def extract_quotes(text: str, published_at: Optional[date] = None, min_words: int = 1) -> list[ExtractedQuote]:
+def extract_quotes(text: str, published_at: Optional[date] = None, min_words: int = 1,
+                   include_short: bool = False) -> list[ExtractedQuote]:
     """All direct quotes in ``text`` with speaker, place and date.
 
     ``published_at`` anchors relative dates ("on Wednesday" is the most recent
     Wednesday on or before it). ``min_words`` drops quotes shorter than that.
+    ``include_short`` also returns the fragments of three words or fewer that
+    the article does not attribute directly, marked ``too_short`` (scare quotes
+    after "so-called", "dubbed" … and quoted titles stay out).
     Offsets are into ``text``: ``text[q.start:q.end] == q.text``.
     """
     if not text:
@@ -84,4 +88,4 @@ def extract_quotes(text: str, published_at: Optional[date] = None, min_words: in
     doc.speaker_labels()
     doc.attribute()
     doc.places_and_dates()
-    return doc.results(min_words)
+    return doc.results(min_words, include_short)

@@ -335,7 +335,7 @@ class Attribution:
                 continue
             group_words = sum(x.words for x in qs if x.group == q.group)
             if group_words < 4 and not (q.own_attr and q.strong):
-                q.drop = True
+                q.drop = q.short = True  # a fragment: listed only when asked (include_short)
                 continue
             if not q.strong and group_words <= 10 and is_title_case(self.text[q.start:q.end]):
                 q.drop = True
@@ -372,6 +372,11 @@ class Attribution:
                         q.attr = cl
                         q.inherited = True
                         continue
+                    prev_subj = self._prev_sentence_subject(q)
+                    if prev_subj is not None:
+                        q.attr = prev_subj
+                        q.inherited = True
+                        continue
                 if src is None and not q.cont_prev and self._para_ends_with(q):
                     tag = self._name_line_after(q)
                     if tag is not None:
@@ -398,6 +403,24 @@ class Attribution:
                     if prev_at is not None:
                         q.attr = prev_at
                         q.inherited = True
+
+    def _prev_sentence_subject(self, q: Quote) -> Optional[Attr]:
+        """A quote that opens a sentence takes the named subject of the sentence before it in
+        the same paragraph: 'Clinton touted her credentials as a co-sponsor. "We need …"'."""
+        if q.tok <= 0 or self.sent_start[self.sent[q.tok]] != q.tok:
+            return None
+        p = q.tok - 1
+        if self.tpara[p] != q.para:
+            return None
+        lo = self.sent_start[self.sent[p]]
+        at = self._np_initial(lo, p + 1)
+        if at is None or at.kind != "name":
+            return None
+        at = self._finish(at)
+        if not at.name or not self._is_person_name(at):
+            return None
+        at.strong = False
+        return at
 
     def _prev_para_speaker(self, q: Quote) -> Optional[Attr]:
         """A paragraph that is only a quote continues the speaker of the paragraph before it

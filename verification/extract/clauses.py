@@ -19,6 +19,9 @@ from .context import looks_like_place
 from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS, ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive, is_role_noun, strip_possessive
 from .records import Attr, Quote
 
+# Conjunctions and adverbs that open a sentence before its subject ("And then Trump …").
+_SENTENCE_ADVERBS = {"and", "but", "so", "then", "also", "yet", "still", "now", "meanwhile", "later",
+                     "earlier", "instead", "again", "even", "thus"}
 _POSSESSIVE_DETERMINERS = {"his", "her", "their", "its", "our", "my", "your"}
 
 # Reporting verbs in their bare form ("press", "report", "state"): before a role noun they
@@ -407,6 +410,9 @@ class Clauses:
             k += 1
         # skip introductory phrases: "On Monday," "In a statement," "Speaking in Paris,"
         for _ in range(3):
+            while k + 1 < hi and self.low[k] in _SENTENCE_ADVERBS and self.tt[k + 1] != "," and (
+                    self._is_cap(k + 1) or self.low[k + 1] in PRONOUNS or self.low[k + 1] in _SENTENCE_ADVERBS):
+                k += 1  # "And then Trump went on the attack, saying …": one word, not up to the comma
             if k < hi and (self.low[k] in PREPOSITIONS or self.low[k].endswith("ing")
                            or self.low[k] in WEEKDAYS or self.low[k] in ("yesterday", "today", "however",
                                                                          "meanwhile", "still", "later",

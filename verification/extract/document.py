@@ -51,13 +51,15 @@ class Document(Tokens, Names, Clauses, Attribution, PlacesAndDates):
         self._lower_words = {w for w, k, c in zip(self.low, self.kind, self.cap) if k == "w" and not c}
         self._build_entities()
 
-    def results(self, min_words: int) -> list[ExtractedQuote]:
+    def results(self, min_words: int, include_short: bool = False) -> list[ExtractedQuote]:
         out = []
         for q in sorted(self.quotes, key=lambda x: x.start):
-            if q.drop or q.words < min_words:
+            if (q.drop and not (include_short and q.short)) or q.words < min_words:
                 continue
             sp = None
             at = q.attr
+            if q.short and at is not None and at.kind != "pron" and not self._is_person_name(at):
+                at = None  # a fragment keeps only a speaker the article names as a person
             if at is not None and at.name:
                 if at.kind == "label":
                     s, e = q._label_span  # type: ignore[attr-defined]
@@ -72,5 +74,5 @@ class Document(Tokens, Names, Clauses, Attribution, PlacesAndDates):
                     sp = SpeakerMention(at.name, s, e)
             out.append(ExtractedQuote(
                 text=self.text[q.start:q.end], start=q.start, end=q.end, speaker=sp,
-                location=getattr(q, "location", None), date=getattr(q, "when", None)))
+                location=getattr(q, "location", None), date=getattr(q, "when", None), too_short=q.short))
         return out

@@ -72,14 +72,25 @@ class Names:
         for k in range(a, b):
             w = self.low[k].rstrip(".")
             wl = self.low[k]
-            if k == b - 1 and (is_nationality(self.tt[k]) or wl in TITLE_WORDS) and (
-                    self.tt[k][:1].isupper() and wl not in HEAD_TITLES and w not in HEAD_TITLES):
-                break  # a run ending in "Cuban", "West", "Young": a surname, not a title
+            if k == b - 1 and (is_nationality(self.tt[k]) or wl in TITLE_WORDS) and self.tt[k][:1].isupper() and (
+                    (wl not in HEAD_TITLES and w not in HEAD_TITLES) or self._title_is_surname(a, k)):
+                break  # a run ending in "Cuban", "West", "Young", "Mr. King": a surname, not a title
             if wl in TITLE_WORDS or w in TITLE_WORDS or is_nationality(self.tt[k]):
                 last_title = k
         for k in range(a, last_title + 1):
             titles.append(self.low[k])
         return last_title + 1, titles, ""
+
+    def _title_is_surname(self, a: int, k: int) -> bool:
+        """Is the title word at k (the end of the run starting at a) a surname? After an
+        honorific or a first name ("Mr. King", "Rep. Peter King", "Ms. Judge"), or alone with
+        no determiner before it ("King says …"; but "the King", "Trump's Chief")."""
+        if k > a:
+            p = self.low[k - 1]
+            return p in HONORIFICS or p in MALE_NAMES or p in FEMALE_NAMES or bool(re.fullmatch(r"[a-z]\.", p))
+        p = self.low[a - 1] if a > 0 else ""
+        return not self.tt[k].isupper() and p not in DETERMINERS and not is_possessive(p) and \
+            p not in TITLE_WORDS and p not in ("of", "former")
 
     def _prefix_titles(self, a: int, lo: int) -> list[str]:
         """Lower-case title words right before a name start a (e.g. 'presidential candidate')."""

@@ -25,7 +25,12 @@ class SpeakerMention:
 
 @dataclass
 class ExtractedQuote:
-    """One direct quote: the words between the marks and their offsets in the text."""
+    """One direct quote: the words between the marks and their offsets in the text.
+
+    ``too_short`` marks a fragment of three words or fewer that the article does not
+    attribute directly (``called the plan "inadequate"``): returned only with
+    ``include_short=True``, and too short to verify on its words.
+    """
 
     text: str
     start: int
@@ -33,6 +38,7 @@ class ExtractedQuote:
     speaker: Optional[SpeakerMention]
     location: Optional[str]
     date: Optional[str]
+    too_short: bool = False
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Quote:
     strong: bool = False
     inherited: bool = False
     drop: bool = False
+    short: bool = False    # a fragment of fewer than four words with no direct attribution
     group: int = -1
     label_name: Optional[str] = None
 
