@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .lexicon import DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
+from .lexicon import DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
 
@@ -157,6 +157,13 @@ class Attribution:
         if k >= lo and self.kind[k] == "w":
             # a reporting verb before the colon is handled below; a bare name here
             a = self._name_run_back(k, lo) if self._is_cap(k) else None
+            if a is not None and a - 2 >= lo and self.tt[a - 1] == "," and self._is_cap(a - 2) and (
+                    any(self.low[x].rstrip(".") in ORG_WORDS for x in range(a, k + 1)) or self.tt[k].isupper()):
+                # "Dana Reyes, Fox News: “…”": the person, not the outlet after her name
+                a2 = self._name_run_back(a - 2, lo)
+                if (a2 == lo or self.tt[a2 - 1] in DASHES or self.kind[a2 - 1] == "q") and \
+                        not self._is_place_run(a2, a - 1):
+                    return Attr(a2, a - 1, "name", -1)
             if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-") or self.kind[a - 1] == "q"
                                   or self.low[a - 1] in ("from", "by")
                                   or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]))):
@@ -290,6 +297,12 @@ class Attribution:
                 if after is None or self._after_introduces_next(after):
                     before = self._attr_before(q)
                 at = before if (before is not None and before.kind != "none") else (after or before)
+                if after is None and (at is None or at.kind not in ("name", "pron")):
+                    partner = self._split_partner(q)
+                    if partner is not None:
+                        # '"…," said Sherman, speaking of politicians, "and leave …"'
+                        q.attr, q.own_attr, q.strong = partner.attr, True, partner.strong
+                        continue
             else:
                 at = self._attr_after(q)
             if at is not None:
@@ -403,6 +416,20 @@ class Attribution:
                     if prev_at is not None:
                         q.attr = prev_at
                         q.inherited = True
+
+    def _split_partner(self, q: Quote) -> Optional[Quote]:
+        """The first piece of a quote split by its reporting clause: the previous quote of
+        the same sentence, attributed by a verb that stands between the two pieces."""
+        if q.tok <= 0:
+            return None
+        for x in reversed(self.quotes):
+            if x.tok < 0 or x.tok >= q.tok or x.para != q.para:
+                continue
+            if self.sent[x.tok] != self.sent[q.tok] or x.attr is None or not x.own_attr:
+                return None
+            v = x.attr.verb if x.attr.verb >= 0 else x.attr.ment_start
+            return x if x.tok < v < q.tok and x.attr.name else None
+        return None
 
     def _prev_sentence_subject(self, q: Quote) -> Optional[Attr]:
         """A quote that opens a sentence takes the named subject of the sentence before it in

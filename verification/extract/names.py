@@ -17,7 +17,7 @@ import re
 from typing import Optional
 
 from .context import looks_like_place
-from .lexicon import CLAUSE_OPENERS, DETERMINERS, FEMALE_NAMES, HEAD_TITLES, HONORIFICS, INVERTING, MALE_NAMES, NAME_CONNECTORS, ORG_WORDS, PREPOSITIONS, PRONOUNS, ROLE_SYNONYMS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, WEAK_VERBS, gender_of, is_nationality, is_possessive, strip_possessive
+from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, HONORIFICS, INVERTING, MALE_NAMES, NAME_CONNECTORS, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, ROLE_SYNONYMS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, WEAK_VERBS, gender_of, is_nationality, is_possessive, strip_possessive
 from .records import Attr, Entity
 
 
@@ -142,7 +142,17 @@ class Names:
             if nw - small >= 5 and caps >= 0.85 * (nw - small):
                 title_para.add(pi)
         self.title_para = title_para
+        heading_names = []
         while i < n:
+            if self.tpara[i] in title_para and self._is_cap(i) and all(
+                    self.kind[x] != "w" or self.tt[x].isdigit()
+                    for x in range(self._para_first_tok(i), i)):
+                # a heading in Title Case names its subject first: "Zoe Saldana Asked Men To
+                # 'Redefine Masculinity'", "George Lopez On Why …" (the list item's speaker)
+                b = self._heading_name_end(i)
+                if b - i >= 2:
+                    raw.append((i, b, i, b))
+                    heading_names.append(i)
             if not self._is_cap(i) or self.tpara[i] in title_para:
                 i += 1
                 continue
@@ -223,6 +233,10 @@ class Names:
                 ent.person = True
             if is_subj and main:
                 subj.append((a, ent))
+        for a in heading_names:
+            m = self.mention_at.get(a)
+            if m is not None and not m[2].org:
+                subj.append((a, m[2]))
         subj = [(a, e) for (a, e) in subj if self._canon(e).person]
         # Descriptions resolved to one person ("the Ukrainian leader said") are subjects too.
         for v in self.verb_pos:
@@ -235,6 +249,26 @@ class Names:
         subj.sort(key=lambda x: x[0])
         self.subjects = subj
         self.subject_pos = [s[0] for s in subj]
+
+    def _para_first_tok(self, i: int) -> int:
+        k = i
+        while k > 0 and self.tpara[k - 1] == self.tpara[i]:
+            k -= 1
+        return k
+
+    def _heading_name_end(self, i: int) -> int:
+        """End of the name opening a Title Case heading at token i: the capitalised words
+        before the first that is a verb, a function word or a possessive."""
+        b = i
+        while b < len(self.tt) and self.tpara[b] == self.tpara[i] and self._is_cap(b) and b < i + 4:
+            w = self.low[b]
+            if w in REPORT_VERBS or w in WEAK_VERBS or w in EVENT_VERBS or w in STOP_CAPS or \
+                    (w.endswith("ed") and b > i) or (w.endswith("s") and b > i + 1):
+                break
+            b += 1
+            if is_possessive(self.tt[b - 1]):
+                return b - 1
+        return b
 
     def _names_in_run(self, a0: int, b0: int, lo: int):
         """Name(s) inside a capitalised run: strip titles, split on stop words."""
