@@ -184,6 +184,7 @@ class Clauses:
         k = i
         end = i
         last_cap = None
+        of_object = False  # the capitalised words are the object of "of": "the chief executive of NHS Providers"
         while k < hi and k < i + 12:
             wl = self.low[k]
             if self._is_cap(k):
@@ -194,6 +195,7 @@ class Clauses:
                         b = x
                         break
                 last_cap = (k, b)
+                of_object = k > i and self.low[k - 1] == "of"
                 end = b
                 k = b
                 if k < hi and self.low[k] in ("of", "for", "at", "from", "in", "with") and any(
@@ -214,8 +216,8 @@ class Clauses:
             break
         if end == i:
             return None
-        if last_cap and not all(self.low[x] in TITLE_WORDS or is_nationality(self.tt[x])
-                                for x in range(last_cap[0], last_cap[1])):
+        if last_cap and not of_object and not all(self.low[x] in TITLE_WORDS or is_nationality(self.tt[x])
+                                                  for x in range(last_cap[0], last_cap[1])):
             return Attr(last_cap[0], last_cap[1], "name", -1)
         # a description; an appositive after it may name the speaker: "wrote the American
         # ambassador at the time, John E. Herbst."

@@ -198,7 +198,7 @@ TITLE_WORDS = _forms("""
     independent libertarian labour tory centrist socialist senate assembly assemblyman
     assemblywoman councilman councilwoman councilmember council alderman supervisor
     contender presumptive outgoing incoming acting interim longtime veteran
-    u.s. us american federal party committee
+    u.s. us american federal party committee mp mep msp
 """)
 
 
@@ -216,7 +216,7 @@ HEAD_TITLES = _forms("""
     magnate developer executive activist lawyer counsel actor actress singer rapper star comedian
     coach lawmaker legislator delegate superdelegate surrogate president-elect vice-president
     assemblyman assemblywoman councilman councilwoman alderman supervisor contender lt lt.
-    secretary-general
+    secretary-general mp mep msp
 """)
 
 
@@ -366,7 +366,7 @@ FEMALE_NAMES = _forms("""
     tulsi dianne diane ruth sonia elena amy jill janet theresa teresa angela marine christine
     ursula kaja jacinda julia julie joan jane janet sue ann anne anna alice rose grace claire
     heather stephanie nicole christina samantha victoria olivia emma sophia ava chelsea
-    jeanne jean gloria marsha marcia martha maria mia tammy tina dana kelly kay kristen
+    jeanne gloria marsha marcia martha maria mia tammy tina dana kelly kay kristen
     kirsten lena lauren loretta lynn meghan nina paula phyllis renee rita roberta sharon
     shirley tamara tara valerie vanessa wendy yvonne zoe ellen erin eva gina judy judith
     katrina kathy mitzi penny sally sheila stacey tracy

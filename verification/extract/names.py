@@ -17,7 +17,7 @@ import re
 from typing import Optional
 
 from .context import looks_like_place
-from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, HONORIFICS, INVERTING, MALE_NAMES, NAME_CONNECTORS, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, ROLE_SYNONYMS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, WEAK_VERBS, gender_of, is_nationality, is_possessive, strip_possessive
+from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, HONORIFICS, INVERTING, MALE_NAMES, NAME_CONNECTORS, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, ROLE_SYNONYMS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, WEAK_VERBS, gender_of, is_nationality, is_possessive, is_role_noun, strip_possessive
 from .records import Attr, Entity
 
 
@@ -28,6 +28,11 @@ _CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][\w'’\-]*")
 
 
 _SMALL_WORD_RE = re.compile(r"(?<![\w'’])(?:[aA]n?|[tT]he|[oO][fnr]|[aA]nd|[iI][ns]|[aA]t|[tT]o|[fF]or|[wW]ith|[bB]y|[fF]rom)(?![\w'’\-])")
+
+
+# First names of either gender: a first name, but no gender.
+_AMBIGUOUS_FIRST_NAMES = {"jean", "dana", "kelly", "leslie", "lee", "robin", "sam", "alex", "jordan",
+                          "taylor", "morgan", "casey", "jamie", "chris", "pat", "terry", "jesse"}
 
 
 class Names:
@@ -75,8 +80,10 @@ class Names:
             if k == b - 1 and (is_nationality(self.tt[k]) or wl in TITLE_WORDS) and self.tt[k][:1].isupper() and (
                     (wl not in HEAD_TITLES and w not in HEAD_TITLES) or self._title_is_surname(a, k)):
                 break  # a run ending in "Cuban", "West", "Young", "Mr. King": a surname, not a title
-            if wl in TITLE_WORDS or w in TITLE_WORDS or is_nationality(self.tt[k]):
-                last_title = k
+            if wl in TITLE_WORDS or w in TITLE_WORDS or is_nationality(self.tt[k]) or (
+                    k + 2 < b and is_role_noun(wl) and (self.low[k + 1] in MALE_NAMES or self.low[k + 1] in FEMALE_NAMES
+                                                        or self.low[k + 1] in _AMBIGUOUS_FIRST_NAMES)):
+                last_title = k  # ("Farmer Jean Dupont": a role noun before a first name)
         for k in range(a, last_title + 1):
             titles.append(self.low[k])
         return last_title + 1, titles, ""
@@ -87,7 +94,8 @@ class Names:
         no determiner before it ("King says …"; but "the King", "Trump's Chief")."""
         if k > a:
             p = self.low[k - 1]
-            return p in HONORIFICS or p in MALE_NAMES or p in FEMALE_NAMES or bool(re.fullmatch(r"[a-z]\.", p))
+            return p in HONORIFICS or p in MALE_NAMES or p in FEMALE_NAMES or p in _AMBIGUOUS_FIRST_NAMES or \
+                bool(re.fullmatch(r"[a-z]\.", p))
         p = self.low[a - 1] if a > 0 else ""
         return not self.tt[k].isupper() and p not in DETERMINERS and not is_possessive(p) and \
             p not in TITLE_WORDS and p not in ("of", "former")
@@ -150,7 +158,7 @@ class Names:
                 # a heading in Title Case names its subject first: "Zoe Saldana Asked Men To
                 # 'Redefine Masculinity'", "George Lopez On Why …" (the list item's speaker)
                 b = self._heading_name_end(i)
-                if b - i >= 2:
+                if 2 <= b - i <= 3 and not any(self.tt[x].isupper() for x in range(i, b)):
                     raw.append((i, b, i, b))
                     heading_names.append(i)
             if not self._is_cap(i) or self.tpara[i] in title_para:
@@ -370,9 +378,19 @@ class Names:
         hi = self.sent_end[self.sent[a]]
         k = a - 1
         while k >= lo and (self.low[k] in TITLE_WORDS or self.low[k].rstrip(".") in TITLE_WORDS
-                           or is_nationality(self.tt[k]) or self._is_cap(k)):
+                           or is_nationality(self.tt[k]) or self._is_cap(k)
+                           or (self.tt[k][:1].islower() and is_role_noun(self.low[k]))):
             k -= 1
+        while k >= lo and self.tt[k][:1].islower() and self.kind[k] == "w" and k + 1 < a and \
+                self.tt[k + 1][:1].islower() and is_role_noun(self.low[k + 1]) and self.low[k] not in SUBORDINATORS and \
+                self.low[k] not in CLAUSE_OPENERS and self.low[k] not in PREPOSITIONS:
+            k -= 1  # modifiers of a role noun: "retired teacher Ruth Anders"
         main = True
+        if k > lo and self.tt[k] == "," and b < hi and self.tt[b] == "," and all(
+                self.kind[x] == "w" and not self._is_cap(x) or x == lo for x in range(lo, k)) and k - lo <= 4:
+            # "His neighbour, retired teacher Ruth Anders, disagrees": the appositive names
+            # the sentence's subject
+            k = lo - 1
         if k >= lo:
             pw = self.low[k]
             if pw in INVERTING and self.kind[k] == "w":
