@@ -198,7 +198,8 @@ TITLE_WORDS = _forms("""
     independent libertarian labour tory centrist socialist senate assembly assemblyman
     assemblywoman councilman councilwoman councilmember council alderman supervisor
     contender presumptive outgoing incoming acting interim longtime veteran
-    u.s. us american federal party committee mp mep msp
+    u.s. us american federal party committee mp mep msp sens sens. reps reps. del del. dels dels.
+    govs govs. gens gens.
 """)
 
 
@@ -216,7 +217,7 @@ HEAD_TITLES = _forms("""
     magnate developer executive activist lawyer counsel actor actress singer rapper star comedian
     coach lawmaker legislator delegate superdelegate surrogate president-elect vice-president
     assemblyman assemblywoman councilman councilwoman alderman supervisor contender lt lt.
-    secretary-general mp mep msp
+    secretary-general mp mep msp sens sens. reps reps. del. dels.
 """)
 
 
@@ -306,6 +307,7 @@ ABBREVIATIONS = _forms("""
     jan feb mar apr jun jul aug sep sept oct nov dec vs inc corp ltd messrs u.s
     pres supt gov. sec dept univ ave blvd ariz ark calif colo conn fla ill kan mich minn neb
     nev okla tenn tex wis wyo mont ala penn
+    sens reps govs gens dels del supts rt
 """)
 
 

@@ -76,3 +76,14 @@ def test_credit_lines_colons_and_descriptors(text, name):
 
 def test_a_crowd_is_no_speaker():
     assert speakers("“Lock her up, lock her up, lock her up!” Trump supporters chanted.") == [None]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("“We will not accept a bill that leaves the District out,” Del. Eleanor Holmes Norton (D-D.C.) said.",
+     "Eleanor Holmes Norton"),
+    ("Sens. John Doe and Jane Roe wrote a letter. “We urge the agency to reverse this decision,” Sen. Doe said.",
+     "John Doe"),
+    ("“We will not accept a bill that leaves the state out,” said Rep. Maria Lopez (D-Wis.).", "Maria Lopez"),
+])
+def test_abbreviated_titles_and_party_tags(text, name):
+    assert speakers(text) == [name]
