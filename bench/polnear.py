@@ -138,7 +138,11 @@ class Score:
             "person_n": c["found_person"], "person_right": r("right_person", "found_person"),
             "person_none": r("none_person", "found_person"), "person_wrong": r("wrong_person", "found_person"),
             "named_n": c["found_person_person"], "named_right": r("right_person_person", "found_person_person"),
+            "named_none": r("none_person_person", "found_person_person"),
+            "named_wrong": r("wrong_person_person", "found_person_person"),
             "heshe_n": c["found_person_pron"], "heshe_right": r("right_person_pron", "found_person_pron"),
+            "heshe_none": r("none_person_pron", "found_person_pron"),
+            "heshe_wrong": r("wrong_person_pron", "found_person_pron"),
             "org_n": c["found_org"], "org_right": r("right_org", "found_org"),
             "org_none": r("none_org", "found_org"), "org_wrong": r("wrong_org", "found_org"),
         }
@@ -147,8 +151,9 @@ class Score:
 def _row(label: str, f: dict) -> str:
     return (f"| {label} | {f['articles']} | {f['recall']:.3f} ({f['found']}/{f['gold']}) | "
             f"{f['precision']:.3f} ({f['pred_ok']}/{f['pred']}) | "
-            f"**{f['person_right']:.3f}** / {f['person_none']:.3f} / {f['person_wrong']:.3f} ({f['person_n']}) | "
-            f"{f['named_right']:.3f} ({f['named_n']}) | {f['heshe_right']:.3f} ({f['heshe_n']}) | "
+            f"**{f['named_right']:.3f}** / {f['named_none']:.3f} / {f['named_wrong']:.3f} ({f['named_n']}) | "
+            f"{f['person_right']:.3f} / {f['person_none']:.3f} / {f['person_wrong']:.3f} ({f['person_n']}) | "
+            f"{f['heshe_right']:.3f} / {f['heshe_none']:.3f} / {f['heshe_wrong']:.3f} ({f['heshe_n']}) | "
             f"{f['org_right']:.3f} / {f['org_none']:.3f} / {f['org_wrong']:.3f} ({f['org_n']}) |")
 
 
@@ -188,8 +193,9 @@ def run(root: Path, split: str = "all", show_errors: bool = False, limit: Option
     print(f"PolNeAR train, {len(arts)} articles, {K} folds (seed {SEED}), held out: folds "
           f"{', '.join(map(str, HELD_OUT))}")
     print()
-    print("| articles | n | quote recall | precision (>= 5 words) | named person: right / no speaker / wrong name "
-          "(found pieces) | person Source | resolved he/she | organisation: right / none / wrong |")
+    print("| articles | n | quote recall | precision (>= 5 words) | **person Source**: right / no speaker / "
+          "wrong name (found pieces) | all quotes by named persons (with he/she) | he/she only | "
+          "organisation: right / none / wrong |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for i in range(K):
         if per_fold[i].c["articles"]:
@@ -200,11 +206,12 @@ def run(root: Path, split: str = "all", show_errors: bool = False, limit: Option
         print(_row("**held-out folds**", held.figures()))
     if dev.c["articles"] and held.c["articles"]:
         print(_row("all", every.figures()))
-    fr = [s.figures()["person_right"] for s in per_fold.values() if s.c["articles"]]
+    fr = [s.figures()["named_right"] for s in per_fold.values() if s.c["articles"]]
     if len(fr) > 1:
-        print(f"\nright person per fold: mean {statistics.mean(fr):.3f}, sd {statistics.stdev(fr):.3f}")
-    print("\nBy publisher (all selected articles): right person / recall")
-    print(", ".join(f"{p} {s.figures()['person_right']:.3f} / {s.figures()['recall']:.3f}"
+        print(f"\nright person (person Sources) per fold: mean {statistics.mean(fr):.3f}, "
+              f"sd {statistics.stdev(fr):.3f}")
+    print("\nBy publisher (all selected articles): right person (person Sources) / recall")
+    print(", ".join(f"{p} {s.figures()['named_right']:.3f} / {s.figures()['recall']:.3f}"
                     for p, s in sorted(per_pub.items())))
     print("\nNot gold (attributions of five words or more):",
           ", ".join(f"{k} {v}" for k, v in sorted(excluded.items())))

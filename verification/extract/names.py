@@ -552,6 +552,8 @@ class Names:
                 return at
             if name and ent is None and name.lower() in STOP_CAPS:
                 name = None
+            if name and all(is_nationality(w) for w in name.split()):
+                name = None  # "Democratic", "Republican", "American": an adjective, not a name
             if ent is None and name is not None and self._sentence_initial(at.ment_start) \
                     and " " not in name and name.lower() in self._lower_words:
                 name = None
