@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .lexicon import DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
+from .lexicon import DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
 
@@ -208,7 +208,7 @@ class Attribution:
                     at.verb = v
                     return at
                 continue
-            strong = self._is_report_verb(v)
+            strong = self._is_report_verb(v) or (v == lo and w.endswith("ing") and w in REPORT_VERBS)
             if not strong and v == lo and w in INVERTING and self._is_cap(v):
                 # "Said Dorothy Poynter, who grew up with Ali, “…”"
                 at = self._np_after(v + 1, q.tok)
@@ -238,6 +238,8 @@ class Attribution:
                         pb = self.low[at.ment_start - 1]
                         if (pb in PREPOSITIONS and pb != "with") or pb in DETERMINERS:
                             at = None  # "a statement to Wired explaining …"
+                if at is None and v == lo:
+                    at = self._subject_after_opener(q)
                 if at is None:
                     at = self._main_subject(v, lo)
                 if at is not None:
@@ -258,6 +260,10 @@ class Attribution:
                     if at is None or at.kind == "desc":
                         at2 = self._main_subject(v, lo)
                         at = at2 or at
+            elif v - 1 >= lo and self.low[v - 1] == "to":
+                # an infinitive: "went on to say, “…”", "was prompted to say, “…”"
+                at = self._nearest_subject(v, lo, main_only=True) or self._nearest_subject(v, lo) or \
+                    self._main_subject(v, lo)
             else:
                 at = self._np_before(v, lo)
                 if at is None or (at.kind == "desc" and self.low[at.ment_start] in NOT_NP_START) or (
@@ -416,6 +422,22 @@ class Attribution:
                     if prev_at is not None:
                         q.attr = prev_at
                         q.inherited = True
+
+    def _subject_after_opener(self, q: Quote) -> Optional[Attr]:
+        """'Acknowledging that Trump “says a lot of stupid stuff,” though, Allen did suggest …':
+        a quote inside an opening participial clause belongs to the subject of the main clause,
+        which follows the clause's comma."""
+        hi = self.sent_end[self.sent[q.tok]]
+        k = q.tok + 1
+        while k < hi and self.tt[k] != "," and self.kind[k] != "q":
+            k += 1
+        if k >= hi or self.tt[k] != ",":
+            return None
+        at = self._np_initial(k + 1, hi)
+        if at is None or at.kind not in ("name", "pron"):
+            return None
+        at.verb = -1  # (the verb of the main clause is not needed: the mention anchors place and date)
+        return at
 
     def _split_partner(self, q: Quote) -> Optional[Quote]:
         """The first piece of a quote split by its reporting clause: the previous quote of

@@ -203,11 +203,17 @@ class Clauses:
                     break
                 continue
             if self.kind[k] == "w" and (wl in TITLE_WORDS or wl in ("the", "a", "an") or is_nationality(self.tt[k])
-                                        or (wl == "of" and k > i) or (k == i and wl in _POSSESSIVE_DETERMINERS)):
+                                        or (wl == "of" and k > i)
+                                        or (k == i and (wl in _POSSESSIVE_DETERMINERS or wl in ("another", "one")))):
                 k += 1
                 end = k
                 continue
             e = self._modifier_chain(k, hi)
+            if last_cap and e > k and (e >= hi or not self._is_cap(e)) and is_role_noun(self.low[e - 1]):
+                # "said another Twitter user, Johanna Bayer": the head is the role noun
+                of_object = True
+                end = e
+                break
             if e > k and e < hi and self._is_cap(e):
                 # "said Idaho nutritional-supplement executive Frank VanderSloot", "said
                 # Oversight ranking Democrat Elijah Cummings", "added his campaign manager Jeff Weaver"
@@ -304,7 +310,7 @@ class Clauses:
                     a0 = self._name_run_back(k - 1, 0)
                     cap_ok = not (a0 > 0 and (self.low[a0 - 1] in DETERMINERS or self.low[a0 - 1] in PREPOSITIONS
                                               or is_possessive(self.tt[a0 - 1])))
-                ok = (p in PRONOUNS or cap_ok or p in SKIP_BEFORE_VERB
+                ok = (p in PRONOUNS or cap_ok or p in SKIP_BEFORE_VERB or p == "to"
                       or self.kind[k - 1] == "q" or self.tt[k - 1] in (",", ")", "—", "–")
                       or p in ("officials", "aides", "critics", "experts", "sources", "advisers",
                                "analysts", "supporters", "democrats", "republicans", "people",
@@ -369,9 +375,11 @@ class Clauses:
         at.strong = False
         return at
 
-    def _nearest_subject(self, v: int, lo: int) -> Optional[Attr]:
+    def _nearest_subject(self, v: int, lo: int, main_only: bool = False) -> Optional[Attr]:
         """The nearest name or pronoun before v in subject position ("Tom Ridge smiled and
-        said" -> Tom Ridge), for a verb coordinated with an earlier one."""
+        said" -> Tom Ridge), for a verb coordinated with an earlier one; with ``main_only``
+        the subject of a main clause ("Trump joked that Brooklyn was …, but went on to say"
+        -> Trump, not Brooklyn)."""
         k = v - 1
         while k >= lo:
             if self.kind[k] == "q":
@@ -379,9 +387,10 @@ class Clauses:
             if self.low[k] in ("he", "she") and (k == lo or self.tt[k - 1] in (",", "and", "but")
                                                   or self.low[k - 1] in CLAUSE_OPENERS):
                 return Attr(k, k + 1, "pron", v)
-            if self._is_cap(k):
+            if self._is_cap(k) and self.low[k] not in STOP_CAPS:
                 a = self._name_run_back(k, lo)
-                if self._subject_info(a, k + 1)[0]:
+                is_subj, main, _ = self._subject_info(a, k + 1)
+                if is_subj and (main or not main_only):
                     return Attr(a, k + 1, "name", v)
                 k = a
             k -= 1

@@ -435,7 +435,7 @@ _ROLE_RELATIONS = _forms("""
     voter student veteran official host owner chief head co-host cohost guest fan citizen
     native nominee candidate hopeful delegate survivor victim parent mom dad nurse clerk
     chef coach judge lawyer attorney pastor priest rabbi imam monk nun scholar expert
-    analyst staffer aide spokesperson novelist poet artist
+    analyst staffer aide spokesperson novelist poet artist user boss chair
 """)
 _NOT_ROLES = _forms("""
     after never ever other either neither whether rather under over later together however

@@ -22,6 +22,7 @@ _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"                                   # U.S., D.C., a.m.
     r"|(?i:\b(?:" + "|".join(sorted((re.escape(a.rstrip(".")) for a in ABBREVIATIONS), key=lambda x: (-len(x), x)))
     + r"))\.(?!\w)"                                         # Mr. Sen. Calif. Sept.
+    r"|\b[Nn]o\.(?=\s?\d)"                                   # No. 2 (but "he said no.")
     r"|\b[A-Z]\.(?![\w.])"                                  # initials: J.
     r"|[^\W_](?:[\w'’&\-]*[^\W_])?"                         # words, with inner apostrophes and hyphens
     r"|\S",                                                 # any other single character

@@ -87,3 +87,27 @@ def test_a_crowd_is_no_speaker():
 ])
 def test_abbreviated_titles_and_party_tags(text, name):
     assert speakers(text) == [name]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("“We are anxious,” said another Twitter user, Johanna Bayer. “The attacks are getting ever closer.”",
+     ["Johanna Bayer", "Johanna Bayer"]),
+    # an infinitive reports; its subject is the main clause's, not the name in "that …"
+    ("Trump joked that Brooklyn was his answer, but went on to say, “There are places in America that "
+     "are among the most dangerous in the world.”", ["Trump"]),
+    ("The debate was so subdued that Mr. Trump was prompted to say, “So far, I cannot believe how civil "
+     "it has been up here.”", ["Trump"]),
+    # a quote inside an opening participial clause belongs to the main clause's subject
+    ("Acknowledging that Trump “says a lot of stupid stuff,” though, Allen did suggest that the mogul "
+     "has an advantage.", ["Allen"]),
+    # "No. 2" ends no sentence
+    ("As John Cornyn, the No. 2 in the leadership, put it: “This person will not be confirmed, so "
+     "there is no reason to pretend.”", ["John Cornyn"]),
+])
+def test_partial_quotes_and_verbs_in_narrative(text, names):
+    assert [q.speaker.name if q.speaker else None for q in extract_quotes(text, include_short=True)] == names
+
+
+def test_a_participle_clause_cut_off_before_its_subject_does_not_fail():
+    text = "Acknowledging that Trump “says a lot of stupid stuff,” though, Allen"
+    assert [q.text for q in extract_quotes(text, include_short=True)] == ["says a lot of stupid stuff"]
