@@ -19,7 +19,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .lexicon import DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun
+from .lexicon import (
+    DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS,
+    REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS,
+    WEEKDAYS, is_nationality, is_possessive, is_role_noun,
+)
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
 

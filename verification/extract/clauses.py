@@ -16,7 +16,12 @@ from __future__ import annotations
 from typing import Optional
 
 from .context import looks_like_place
-from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS, ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive, is_role_noun, strip_possessive
+from .lexicon import (
+    CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS,
+    ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS,
+    SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive,
+    is_role_noun, strip_possessive,
+)
 from .records import Attr, Quote
 
 # Conjunctions and adverbs that open a sentence before its subject ("And then Trump …").

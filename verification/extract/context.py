@@ -16,7 +16,10 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
-from .lexicon import DETERMINERS, EVENT_NOUNS, EVENT_VERBS, MONTHS, OBJECT_VERBS, PREPOSITIONS, PRONOUNS, TITLE_WORDS, WEEKDAYS, WORD_MARK_VERBS, strip_possessive
+from .lexicon import (
+    DETERMINERS, EVENT_NOUNS, EVENT_VERBS, MONTHS, OBJECT_VERBS, PREPOSITIONS, PRONOUNS,
+    TITLE_WORDS, WEEKDAYS, WORD_MARK_VERBS, strip_possessive,
+)
 from .records import Attr, Quote
 
 

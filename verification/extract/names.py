@@ -17,7 +17,12 @@ import re
 from typing import Optional
 
 from .context import looks_like_place
-from .lexicon import CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, HONORIFICS, INVERTING, MALE_NAMES, NAME_CONNECTORS, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, ROLE_SYNONYMS, SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, WEAK_VERBS, gender_of, is_nationality, is_possessive, is_role_noun, strip_possessive
+from .lexicon import (
+    CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, HONORIFICS, INVERTING,
+    MALE_NAMES, NAME_CONNECTORS, ORG_WORDS, PREPOSITIONS, PRONOUNS, REPORT_VERBS, ROLE_SYNONYMS,
+    SKIP_BEFORE_VERB, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, WEAK_VERBS, gender_of,
+    is_nationality, is_possessive, is_role_noun, strip_possessive,
+)
 from .records import Attr, Entity
 
 
@@ -382,8 +387,9 @@ class Names:
                            or (self.tt[k][:1].islower() and is_role_noun(self.low[k]))):
             k -= 1
         while k >= lo and self.tt[k][:1].islower() and self.kind[k] == "w" and k + 1 < a and \
-                self.tt[k + 1][:1].islower() and is_role_noun(self.low[k + 1]) and self.low[k] not in SUBORDINATORS and \
-                self.low[k] not in CLAUSE_OPENERS and self.low[k] not in PREPOSITIONS:
+                self.tt[k + 1][:1].islower() and is_role_noun(self.low[k + 1]) and \
+                self.low[k] not in SUBORDINATORS and self.low[k] not in CLAUSE_OPENERS and \
+                self.low[k] not in PREPOSITIONS:
             k -= 1  # modifiers of a role noun: "retired teacher Ruth Anders"
         main = True
         if k > lo and self.tt[k] == "," and b < hi and self.tt[b] == "," and all(
