@@ -93,42 +93,39 @@ def check_article(session: Session, text: str, published_on: Optional[dt.date], 
     publication date (default: today). Every retrieval runs in the request's
     one session, so the whole article is judged against one state of the
     store. Identical claims (a line repeated in the article) are verified
-    once.
+    once. Fragments of three words or fewer that the article does not
+    attribute are listed with ``too_short`` and never searched for (nor
+    counted against ``max_quotes``).
     """
     reference = published_on or dt.date.today()
     quotes = extract_quotes(text, reference, include_short=True)
-    if max_quotes is not None and len(quotes) > max_quotes:
-        raise TooManyQuotes(len(quotes), max_quotes)
+    searched = sum(1 for q in quotes if not q.too_short)  # fragments are listed, never searched for
+    if max_quotes is not None and searched > max_quotes:
+        raise TooManyQuotes(searched, max_quotes)
     summary = dict.fromkeys(VERDICTS, 0)
     answers: dict[tuple, dict[str, Any]] = {}
     out = []
     for q in quotes:
         if q.too_short:
-            # a fragment the article does not attribute: listed, marked, never searched for
-            summary["unverified"] += 1
-            out.append({
-                "text": q.text, "start": q.start, "end": q.end, "speaker": _mention(q),
-                "location": q.location, "date": q.date, "too_short": True,
-                "verification": _too_short_answer(q.text),
-            })
-            continue
-        claim = {
-            "text": q.text,
-            "speaker": q.speaker.name if q.speaker else None,
-            "date": q.date,
-            "location": q.location,
-            "reference_date": reference,
-        }
-        key = (claim["text"], claim["speaker"], claim["date"], claim["location"])
-        verification = answers.get(key)
-        if verification is None:
-            verification = services.verify_claim(session, claim, candidate_limit=candidate_limit,
-                                                 quote_serializer=quote_serializer)
-            answers[key] = verification
+            verification = _too_short_answer(q.text)
+        else:
+            claim = {
+                "text": q.text,
+                "speaker": q.speaker.name if q.speaker else None,
+                "date": q.date,
+                "location": q.location,
+                "reference_date": reference,
+            }
+            key = (claim["text"], claim["speaker"], claim["date"], claim["location"])
+            verification = answers.get(key)
+            if verification is None:
+                verification = services.verify_claim(session, claim, candidate_limit=candidate_limit,
+                                                     quote_serializer=quote_serializer)
+                answers[key] = verification
         summary[verification["verdict"]] = summary.get(verification["verdict"], 0) + 1
         out.append({
             "text": q.text, "start": q.start, "end": q.end, "speaker": _mention(q),
-            "location": q.location, "date": q.date, "too_short": False, "verification": verification,
+            "location": q.location, "date": q.date, "too_short": q.too_short, "verification": verification,
         })
     return {"text": text, "quotes": out, "summary": summary}
 

@@ -203,3 +203,11 @@ def test_too_short_is_in_the_openapi_document(client):
     props = spec["components"]["schemas"]["CheckedQuote"]["properties"]
     assert props["too_short"]["type"] == "boolean"
     assert "too_short" in props["too_short"]["description"]
+
+
+@pytest.mark.parametrize("app_config", [{"ARTICLE_MAX_QUOTES": 1}])
+def test_fragments_do_not_count_against_the_quote_limit(client, app_config):
+    draft = ('Critics called it "inadequate" and "late". Voters want "change".\n'
+             '"We will fix the roads and the bridges before the winter," Jane Doe said.')
+    answer = check(client, text=draft)
+    assert [q["too_short"] for q in answer["quotes"]] == [True, True, True, False]
