@@ -2,17 +2,22 @@
 
 In: the quoted pieces, tokens, clauses and names. Out: ``q.attr`` (an
 :class:`~.records.Attr`, resolved by ``names``), ``q.own_attr``/``q.strong``
-(the quote's own, direct attribution) and ``q.drop`` (scare quotes, terms and
-titles) on every quote; ``speaker_labels`` adds transcript lines
-("TRUMP: We are going to win.") as quotes of their labelled speaker.
+(the quote's own, direct attribution), ``q.drop`` (scare quotes, terms and
+titles) and ``q.short`` (a fragment of fewer than four words with no direct
+attribution: dropped, listed only on request) on every quote;
+``speaker_labels`` adds transcript lines ("TRUMP: We are going to win.") as
+quotes of their labelled speaker.
 
-Order (``attribute``): the clause right after the quote, then the nearest
-reporting verb before it in its sentence, then a name and a colon; then, for a
-quote with nothing of its own, an attributed quote of the same sentence, the
-sentence's subject (weak), the other pieces of a multi-paragraph quote, a
-quote or reporting clause of the same paragraph, a name line after it, a
-lead-in ending with a colon, the last speaker of the paragraph before. The
-rules in words are in ``docs/extraction.md``.
+Order (``attribute``): the clause right after the quote (``_attr_after``,
+credit lines with any dash, verbs outside the lexicon in a bare clause), then
+the nearest reporting verb before it in its sentence (``_attr_before``), a name
+and a colon (``_colon_name``), the first piece of a split quote
+(``_split_partner``); then, for a quote with nothing of its own, an attributed
+quote of the same sentence, the sentence's subject (weak), the other pieces of
+a multi-paragraph quote, a quote or reporting clause of the same paragraph,
+the subject of the sentence before (``_prev_sentence_subject``), a name line
+after it, a lead-in ending with a colon (``_lead_in``), the last speaker of the
+paragraph before. The rules in words are in ``docs/extraction.md``.
 """
 from __future__ import annotations
 

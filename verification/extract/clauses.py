@@ -29,13 +29,15 @@ _SENTENCE_ADVERBS = {"and", "but", "so", "then", "also", "yet", "still", "now", 
                      "earlier", "instead", "again", "even", "thus"}
 _POSSESSIVE_DETERMINERS = {"his", "her", "their", "its", "our", "my", "your"}
 
-# Reporting verbs in their bare form ("press", "report", "state"): before a role noun they
-# are nouns ("press secretary", "state director").
+
+
 def _third_person(w: str) -> bool:
     return w.endswith("s") and (w[:-1] in REPORT_VERBS or w[:-2] in REPORT_VERBS
                                 or (w.endswith("ies") and w[:-3] + "y" in REPORT_VERBS))
 
 
+# Reporting verbs in their bare form ("press", "report", "state"): before a role noun they
+# are nouns ("press secretary", "state director").
 _BASE_FORMS = {w for w in REPORT_VERBS if not w.endswith(("ed", "ing")) and not _third_person(w)} - {
     "said", "told", "wrote", "sang", "sung", "began", "spoke", "put"}
 
