@@ -108,11 +108,12 @@ class Attribution:
                                                      or self._role_chain(k, at.ment_start) > k
                                                      or self.tt[k] == ","):
                             k = max(k + 1, self._role_chain(k, at.ment_start))
-                        if k == at.ment_start:
-                            return at
-                    return None
+                        if k != at.ment_start:
+                            return None
+                    else:
+                        return None
                 if ends_period and not lead_comma and not self._bare_after(v, hi):
-                    return None
+                    return None  # '"… broken." Candidate Hillary Clinton said Wednesday she …': a new sentence
                 return at
             w = self.low[v]
             if self.kind[v] == "w" and self.tt[v][:1].islower() and w not in TITLE_WORDS and \

@@ -17,9 +17,9 @@ from typing import Optional
 
 from .context import looks_like_place
 from .lexicon import (
-    CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, HEAD_TITLES, INVERTING, MONTHS, NOUNISH, OBJECT_VERBS,
-    ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB, STOP_CAPS,
-    SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive,
+    CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, INVERTING, MALE_NAMES, MONTHS,
+    NOUNISH, OBJECT_VERBS, ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB,
+    STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive,
     is_role_noun, strip_possessive,
 )
 from .records import Attr, Quote
@@ -116,16 +116,23 @@ class Clauses:
                             and self.tt[k - 2] == ",":
                         # "Sanders, meanwhile, who sits at zero endorsements, said"
                         r = self._np_before(k - 2, lo, allow_appos=False)
-                    if r is not None and r.kind == "name" and self._is_place_run(r.ment_start, r.ment_end):
-                        r = None  # "Harry Bond, 30, of Raleigh, N.C., who …, said": not N.C.
+                    if r is not None and r.kind == "name" and (
+                            self._is_place_run(r.ment_start, r.ment_end)
+                            or (r.ment_start - 1 >= lo and self.low[r.ment_start - 1] in DETERMINERS)):
+                        # "Harry Bond, 30, of Raleigh, N.C., who …, said": not N.C.; "Alixandria
+                        # Lapp, executive director of the House Majority PAC, a …, said": not the PAC
+                        r = None
                     if r is not None and r.kind in ("name", "pron") and not (
                             r.kind == "name" and r.ment_start - 1 >= lo and self.low[r.ment_start - 1] in PREPOSITIONS):
                         r.verb = v
                         return r
-                    if (r is None or r.kind == "desc") and 1 <= j - k - 1 <= 4 and self._name_run_fwd(k + 1, j) == j \
-                            and not self._is_place_run(k + 1, j):
-                        # "the White House spokesman, Josh Earnest, said": the appositive names him
-                        return Attr(k + 1, j, "name", v)
+                    if (r is None or r.kind == "desc") and 1 <= j - k - 1 <= 7:
+                        # "the White House spokesman, Josh Earnest, said": the appositive names him;
+                        # "Henry Clay's biographers, David and Jeanne Heidler, wrote": them
+                        named = self._name_list(k + 1, j)
+                        if named is not None:
+                            named.verb = v
+                            return named
             # "Clinton, during a town hall meeting in Columbus, Ohio, said": the subject opens
             # the sentence and is followed by a comma
             r = self._np_initial(lo, v)
@@ -244,7 +251,22 @@ class Clauses:
                 break
         return Attr(i, end, "desc", -1)
 
+    def _name_list(self, a: int, b: int) -> Optional[Attr]:
+        """The tokens [a, b) as a name or a list of names joined by "and" (not places): the
+        last name, or None."""
+        start = a
+        for x in range(a, b + 1):
+            if x == b or self.low[x] in ("and", "&"):
+                if x == start or self._name_run_fwd(start, x) != x or self._is_place_run(start, x):
+                    return None
+                last = (start, x)
+                start = x + 1
+        return Attr(last[0], last[1], "name", -1)
+
     def _is_place_run(self, a: int, b: int) -> bool:
+        """Do the tokens [a, b) name a place (and not a person: "David" is also a city)?"""
+        if self.low[a] in MALE_NAMES or self.low[a] in FEMALE_NAMES:
+            return False
         return looks_like_place(self.text[self.ts[a]:self.te[b - 1]])
 
     def _role_chain(self, k: int, hi: int) -> int:

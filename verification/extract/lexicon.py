@@ -282,7 +282,7 @@ STOP_CAPS = _forms("""
     jun. jul. aug. sep. sept sept. oct. nov. dec.
     mr mrs ms dr yes no oh well even just only both each every another other such than
     according speaking asked despite instead indeed perhaps maybe rather later earlier
-    again once first last next new said says
+    again once first last next new said says neither either nor
 """)
 
 

@@ -111,3 +111,21 @@ def test_partial_quotes_and_verbs_in_narrative(text, names):
 def test_a_participle_clause_cut_off_before_its_subject_does_not_fail():
     text = "Acknowledging that Trump “says a lot of stupid stuff,” though, Allen"
     assert [q.text for q in extract_quotes(text, include_short=True)] == ["says a lot of stupid stuff"]
+
+
+@pytest.mark.parametrize("text, names", [
+    # a list of names in an appositive (any member is the speaker); "David" is a city too
+    ("Henry Clay's biographers, David and Jeanne Heidler, wrote that Taylor “had a tin ear and was "
+     "instinctively wrong.”", ["Jeanne Heidler"]),
+    # the organisation after "the" in an appositive is not the subject
+    ("Alixandria Lapp, executive director of the House Majority PAC, a Democratic super PAC, said she "
+     "thinks Republicans “are going to be dragged down by the anger of Trump.”", ["Alixandria Lapp"]),
+    # a quote ending in a period is not taken by the next sentence's clause
+    ("Attorney General Lisa M. Madigan asserted that “trust in the Chicago Police Department is broken.” "
+     "Democratic presidential candidate Hillary Clinton said Wednesday she, too, wants an inquiry.",
+     ["Lisa M. Madigan"]),
+    ("Neither Donald J. Trump nor Ted Cruz was impressed. “It is a disgrace and everybody knows it,” Trump said.",
+     ["Donald J. Trump"]),
+])
+def test_appositive_lists_organisations_and_sentence_ends(text, names):
+    assert [q.speaker.name if q.speaker else None for q in extract_quotes(text)] == names
