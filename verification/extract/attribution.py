@@ -338,6 +338,11 @@ class Attribution:
                 q.own_attr = True
                 q.strong = same[0].strong
                 continue
+            at = self._sentence_final_clause(q)
+            if at is not None:
+                # "… will carry “a great deal of weight” and help …, DFA spokesman Neil Sroka said."
+                q.attr, q.own_attr, q.strong = self._finish(at), True, False
+                continue
             at = self._sentence_subject(q)
             if at is not None:
                 at = self._finish(at)
@@ -432,6 +437,37 @@ class Attribution:
                     if prev_at is not None:
                         q.attr = prev_at
                         q.inherited = True
+
+    def _sentence_final_clause(self, q: Quote) -> Optional[Attr]:
+        """A bare reporting clause closing the quote's sentence after a comma: ", Neil Sroka
+        said." / ", said Neil Sroka." / ", Zuckoff said." (weak: it never rescues a fragment)."""
+        hi = self.sent_end[self.sent[q.tok]]
+        if hi > q.tok + 1 and self.tt[hi - 1] in ".!?":
+            hi -= 1
+        c = hi - 1
+        while c > q.tok and self.tt[c] != "," and self.kind[c] != "q":
+            c -= 1
+        if c <= q.tok or self.tt[c] != "," or hi - c > 14:
+            return None
+        j = c + 1
+        for v in range(j, hi):
+            if not self._is_report_verb(v):
+                continue
+            if v == j and self.low[v] in INVERTING:
+                at = self._np_after(v + 1, hi)
+                if at is not None and at.kind == "name" and at.ment_end >= hi:
+                    at.verb = v
+                    return at
+                return None
+            at = self._np_before(v, j, allow_appos=False)
+            if at is None or at.kind not in ("name", "pron") or not self._bare_after(v, hi):
+                return None
+            k = j
+            while k < at.ment_start and (self._is_cap(k) or self.low[k] in TITLE_WORDS
+                                         or self._role_chain(k, at.ment_start) > k):
+                k = max(k + 1, self._role_chain(k, at.ment_start))
+            return at if k == at.ment_start else None
+        return None
 
     def _subject_after_opener(self, q: Quote) -> Optional[Attr]:
         """'Acknowledging that Trump “says a lot of stupid stuff,” though, Allen did suggest …':

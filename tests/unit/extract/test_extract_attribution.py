@@ -129,3 +129,18 @@ def test_a_participle_clause_cut_off_before_its_subject_does_not_fail():
 ])
 def test_appositive_lists_organisations_and_sentence_ends(text, names):
     assert [q.speaker.name if q.speaker else None for q in extract_quotes(text)] == names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("His endorsements will carry “a great deal of weight” and help candidates win, DFA spokesman "
+     "Neil Sroka said.", "Neil Sroka"),
+    ("“I think the evidence is extremely strong that their account is more credible” than the chief's, "
+     "Zuckoff said.", "Zuckoff"),
+])
+def test_a_reporting_clause_closing_the_sentence(text, name):
+    assert speakers(text) == [name]
+
+
+def test_a_closing_clause_with_a_common_noun_gives_no_name():
+    text = "The plan would cut “the number of people who may have legitimate claims” by half, officials said."
+    assert speakers(text) == [None]
