@@ -242,8 +242,7 @@ def run(root: Path, split: str = "all", show_errors: bool = False, limit: Option
           f"median {timing['cpu_ms_per_1000_words_median']:.2f} ms; 800-1,200-word articles, median "
           f"{timing['cpu_ms_1000_word_articles_median']:.2f} ms")
     if show_errors:
-        _print_errors(dev.errors if not per_fold else [e for i, s in per_fold.items() if i not in HELD_OUT
-                                                       for e in s.errors])
+        _print_errors([e for i, s in per_fold.items() if i not in HELD_OUT for e in s.errors])
     return {"dev": dev.figures() if dev.c["articles"] else None,
             "held_out": held.figures() if held.c["articles"] else None,
             "folds": {i: s.figures() for i, s in per_fold.items() if s.c["articles"]}, **timing}
