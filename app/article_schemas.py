@@ -107,9 +107,15 @@ class CheckedQuoteSchema(Schema):
     location = Str(allow_none=True, metadata={"description": "Where it was said, per the article."})
     date = Str(allow_none=True, metadata={"description": "When it was said, per the article "
                                                           "(2025-09-03, 2025-09 or 2025)."})
+    too_short = fields.Boolean(metadata={
+        "description": "A fragment of three words or fewer that the article does not attribute "
+                       "directly (`called the plan \"inadequate\"`): listed so that every quote is "
+                       "shown, never searched for; its verification is `unverified` with reason "
+                       "`too_short`."})
     verification = fields.Nested(VerdictSchema, metadata={
         "description": "The same answer POST /api/v1/verify gives for this quote, speaker, date "
-                       "and place."})
+                       "and place (for a `too_short` fragment: unverified, reason too_short, no "
+                       "search)."})
 
 
 class SummarySchema(Schema):

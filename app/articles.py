@@ -10,7 +10,7 @@
 * :func:`approve_quote` (``POST /api/v1/quotes/<id>/approve``): a pending
   quote starts counting for verification.
 
-Extraction is the engine's (``verification/extract.py``); nothing here
+Extraction is the engine's (the ``verification.extract`` package); nothing here
 touches HTTP.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from verification import extract
 from verification.extract import ExtractedQuote
+from verification.model import Verdict
 
 from . import engine, repository, services
 from .models import APPROVED, PENDING_REVIEW, RETRACTED, ApiKey, Quote
@@ -45,8 +46,9 @@ def html_to_text(html: str) -> str:
     return extract.html_to_text(html).replace("\x00", "")
 
 
-def extract_quotes(text: str, published_on: Optional[dt.date]) -> list[ExtractedQuote]:
-    return extract.extract_quotes(text, published_on)
+def extract_quotes(text: str, published_on: Optional[dt.date], *,
+                   include_short: bool = False) -> list[ExtractedQuote]:
+    return extract.extract_quotes(text, published_on, include_short=include_short)
 
 
 def _mention(q: ExtractedQuote) -> Optional[dict[str, Any]]:
@@ -56,6 +58,21 @@ def _mention(q: ExtractedQuote) -> Optional[dict[str, Any]]:
 
 
 # --- the article check ---------------------------------------------------------------------
+
+
+def _too_short_answer(text: str) -> dict[str, Any]:
+    """The verification of a fragment the article does not attribute ("inadequate"): the shape
+    of a verify answer, unverified, reason too_short."""
+    verdict = Verdict(
+        verdict="unverified", reason="too_short",
+        message=(f"\u201c{text.strip()}\u201d is a fragment of {_words(text)} word"
+                 f"{'s' if _words(text) != 1 else ''} that the article does not attribute: too short "
+                 "to verify on its own words."))
+    return engine.verdict_to_dict(verdict, lambda cq: {})
+
+
+def _words(text: str) -> int:
+    return len(engine.all_words(text))
 
 
 class TooManyQuotes(Exception):
@@ -76,33 +93,39 @@ def check_article(session: Session, text: str, published_on: Optional[dt.date], 
     publication date (default: today). Every retrieval runs in the request's
     one session, so the whole article is judged against one state of the
     store. Identical claims (a line repeated in the article) are verified
-    once.
+    once. Fragments of three words or fewer that the article does not
+    attribute are listed with ``too_short`` and never searched for (nor
+    counted against ``max_quotes``).
     """
     reference = published_on or dt.date.today()
-    quotes = extract_quotes(text, reference)
-    if max_quotes is not None and len(quotes) > max_quotes:
-        raise TooManyQuotes(len(quotes), max_quotes)
+    quotes = extract_quotes(text, reference, include_short=True)
+    searched = sum(1 for q in quotes if not q.too_short)  # fragments are listed, never searched for
+    if max_quotes is not None and searched > max_quotes:
+        raise TooManyQuotes(searched, max_quotes)
     summary = dict.fromkeys(VERDICTS, 0)
     answers: dict[tuple, dict[str, Any]] = {}
     out = []
     for q in quotes:
-        claim = {
-            "text": q.text,
-            "speaker": q.speaker.name if q.speaker else None,
-            "date": q.date,
-            "location": q.location,
-            "reference_date": reference,
-        }
-        key = (claim["text"], claim["speaker"], claim["date"], claim["location"])
-        verification = answers.get(key)
-        if verification is None:
-            verification = services.verify_claim(session, claim, candidate_limit=candidate_limit,
-                                                 quote_serializer=quote_serializer)
-            answers[key] = verification
+        if q.too_short:
+            verification = _too_short_answer(q.text)
+        else:
+            claim = {
+                "text": q.text,
+                "speaker": q.speaker.name if q.speaker else None,
+                "date": q.date,
+                "location": q.location,
+                "reference_date": reference,
+            }
+            key = (claim["text"], claim["speaker"], claim["date"], claim["location"])
+            verification = answers.get(key)
+            if verification is None:
+                verification = services.verify_claim(session, claim, candidate_limit=candidate_limit,
+                                                     quote_serializer=quote_serializer)
+                answers[key] = verification
         summary[verification["verdict"]] = summary.get(verification["verdict"], 0) + 1
         out.append({
             "text": q.text, "start": q.start, "end": q.end, "speaker": _mention(q),
-            "location": q.location, "date": q.date, "verification": verification,
+            "location": q.location, "date": q.date, "too_short": q.too_short, "verification": verification,
         })
     return {"text": text, "quotes": out, "summary": summary}
 

@@ -176,3 +176,38 @@ def test_too_many_quotes_is_422(client, app_config):
     err = assert_error(client.post(CHECK, json={"text": SEED}), 422)
     assert "at most 3" in err["message"] and "text" in err["errors"]
     assert check(client, text=PUTIN_IN_PARIS)["quotes"]
+
+
+def test_short_fragments_are_listed_and_marked_too_short(demo, client):
+    draft = ('Senator Jane Doe called the plan "inadequate" on Monday. Some voters want "change". '
+             'The so-called "coalition of the willing" met again.\n'
+             '"We will fix the roads and the bridges before the winter," Doe said.')
+    answer = check(client, text=draft, published_at="2025-09-04")
+    assert_offsets(answer)
+    assert_summary(answer)
+    by_text = {q["text"]: q for q in answer["quotes"]}
+    assert set(by_text) == {"inadequate", "change", "We will fix the roads and the bridges before the winter"}
+    for fragment in ("inadequate", "change"):
+        q = by_text[fragment]
+        assert q["too_short"] is True
+        v = q["verification"]
+        assert (v["verdict"], v["reason"], v["match"], v["issues"]) == ("unverified", "too_short", None, [])
+        assert fragment in v["message"] and "too short" in v["message"]
+    assert by_text["inadequate"]["speaker"]["name"] == "Jane Doe"
+    assert by_text["change"]["speaker"] is None
+    assert by_text["We will fix the roads and the bridges before the winter"]["too_short"] is False
+
+
+def test_too_short_is_in_the_openapi_document(client):
+    spec = client.get("/openapi.json").get_json()
+    props = spec["components"]["schemas"]["CheckedQuote"]["properties"]
+    assert props["too_short"]["type"] == "boolean"
+    assert "too_short" in props["too_short"]["description"]
+
+
+@pytest.mark.parametrize("app_config", [{"ARTICLE_MAX_QUOTES": 1}])
+def test_fragments_do_not_count_against_the_quote_limit(client, app_config):
+    draft = ('Critics called it "inadequate" and "late". Voters want "change".\n'
+             '"We will fix the roads and the bridges before the winter," Jane Doe said.')
+    answer = check(client, text=draft)
+    assert [q["too_short"] for q in answer["quotes"]] == [True, True, True, False]
