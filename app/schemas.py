@@ -359,7 +359,9 @@ class VerifySchema(Schema):
                             metadata={"example": "Putin"})
     date = Str(allow_none=True, validate=validate.Length(max=100),
                          metadata={"description": "When it was said, as written: 2025-09-03, "
-                                                  "September 2025, on Wednesday...",
+                                                  "September 2025, on Wednesday... A timestamp with a UTC "
+                                                  "offset (2025-09-04T01:30:00Z) is compared on the local "
+                                                  "calendar of the place where the record says it was said.",
                                    "example": "2025-09-03"})
     location = Str(allow_none=True, validate=validate.Length(max=300),
                              metadata={"example": "Paris"})
@@ -419,8 +421,15 @@ class VerdictSchema(Schema):
     issues = fields.List(fields.Nested(IssueSchema))
     match = fields.Nested(MatchSchema, allow_none=True)
     alternatives = fields.List(fields.Nested(MatchSchema))
-    reason = Str(metadata={"description": "Why a found quote is not verified (too_short)."})
-    message = Str()
+    reason = Str(metadata={
+        "description": "Why a found quote is not verified: too_short (three words or fewer, not narrowed "
+                       "down); ambiguous_speaker (the claimed name fits several stored speakers); "
+                       "unchecked_speaker (a role or honorific the record cannot confirm); unchecked_date "
+                       "(a date that cannot be read, or a record without one); unchecked_place (a place "
+                       "that cannot be placed, or a record without one). \"verified\" means every "
+                       "claimed field was checked.",
+        "enum": ["too_short", "ambiguous_speaker", "unchecked_speaker", "unchecked_date", "unchecked_place"]})
+    message = Str(metadata={"description": "The sentence to paste, for an unverified answer."})
 
 
 class BatchVerifySchema(Schema):
