@@ -2,7 +2,7 @@
 
 Both readers stream (a 50 MB body is never held as Python objects at once)
 and yield ``(line, data, errors)``: validated data for a good line, the
-marshmallow errors for a bad one. Storage is :func:`app.services.import_quotes`.
+marshmallow errors for a bad one. Storage is :func:`app.bulk_import.import_quotes`.
 
 CSV columns: ``text``, ``speaker``, ``spoken_at``, ``location``, ``event``,
 ``language``, ``context``, ``status``, and the sources either as a

@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import articles, importer, linked_data, repository, services
+from .. import articles, bulk_import, importer, linked_data, repository, services
 from ..auth import current_key, requires
 from ..blueprints import MAX_ID
 from ..db import get_session
@@ -125,7 +125,7 @@ class QuoteImport(MethodView):
                                "or CSV (Content-Type: text/csv).")
         session = get_session()
         try:
-            result = services.import_quotes(
+            result = bulk_import.import_quotes(
                 session, records, api_key=current_key(),
                 chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
                 workers=current_app.config["IMPORT_WORKERS"],
