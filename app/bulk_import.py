@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import engine, repository
@@ -39,14 +39,35 @@ from .services import InvalidInput, PlaceCache, resolve_speaker, text_hash
 log = logging.getLogger(__name__)
 
 
+# An import's answer keeps the errors of the first this many rejected lines
+# (by line number); ``rejected`` counts all of them. 6 MB of bad lines must
+# not become a 200 MB answer.
+MAX_REPORTED_ERRORS = 1000
+
+
 @dataclass
 class ImportResult:
     imported: int = 0
+    rejected: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
+    max_errors: int = MAX_REPORTED_ERRORS
+
+    def reject(self, line: int, errors: dict[str, Any]) -> None:
+        """Report a line (a note about the CSV header is reported, not counted)."""
+        if set(errors) != {"_header"}:
+            self.rejected += 1
+        self.errors.append({"line": line, "errors": errors})
+        if len(self.errors) >= 2 * self.max_errors:
+            self._keep_first()
+
+    def _keep_first(self) -> None:
+        # Speaker errors are found a chunk after the lines' own: by line.
+        self.errors.sort(key=lambda e: e["line"])
+        del self.errors[self.max_errors:]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"imported": self.imported, "errors": self.errors}
+        return {"imported": self.imported, "rejected": self.rejected, "errors": self.errors}
 
 
 # An import at least this large refreshes PostgreSQL's statistics at once.
@@ -80,7 +101,8 @@ def _checkpoint(session: Session) -> None:
 @contextmanager
 def _bulk_write_settings(session: Session) -> Iterator[None]:
     """Database settings for the length of a bulk import, put back afterwards
-    (also after an error, without hiding it).
+    (also after an error, without hiding it). The import's one transaction
+    is committed or rolled back inside.
 
     PostgreSQL: each row adds to two GIN indexes (words, word pairs), whose
     new entries gather in a pending list merged into the index whenever it
@@ -95,12 +117,15 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
     end). And a bigger page cache for the importing connection: at a million
     quotes the indexes outgrow the usual 64 MB and every chunk would read
     their pages back.
+
+    PostgreSQL's settings are ``SET LOCAL``: they end with the import's
+    transaction, committed or not.
     """
     dialect = session.get_bind().dialect.name
     cache_before = None
     if dialect == "postgresql":
-        session.execute(sql_text(f"SET gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
-        session.execute(sql_text(f"SET work_mem = '{IMPORT_WORK_MEM_MB}MB'"))
+        session.execute(sql_text(f"SET LOCAL gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
+        session.execute(sql_text(f"SET LOCAL work_mem = '{IMPORT_WORK_MEM_MB}MB'"))
     elif dialect == "sqlite":
         conn = session.connection()
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
@@ -110,11 +135,7 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
         yield
     finally:
         try:
-            if dialect == "postgresql":
-                session.execute(sql_text("RESET gin_pending_list_limit"))
-                session.execute(sql_text("RESET work_mem"))
-                session.commit()
-            elif dialect == "sqlite":
+            if dialect == "sqlite":
                 session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
                 session.connection().exec_driver_sql(f"PRAGMA cache_size={int(cache_before)}")
                 session.commit()
@@ -180,14 +201,24 @@ def _finish_postgresql_import(session: Session, *, analyze: bool) -> None:
 
 def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optional[ApiKey] = None,
                   chunk_size: int = 1000, skip_existing: bool = False, workers: int = 0,
-                  on_progress: Optional[Callable[[int], None]] = None) -> ImportResult:
-    """Store validated records in chunks; report every bad line, keep every good one.
+                  on_progress: Optional[Callable[[int], None]] = None,
+                  before_commit: Optional[Callable[[ImportResult], None]] = None) -> ImportResult:
+    """Store every valid record or none; report the bad lines (the first
+    :data:`MAX_REPORTED_ERRORS` of them, and their count).
+
+    The whole import is one transaction: an import cut off by anything (a
+    dropped upload, the database going away, a killed process) stores
+    nothing, so a retry never stores a line twice. Invalid lines are not
+    failures: they are reported and skipped. ``before_commit`` runs inside
+    that transaction, just before the commit (the caller's own record of the
+    import, e.g. its idempotency key, is stored with it or not at all).
 
     Each chunk is written per table (quotes, sources, revisions) as one
-    ``COPY`` on PostgreSQL or one driver ``executemany`` on SQLite, then
-    committed, so readers and other writers get a turn between chunks. If a
-    chunk fails in the database, it is retried row by row so only the
-    offending lines are reported. The speakers of a chunk's new names are
+    ``COPY`` on PostgreSQL or one driver ``executemany`` on SQLite, in a
+    savepoint. If the database refuses a chunk's rows (a constraint, a value
+    it cannot hold), the chunk is retried row by row so only the offending
+    lines are reported; any other database error (the connection lost, a
+    lock timeout) fails the import. The speakers of a chunk's new names are
     looked up in one query. With ``workers``, a large import parses,
     validates and prepares its rows, down to what the database receives, in
     that many other processes while this one resolves speakers and writes.
@@ -207,7 +238,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             with session.begin_nested():
                 sp = resolve_speaker(session, name)
         except InvalidInput as exc:
-            result.errors.append({"line": line, "errors": exc.errors})
+            result.reject(line, exc.errors)
             return None
         speakers[k] = sp
         return sp
@@ -256,16 +287,15 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         try:
             with session.begin_nested():
                 write(rows, values)
-        except SQLAlchemyError:
-            log.warning("import chunk failed; retrying row by row", exc_info=True)
+        except (IntegrityError, DataError):
+            log.warning("import chunk refused; retrying row by row", exc_info=True)
             for row, value in zip(rows, values):
                 try:
                     with session.begin_nested():
                         write([row], [value])
-                except SQLAlchemyError as exc:
-                    result.errors.append({"line": row[0], "errors": {"_database": [
-                        f"Could not be stored: {type(getattr(exc, 'orig', exc)).__name__}."]}})
-        session.commit()
+                except (IntegrityError, DataError) as exc:
+                    result.reject(row[0], {"_database": [
+                        f"Could not be stored: {type(getattr(exc, 'orig', exc)).__name__}."]})
         if on_progress:
             on_progress(len(rows))
 
@@ -344,7 +374,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         try:
             for line, data, errors in records:
                 if errors or data is None:
-                    result.errors.append({"line": line, "errors": errors or {"_schema": ["Invalid."]}})
+                    result.reject(line, errors or {"_schema": ["Invalid."]})
                     continue
                 valid.append((line, data))
                 if len(valid) >= chunk_size:
@@ -352,20 +382,20 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             take()
             flush(full=False)
             drain(0)
+            result._keep_first()
+            if before_commit is not None:
+                before_commit(result)
+            session.commit()
             completed = True
         finally:
             for p in pool:
                 # Every chunk is stored by now; a worker still starting up
                 # finishes on its own rather than holding up the answer.
                 p.shutdown(wait=False, cancel_futures=True)
-            # Each stored chunk is committed already; after an error only the
-            # unfinished one is dropped.
-            if completed:
-                session.commit()
-            else:
+            if not completed:
+                # One transaction: an import cut off (a dropped upload, the
+                # database gone, a killed worker) stores nothing at all.
                 session.rollback()
-    # Speaker errors are found a chunk after the lines' own: report by line.
-    result.errors.sort(key=lambda e: e["line"])
     if session.get_bind().dialect.name == "postgresql":
         _finish_postgresql_import(session, analyze=result.imported >= ANALYZE_AFTER)
     return result

@@ -115,7 +115,7 @@ def keys_revoke(key: str) -> None:
 
 
 def _print_import_result(result: bulk_import.ImportResult, limit: int = 20) -> None:
-    click.echo(f"Imported {result.imported} quote(s); {len(result.errors)} line(s) rejected.")
+    click.echo(f"Imported {result.imported} quote(s); {result.rejected} line(s) rejected.")
     for e in result.errors[:limit]:
         click.echo(f"  line {e['line']}: {json.dumps(e['errors'], ensure_ascii=False)}", err=True)
     if len(result.errors) > limit:

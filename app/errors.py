@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, jsonify
 from flask_smorest import Api, Blueprint
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -34,6 +34,11 @@ _MESSAGES = {
     500: "Internal error. It has been logged.",
     503: "Temporarily unavailable.",
 }
+
+
+# Seconds a client should wait before trying again after a 503 (the
+# database restarting, SQLite's write lock held by a long import).
+RETRY_AFTER = "5"
 
 
 def error_payload(code: int, status: str, message: str, errors: Any = None) -> dict:
@@ -93,6 +98,8 @@ def http_error_response(error: HTTPException) -> tuple[dict, int, dict]:
         message = f"The request body is too large (limit: {current_app.config.get('MAX_CONTENT_LENGTH')} bytes)."
     if not message:
         message = _MESSAGES.get(code) or error.description or error.name
+    if code == 503:
+        headers.setdefault("Retry-After", RETRY_AFTER)
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers.setdefault("Allow", ", ".join(error.valid_methods))
     return error_payload(code, error.name, message, errors), code, headers
@@ -151,7 +158,8 @@ def init_app(app: Flask) -> None:
         return jsonify(error_payload(409, "Conflict", str(exc))), 409
 
     @app.errorhandler(OperationalError)
-    def _db_down(exc: OperationalError) -> tuple[Response, int]:
+    @app.errorhandler(InterfaceError)
+    def _db_down(exc: OperationalError | InterfaceError) -> tuple[Response, int, dict]:
         detail = str(exc.orig) if exc.orig is not None else str(exc)
         log.error("Database error: %s", detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__)
         if "no such table" in detail or "does not exist" in detail:
@@ -160,4 +168,4 @@ def init_app(app: Flask) -> None:
             message = "The database is busy; try again."
         else:
             message = "The database is unavailable."
-        return jsonify(error_payload(503, "Service Unavailable", message)), 503
+        return jsonify(error_payload(503, "Service Unavailable", message)), 503, {"Retry-After": RETRY_AFTER}

@@ -259,8 +259,10 @@ class ImportErrorSchema(Schema):
 
 
 class ImportResultSchema(Schema):
-    imported = fields.Integer()
-    errors = fields.List(fields.Nested(ImportErrorSchema))
+    imported = fields.Integer(metadata={"description": "Quotes stored (all valid lines, in one transaction)."})
+    rejected = fields.Integer(metadata={"description": "Invalid lines, skipped (all of them)."})
+    errors = fields.List(fields.Nested(ImportErrorSchema), metadata={
+        "description": "The first 1,000 rejected lines by line number, with what is wrong with each."})
 
 
 # --- speakers --------------------------------------------------------------------

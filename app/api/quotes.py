@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any, Optional
 
 from flask import current_app, request
 from flask.views import MethodView
@@ -135,9 +136,39 @@ class QuoteImport(MethodView):
         return result.to_dict()
 
 
+class WholeBody(io.RawIOBase):
+    """The request body, read to its declared end.
+
+    A body shorter than its Content-Length means the client hung up: that is
+    an error (400, and the import stores nothing), not the end of a shorter
+    file, which is how gunicorn's reader (``wsgi.input_terminated``) hands it
+    over. A read that fails (a reset connection, a broken chunked encoding)
+    is the same.
+    """
+
+    def __init__(self, stream: Any, expected: Optional[int]) -> None:
+        self._stream, self._expected, self._read = stream, expected, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._stream.read(len(buffer))
+        except (OSError, ValueError):
+            data = None
+        if data is None or (not data and self._expected is not None and self._read < self._expected):
+            abort(400, message="The request body ended early (the connection was closed before "
+                               "Content-Length bytes arrived). Nothing was stored; send it again.")
+        n = len(data)
+        buffer[:n] = data
+        self._read += n
+        return n
+
+
 def _buffered_body() -> io.BufferedReader:
     # The raw request stream reads lines a byte at a time; buffer it.
-    return io.BufferedReader(request.stream, buffer_size=256 * 1024)
+    return io.BufferedReader(WholeBody(request.stream, request.content_length), buffer_size=256 * 1024)
 
 
 def _text_stream() -> io.TextIOWrapper:
