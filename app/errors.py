@@ -11,7 +11,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
 from flask_smorest import Api, Blueprint
 from sqlalchemy.exc import InterfaceError, OperationalError
 from webargs import core
@@ -95,7 +95,10 @@ def http_error_response(error: HTTPException) -> tuple[dict, int, dict]:
     if not message and code == 400 and errors:
         message = "The request body is not valid JSON."
     if not message and code == 413:
-        message = f"The request body is too large (limit: {current_app.config.get('MAX_CONTENT_LENGTH')} bytes)."
+        limit = request.max_content_length if has_request_context() else None
+        if limit is None:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"The request body is too large (limit: {limit} bytes)."
     if not message:
         message = _MESSAGES.get(code) or error.description or error.name
     if code == 503:

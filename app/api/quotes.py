@@ -1,21 +1,15 @@
-"""Canonical quotes: store, list, change, retract, import, and their revisions."""
+"""Canonical quotes: store, list, change, retract, and their revisions (imports: imports.py)."""
 from __future__ import annotations
 
-import io
-import json
-from typing import Any, Optional
-
-from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import articles, bulk_import, importer, linked_data, repository, services
+from .. import articles, linked_data, repository, services
 from ..auth import current_key, requires
 from ..blueprints import MAX_ID
 from ..db import get_session
 from ..errors import ApiBlueprint
 from ..schemas import (
-    ImportResultSchema,
     QuoteCreateSchema,
     QuoteListArgsSchema,
     QuotePageSchema,
@@ -87,104 +81,6 @@ class Quotes(MethodView):
         quote = services.create_quote(session, data, current_key())
         session.commit()
         return repository.get_quote(session, quote.id)
-
-
-@blp.route("/import")
-class QuoteImport(MethodView):
-    @requires("write")
-    @blp.response(200, ImportResultSchema)
-    @blp.doc(requestBody={
-        "required": True,
-        "description": "One quote per line in the shape of POST /api/v1/quotes (JSON Lines), "
-                       "or CSV with a header row (text, speaker, spoken_at, location, event, "
-                       "language, context, status, and sources as a JSON list or as "
-                       "source_url, source_publisher, source_title, source_published_at). "
-                       "A JSON array of quotes is accepted too.",
-        "content": {
-            "application/x-ndjson": {"schema": {"type": "string"}},
-            "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-        },
-    })
-    def post(self):
-        """Import many quotes (JSON Lines or CSV)
-
-        Valid lines are stored; every invalid line is reported as
-        `{"line": n, "errors": {...}}` and never costs the good ones.
-        Bodies up to IMPORT_MAX_CONTENT_LENGTH (50 MB by default).
-        """
-        request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
-        mimetype = (request.mimetype or "").lower()
-        if mimetype in importer.NDJSON_TYPES:
-            records = importer.iter_ndjson(_buffered_body())
-        elif mimetype in importer.CSV_TYPES:
-            records = importer.iter_csv(_text_stream())
-        elif mimetype == "application/json":
-            records = _json_array_records()
-        else:
-            abort(415, message="Send JSON Lines (Content-Type: application/x-ndjson) "
-                               "or CSV (Content-Type: text/csv).")
-        session = get_session()
-        try:
-            result = bulk_import.import_quotes(
-                session, records, api_key=current_key(),
-                chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
-                workers=current_app.config["IMPORT_WORKERS"],
-            )
-        except importer.FileError as exc:
-            abort(422, message=str(exc), errors={"_file": [str(exc)]})
-        return result.to_dict()
-
-
-class WholeBody(io.RawIOBase):
-    """The request body, read to its declared end.
-
-    A body shorter than its Content-Length means the client hung up: that is
-    an error (400, and the import stores nothing), not the end of a shorter
-    file, which is how gunicorn's reader (``wsgi.input_terminated``) hands it
-    over. A read that fails (a reset connection, a broken chunked encoding)
-    is the same.
-    """
-
-    def __init__(self, stream: Any, expected: Optional[int]) -> None:
-        self._stream, self._expected, self._read = stream, expected, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        try:
-            data = self._stream.read(len(buffer))
-        except (OSError, ValueError):
-            data = None
-        if data is None or (not data and self._expected is not None and self._read < self._expected):
-            abort(400, message="The request body ended early (the connection was closed before "
-                               "Content-Length bytes arrived). Nothing was stored; send it again.")
-        n = len(data)
-        buffer[:n] = data
-        self._read += n
-        return n
-
-
-def _buffered_body() -> io.BufferedReader:
-    # The raw request stream reads lines a byte at a time; buffer it.
-    return io.BufferedReader(WholeBody(request.stream, request.content_length), buffer_size=256 * 1024)
-
-
-def _text_stream() -> io.TextIOWrapper:
-    return io.TextIOWrapper(_buffered_body(), encoding="utf-8-sig", errors="replace", newline="")
-
-
-def _json_array_records():
-    try:
-        body = json.loads(request.get_data(cache=False) or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        abort(400, message=f"The request body is not valid JSON: {exc}", errors={"json": ["Invalid JSON body."]})
-    if isinstance(body, dict) and isinstance(body.get("quotes"), list):
-        body = body["quotes"]
-    if not isinstance(body, list):
-        abort(422, message="Send a JSON array of quotes, or JSON Lines.", errors={"json": ["Not an array."]})
-    return (importer._validate(i, obj) for i, obj in enumerate(body, start=1))
 
 
 @blp.route("/<id:quote_id>")
