@@ -24,14 +24,14 @@ from typing import Any, Optional
 
 from flask import current_app, request
 from flask_smorest import abort
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from .models import Base, utcnow
+from .models import IdempotencyKey, utcnow
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
-KEY_MAX = 255
+KEY_MAX = 255  # models.IdempotencyKey.key
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 _KEY = re.compile(KEY_PATTERN)
 
@@ -42,23 +42,6 @@ PARAMETER = {
                    "answer (`Idempotent-Replayed: true`) instead of storing again. Kept 24 hours.",
     "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX, "pattern": KEY_PATTERN},
 }
-
-
-class IdempotencyKey(Base):
-    """The answer a request with an idempotency key got (migration 0007)."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_keys_api_key_id_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(KEY_MAX))
-    method: Mapped[str] = mapped_column(String(10))
-    path: Mapped[str] = mapped_column(String(300))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
-    response: Mapped[str] = mapped_column(Text)  # JSON text (ASCII: stores on both databases as is)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 class Fingerprint:

@@ -303,3 +303,20 @@ class JobItem(Base):
     claim: Mapped[dict[str, Any]] = mapped_column(JSON)
     verdict: Mapped[Optional[str]] = mapped_column(String(20))
     result: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+
+class IdempotencyKey(Base):
+    """The answer a request sent with an ``Idempotency-Key`` got (app/idempotency.py, migration 0007)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_keys_api_key_id_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(300))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)  # JSON text (ASCII: stores on both databases as is)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
