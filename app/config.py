@@ -77,6 +77,11 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Quotes one article check verifies (a long feature has ~50).
         "ARTICLE_MAX_QUOTES": env_int(env.get("ARTICLE_MAX_QUOTES"), 500),
         "IMPORT_CHUNK_SIZE": env_int(env.get("IMPORT_CHUNK_SIZE"), 1000),
+        # Import bodies above this are imported in the background (202 and a
+        # status URL), where no server time-out can cut them (~17,000 quotes).
+        "IMPORT_SYNC_MAX_BYTES": env_int(env.get("IMPORT_SYNC_MAX_BYTES"), 10 * MB),
+        # How long a request's Idempotency-Key answer is kept (app/idempotency.py).
+        "IDEMPOTENCY_TTL_HOURS": env_int(env.get("IDEMPOTENCY_TTL_HOURS"), 24),
         # Processes that prepare a large import's rows (0: all in the
         # importing process). One is enough on two cores: the importing
         # process, which validates and writes, is the slower stage.

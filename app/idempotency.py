@@ -98,3 +98,9 @@ def remember(session: Session, api_key_id: int, key: str, fingerprint: Fingerpri
                                path=fingerprint.path, fingerprint=fingerprint.hexdigest(), status=status,
                                response=json.dumps(body)))
     session.flush()
+
+
+def forget(session: Session, api_key_id: int, key: str) -> None:
+    """Drop a stored answer whose work was undone (a job that could not be queued)."""
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.api_key_id == api_key_id,
+                                                 IdempotencyKey.key == key))

@@ -11,12 +11,14 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -320,3 +322,25 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     response: Mapped[str] = mapped_column(Text)  # JSON text (ASCII: stores on both databases as is)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class QuoteImport(Base):
+    """A background import (a ``jobs`` row of kind ``import``): its body's
+    format and size, and how many quotes it stored (app/import_jobs.py)."""
+
+    __tablename__ = "quote_imports"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(10))  # ndjson | csv | json
+    size: Mapped[int] = mapped_column(BigInteger)
+    imported: Mapped[Optional[int]] = mapped_column(Integer)
+
+
+class QuoteImportChunk(Base):
+    """A background import's body, in order, until it is imported."""
+
+    __tablename__ = "quote_import_chunks"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

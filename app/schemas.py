@@ -443,3 +443,23 @@ class ApiKeySchema(Schema):
 
 class ApiKeyCreatedSchema(ApiKeySchema):
     key = Str(metadata={"description": "The key itself. Shown once; store it now."})
+
+
+class ImportJobSchema(Schema):
+    """A background import: its progress, then its result."""
+
+    id = Str(metadata={"example": "3f0c6e2a9b8d4e7f8a1b2c3d4e5f6a7b"})
+    status = Str(metadata={"description": "queued, running, finished or failed"})
+    size = fields.Integer(metadata={"description": "Bytes in the body."})
+    read = fields.Integer(metadata={"description": "Bytes of the body read so far."})
+    imported = fields.Integer(allow_none=True, metadata={
+        "description": "Quotes stored (once finished; every valid line, in one transaction)."})
+    rejected = fields.Integer(metadata={"description": "Invalid lines, skipped (all of them)."})
+    errors = fields.List(fields.Nested(ImportErrorSchema), metadata={
+        "description": "The first 1,000 rejected lines by line number (once finished)."})
+    error = Str(metadata={"description": "Why the import failed (nothing was stored)."})
+    url = Str(metadata={"description": "This import's status URL."})
+    created_at = Str()
+    started_at = Str(allow_none=True)
+    finished_at = Str(allow_none=True)
+    updated_at = Str()
