@@ -21,7 +21,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import engine, repository
+from . import child_processes, engine, repository
 from .bulk_rows import (
     REVISION_COPY_COLUMNS,
     SOURCE_COPY_COLUMNS,
@@ -325,7 +325,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             # (imports, the gazetteer), while this process goes on storing
             # chunks itself.
             context = _worker_context()
-            pool.append(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            pool.append(ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                            **child_processes.guarded()))
             warm.extend(pool[0].submit(_warm_worker) for _ in range(workers))
             if context.get_start_method() == "fork":
                 # Ready in milliseconds: let them take this chunk already.

@@ -205,7 +205,7 @@ class _SlowStartPool:
 
     instances: list["_SlowStartPool"] = []
 
-    def __init__(self, max_workers, mp_context=None, not_done_for=1):
+    def __init__(self, max_workers, mp_context=None, not_done_for=1, **_guard):
         self.submitted: list[str] = []
         self.not_done_for = not_done_for
         _SlowStartPool.instances.append(self)
