@@ -13,6 +13,7 @@ from typing import Any, Optional
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .schemas import NAME_MAX, QuoteSchema, Str, VerdictSchema, _url
+from .when import check_anchor, parse_timestamp
 
 # An article (or a transcript) of up to this many characters; a long feature
 # is 30,000. The body limit (MAX_CONTENT_LENGTH) applies as well.
@@ -32,11 +33,10 @@ def publication_date(value: Optional[str]) -> Optional[dt.date]:
     if not _DATE_OR_TIMESTAMP.match(v):
         raise ValueError(f"{value!r} is not a date. {PUBLISHED_AT_HELP}")
     try:
-        if len(v) == 10:
-            return dt.date.fromisoformat(v)
-        return dt.datetime.fromisoformat(v.replace("Z", "+00:00").replace(" ", "T", 1)).date()
+        day = dt.date.fromisoformat(v) if len(v) == 10 else parse_timestamp(v).date()
     except ValueError:
         raise ValueError(f"{value!r} is not a real date. {PUBLISHED_AT_HELP}") from None
+    return check_anchor(day)
 
 
 def _published_at(value: Optional[str]) -> None:

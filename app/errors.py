@@ -16,7 +16,8 @@ from flask_smorest import Api, Blueprint
 from sqlalchemy.exc import InterfaceError, OperationalError
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request
 
 
 log = logging.getLogger(__name__)
@@ -112,8 +113,7 @@ class VerbatimApi(Api):
     """flask-smorest's Api with our error payload (always a ``message``)."""
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
-        if isinstance(error, InternalServerError) and getattr(error, "original_exception", None):
-            log.exception("Unhandled error", exc_info=error.original_exception)
+        # An unhandled exception is logged once, by Flask (log_exception), before it gets here.
         return http_error_response(error)
 
 
@@ -126,22 +126,40 @@ class JsonBodyParser(FlaskParser):
     """
 
     def _raw_load_json(self, req):  # type: ignore[override]
-        if is_json_request(req):
-            return core.parse_json(req.get_data(cache=True))
-        if req.mimetype and req.mimetype.startswith("multipart/"):
+        if req.mimetype and req.mimetype.startswith("multipart/") and not is_json_request(req):
             return core.missing
-        data = req.get_data(cache=True)
-        if not data or not data.strip():
-            return core.missing
+        data = whole_body(req)
         try:
+            if is_json_request(req):
+                return core.parse_json(data)
+            if not data or not data.strip():
+                return core.missing
             return core.parse_json(data)
+        except RecursionError:
+            abort(400, message="The JSON body is nested too deeply.", messages={"json": ["Nested too deeply."]})
         except (json.JSONDecodeError, UnicodeDecodeError):
+            if is_json_request(req):
+                raise
             abort(400, message="Send a JSON body (Content-Type: application/json).",
                   messages={"json": ["Invalid JSON body."]})
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):  # type: ignore[override]
         abort(400, exc=error, message=f"The request body is not valid JSON: {error}",
               messages={"json": ["Invalid JSON body."]})
+
+
+def whole_body(req: Request) -> bytes:
+    """The request body, or 413 if it is over the limit.
+
+    A body without Content-Length (chunked) is cut at the limit by the
+    stream that reads it: what was read is the limit or more, so the body
+    is too large (rather than a shorter, malformed one: a 400).
+    """
+    data = req.get_data(cache=True)
+    limit = req.max_content_length
+    if req.content_length is None and limit is not None and len(data) >= limit:
+        abort(413, message=f"The request body is too large (limit: {limit} bytes).")
+    return data
 
 
 class ApiBlueprint(Blueprint):
@@ -159,6 +177,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def _conflict(exc: Conflict) -> tuple[Response, int]:
         return jsonify(error_payload(409, "Conflict", str(exc))), 409
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(exc: RecursionError) -> tuple[Response, int]:
+        # JSON nested about a thousand deep, wherever a body is parsed.
+        log.warning("Refused a request nested too deeply: %s", exc)
+        return jsonify(error_payload(400, "Bad Request", "The request is nested too deeply.")), 400
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -64,6 +64,8 @@ def _parse_line(n: int, raw: bytes | str) -> Optional[Record]:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
         return n, None, {"_line": [f"Not valid JSON: {exc.msg} (column {exc.colno})."]}
+    except RecursionError:
+        return n, None, {"_line": ["Nested too deeply."]}
     return _validate(n, obj)
 
 

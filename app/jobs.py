@@ -49,7 +49,7 @@ from .db import EXTENSION as DB_EXTENSION
 from .db import get_engine, get_session
 from .errors import error_payload
 from .models import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNNING, Job, JobItem, utcnow
-from .schemas import QuoteSchema, VerifySchema
+from .schemas import QuoteSchema, VerifySchema, storable_text
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,10 @@ def validate_claim(line: int, obj: Any) -> Record:
             client_id = None
         else:
             client_id = str(client_id)
-            if len(client_id) > CLIENT_ID_MAX:
+            if not storable_text(client_id):
+                errors["id"] = ["Must be valid Unicode text (it holds a lone UTF-16 surrogate)."]
+                client_id = None
+            elif len(client_id) > CLIENT_ID_MAX:
                 errors["id"] = [f"At most {CLIENT_ID_MAX} characters."]
                 client_id = client_id[:CLIENT_ID_MAX]
     try:

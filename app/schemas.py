@@ -14,23 +14,38 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from .models import APPROVED, PENDING_REVIEW, RETRACTED
-from .when import parse_spoken_at
+from .when import check_anchor, parse_spoken_at, parse_timestamp
 
 TEXT_MAX = 10_000
 
 
-class Str(fields.String):
-    """A string field that refuses NUL characters.
+def storable_text(value: str) -> bool:
+    """False for text with a lone UTF-16 surrogate (JSON's ``"\\ud800"``),
+    which neither database can store."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
-    PostgreSQL cannot store them, and no quote, name or place contains one;
-    refusing them here gives a 422 on both databases instead of an error deep
-    in the driver.
+
+class Str(fields.String):
+    """A string field that refuses NUL characters and lone surrogates.
+
+    PostgreSQL cannot store NUL, neither database can store a lone UTF-16
+    surrogate (JSON's ``"\\ud800"``), and no quote, name or place contains
+    one; refusing them here gives a 422 on both databases instead of an
+    error deep in the driver.
     """
 
     def _deserialize(self, value, attr, data, **kwargs):
         out = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in out:
             raise ValidationError("Must not contain NUL characters.")
+        if not storable_text(out):
+            raise ValidationError("Must be valid Unicode text (it holds a lone UTF-16 surrogate).")
         return out
 NAME_MAX = 200
 
@@ -59,12 +74,22 @@ def _published_at(value: str | None) -> None:
     if not _PUBLISHED.match(v):
         raise ValidationError("Use an ISO date or timestamp (2025-09-04 or 2025-09-04T10:00:00Z).")
     try:
-        if len(v) >= 10:
-            dt.date.fromisoformat(v[:10])
-        if len(v) == 7:
+        if len(v) > 10:
+            parse_timestamp(v)
+        elif len(v) == 10:
+            dt.date.fromisoformat(v)
+        elif len(v) == 7:
             dt.date.fromisoformat(v + "-01")
     except ValueError:
-        raise ValidationError("Not a real date.") from None
+        raise ValidationError("Not a real date and time (hours 00-23, offsets -12:00 to +14:00).") from None
+
+
+def _anchor(value: dt.date | None) -> None:
+    if value is not None:
+        try:
+            check_anchor(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 def _url(value: str | None) -> None:
@@ -332,7 +357,7 @@ class VerifySchema(Schema):
                                    "example": "2025-09-03"})
     location = Str(allow_none=True, validate=validate.Length(max=300),
                              metadata={"example": "Paris"})
-    reference_date = fields.Date(allow_none=True, metadata={
+    reference_date = fields.Date(allow_none=True, validate=_anchor, metadata={
         "description": "Anchors relative dates (\"on Wednesday\"), e.g. the article's "
                        "publication date. Default: today."})
 
@@ -393,7 +418,7 @@ class VerdictSchema(Schema):
 
 
 class BatchVerifySchema(Schema):
-    claims = fields.List(fields.Raw(metadata={"type": "object"}), required=True,
+    claims = fields.List(fields.Raw(allow_none=True, metadata={"type": "object", "nullable": True}), required=True,
                          metadata={"description": "Up to 100 verify bodies (see POST /api/v1/verify). "
                                                   "An invalid claim gets an error entry in its place."})
 

@@ -148,7 +148,7 @@ class QuoteRevisions(MethodView):
         return repository.revisions(get_session(), quote_id)
 
 
-@blp.route("/<int:quote_id>/approve")
+@blp.route("/<id:quote_id>/approve")
 class QuoteApprove(MethodView):
     @requires("write")
     @blp.response(200, QuoteSchema)
