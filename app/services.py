@@ -88,9 +88,20 @@ def _clean_aliases(name: str, aliases: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+def lock_speaker_name(session: Session, name: str) -> None:
+    """Serialise, until this transaction ends, everyone creating or renaming
+    a speaker to ``name`` (PostgreSQL; SQLite's writers are serialised
+    already by BEGIN IMMEDIATE). The check for an existing speaker that
+    follows then sees the other's commit: one speaker per name, however many
+    requests race (the same lock :func:`resolve_speaker` takes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": engine.name_key(name)})
+
+
 def create_speaker(session: Session, name: str, aliases: Iterable[str] = (),
                    description: Optional[str] = None, wikidata_id: Optional[str] = None) -> Speaker:
     name = " ".join(name.split())
+    lock_speaker_name(session, name)
     clash = repository.speakers_with_exact_name(session, name)
     if clash:
         raise Conflict(f"A speaker named {name!r} already exists (id {clash[0].id}).")
@@ -105,6 +116,7 @@ def create_speaker(session: Session, name: str, aliases: Iterable[str] = (),
 def update_speaker(session: Session, speaker: Speaker, data: dict[str, Any]) -> Speaker:
     if "name" in data:
         name = " ".join(data["name"].split())
+        lock_speaker_name(session, name)
         clash = [s for s in repository.speakers_with_exact_name(session, name) if s.id != speaker.id]
         if clash:
             raise Conflict(f"Another speaker is already named {name!r} (id {clash[0].id}).")
