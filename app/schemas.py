@@ -275,7 +275,8 @@ class RevisionSchema(Schema):
     action = Str(metadata={"description": "create, update or retract"})
     changes = fields.Dict(metadata={"description": "field -> {before, after}"})
     created_at = fields.DateTime()
-    api_key = fields.Nested(ApiKeyRefSchema, allow_none=True)
+    api_key = fields.Nested(ApiKeyRefSchema, allow_none=True, metadata={
+        "description": "The key that made the change (shown to write keys; null to everyone else)."})
 
 
 class ImportErrorSchema(Schema):

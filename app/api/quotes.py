@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from .. import articles, linked_data, repository, services
-from ..auth import current_key, requires
+from ..auth import current_key, has_scope, requires
 from ..blueprints import MAX_ID
 from ..db import get_session
 from ..errors import ApiBlueprint
@@ -18,6 +18,7 @@ from ..schemas import (
     RetractSchema,
     RevisionSchema,
 )
+from ..models import APPROVED
 from ..when import parse_spoken_at
 
 PREFIX = "/quotes"
@@ -25,10 +26,43 @@ blp = ApiBlueprint("quotes", __name__, description="Canonical quotes: what was s
 
 
 def get_or_404(quote_id: int):
+    """The quote, if this request may see it: an anonymous reader sees
+    approved quotes only (pending and retracted ones are 404 to them)."""
     quote = repository.get_quote(get_session(), quote_id)
-    if quote is None:
+    if quote is None or (quote.status != APPROVED and current_key() is None):
         abort(404, message=f"Quote {quote_id} not found.")
     return quote
+
+
+def list_page(args: dict):
+    """A page of quotes for the list's filters (GET /quotes, POST /quotes/search)."""
+    status = args.get("status")
+    if current_key() is None:
+        if status not in (None, APPROVED):
+            abort(401, message="Listing pending_review or retracted quotes needs an API key.",
+                  headers={"WWW-Authenticate": 'Bearer realm="verbatim"'})
+        status = APPROVED
+    session = get_session()
+    speaker_ids = None
+    if args.get("speaker"):
+        name = args["speaker"].strip()
+        if name.isdigit():
+            speaker_ids = [int(name)] if 0 < int(name) <= MAX_ID else []
+        else:
+            speaker_ids = [s.id for s in services.candidate_speakers(session, name)]
+    page = repository.list_quotes(
+        session,
+        speaker_ids=speaker_ids,
+        q=args.get("q"),
+        date_from=parse_spoken_at(args["from_"]).start if args.get("from_") else None,
+        date_to=parse_spoken_at(args["to"]).end if args.get("to") else None,
+        location=args.get("location"),
+        status=status,
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    return {"items": page.items, "total": page.total, "page": page.page,
+            "per_page": page.per_page, "pages": page.pages}
 
 
 @blp.route("")
@@ -43,29 +77,11 @@ class Quotes(MethodView):
         the quote contains), `from`/`to` (dates at any precision; a quote
         matches when its date overlaps), `location`. Newest first; `page`
         and `per_page` (at most 100) paginate. Retracted quotes are left out
-        unless `status=retracted` or `status=all`.
+        unless `status=retracted` or `status=all`. Without an API key, only
+        approved quotes are listed (`status` other than `approved` is a
+        401). A search too long for a URL goes to POST /quotes/search.
         """
-        session = get_session()
-        speaker_ids = None
-        if args.get("speaker"):
-            name = args["speaker"].strip()
-            if name.isdigit():
-                speaker_ids = [int(name)] if 0 < int(name) <= MAX_ID else []
-            else:
-                speaker_ids = [s.id for s in services.candidate_speakers(session, name)]
-        page = repository.list_quotes(
-            session,
-            speaker_ids=speaker_ids,
-            q=args.get("q"),
-            date_from=parse_spoken_at(args["from_"]).start if args.get("from_") else None,
-            date_to=parse_spoken_at(args["to"]).end if args.get("to") else None,
-            location=args.get("location"),
-            status=args.get("status"),
-            page=args["page"],
-            per_page=args["per_page"],
-        )
-        return {"items": page.items, "total": page.total, "page": page.page,
-                "per_page": page.per_page, "pages": page.pages}
+        return list_page(args)
 
     @requires("write")
     @blp.arguments(QuoteCreateSchema)
@@ -83,6 +99,20 @@ class Quotes(MethodView):
         return repository.get_quote(session, quote.id)
 
 
+@blp.route("/search")
+class QuoteSearch(MethodView):
+    @requires("read")
+    @blp.arguments(QuoteListArgsSchema)
+    @blp.response(200, QuotePageSchema)
+    def post(self, args):
+        """List stored quotes, the filters in a JSON body
+
+        The same filters and answer as GET /quotes, for searches too long
+        for a URL (a `q` of many words).
+        """
+        return list_page(args)
+
+
 @blp.route("/<id:quote_id>")
 class QuoteById(MethodView):
     @requires("read")
@@ -90,7 +120,10 @@ class QuoteById(MethodView):
     @linked_data.alt_json_ld(blp, linked_data.QuotationSchema, linked_data.QUOTATION_EXAMPLE,
                              "the quote as a schema.org Quotation")
     def get(self, quote_id):
-        """One stored quote (retracted ones too, with the reason)
+        """One stored quote (retracted ones too, with the reason, to a key holder)
+
+        Without an API key, only approved quotes are found (pending and
+        retracted ones are 404).
 
         With `Accept: application/ld+json`, the quote as a schema.org
         `Quotation` (JSON-LD) to embed in a published fact-check.
@@ -143,9 +176,18 @@ class QuoteRevisions(MethodView):
     @requires("read")
     @blp.response(200, RevisionSchema(many=True))
     def get(self, quote_id):
-        """Every change to a quote, oldest first (what, when, which key)"""
+        """Every change to a quote, oldest first (what, when, which key)
+
+        `api_key` (which key made the change) is shown to `write` keys only;
+        to everyone else it is null.
+        """
         get_or_404(quote_id)
-        return repository.revisions(get_session(), quote_id)
+        revisions = repository.revisions(get_session(), quote_id)
+        key = current_key()
+        if key is not None and has_scope(key, "write"):
+            return revisions
+        return [{"revision": r.revision, "action": r.action, "changes": r.changes, "created_at": r.created_at,
+                 "api_key": None} for r in revisions]
 
 
 @blp.route("/<id:quote_id>/approve")

@@ -39,7 +39,7 @@ def test_ndjson_import_keeps_good_lines_and_reports_bad_ones(client, write_heade
     first = by_text["First good quote about rivers."]
     assert first["place"]["country_code"] == "FR" and first["sources"][0]["publisher"] == "AFP"
     assert by_text["Third good one, same speaker."]["speaker_id"] == first["speaker_id"]
-    revs = client.get(f"/api/v1/quotes/{first['id']}/revisions").get_json()
+    revs = client.get(f"/api/v1/quotes/{first['id']}/revisions", headers=write_headers).get_json()
     assert revs[0]["action"] == "create" and revs[0]["api_key"]["name"] == "writer"
     # Imported quotes are searchable and verifiable at once.
     v = client.post("/api/v1/verify", json={"text": "Second good quote about mountains."}).get_json()
