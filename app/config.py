@@ -114,10 +114,14 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Swagger UI is served from the swagger-ui-bundle package (see
         # app/docs_assets.py), so /docs works on a machine with no internet.
         "OPENAPI_SWAGGER_UI_URL": env.get("OPENAPI_SWAGGER_UI_URL", "/docs/assets/"),
+        # /redoc only where the operator hosts ReDoc's script (no CDN by default).
         "OPENAPI_REDOC_PATH": "redoc",
-        "OPENAPI_REDOC_URL": env.get(
-            "OPENAPI_REDOC_URL", "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
-        ),
+        "OPENAPI_REDOC_URL": env.get("OPENAPI_REDOC_URL") or None,
+        # CORS for CMS plugins calling from the browser (app/http_policy.py):
+        # comma-separated origins, none by default; * for any.
+        "CORS_ORIGINS": env.get("CORS_ORIGINS", ""),
+        "CORS_ALLOW_CREDENTIALS": env_bool(env.get("CORS_ALLOW_CREDENTIALS")),
+        "CORS_MAX_AGE": env_int(env.get("CORS_MAX_AGE"), 600),
         # Keep JSON answers in the order the schemas declare.
         "JSON_SORT_KEYS": False,
     }
