@@ -103,6 +103,15 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "JOBS_CHUNK_SIZE": env_int(env.get("JOBS_CHUNK_SIZE"), 200),
         "JOBS_THREADS": env_int(env.get("JOBS_THREADS"), 2),
         "JOBS_TIMEOUT": env_int(env.get("JOBS_TIMEOUT"), 24 * 3600),
+        # Rate limits (app/limits.py): units a minute per API key, and per
+        # address for requests without one; a batch costs its claims.
+        "RATE_LIMIT_ENABLED": env_bool(env.get("RATE_LIMIT_ENABLED"), True),
+        "RATE_LIMIT_PER_KEY": env.get("RATE_LIMIT_PER_KEY") or "6000 per minute",
+        "RATE_LIMIT_ANONYMOUS": env.get("RATE_LIMIT_ANONYMOUS") or "600 per minute",
+        "RATE_LIMIT_STORAGE_URI": env.get("RATE_LIMIT_STORAGE_URI") or None,
+        # Proxies in front that set X-Forwarded-For (the client's address for
+        # rate limits); 0: none.
+        "PROXY_FIX_X_FOR": env_int(env.get("PROXY_FIX_X_FOR"), 0),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # OpenAPI document and interactive docs (flask-smorest)
         "API_TITLE": "Verbatim",

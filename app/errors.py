@@ -95,6 +95,8 @@ def http_error_response(error: HTTPException) -> tuple[dict, int, dict]:
         message = _summarize(errors)
     if not message and code == 400 and errors:
         message = "The request body is not valid JSON."
+    if not message and code == 429:
+        message = f"Too many requests: the budget of {error.description} is spent; retry after Retry-After seconds."
     if not message and code == 413:
         limit = request.max_content_length if has_request_context() else None
         if limit is None:
