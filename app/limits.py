@@ -3,9 +3,10 @@
 Every request under ``/api/`` spends units from a budget per minute, except
 ``/api/v1/health`` (load balancers must always get through) and CORS
 preflights. A request with a key spends the key's budget
-(``RATE_LIMIT_PER_KEY``, 6,000 a minute); one without spends its address's
-(``RATE_LIMIT_ANONYMOUS``, 600 a minute): sixteen anonymous clients sending
-batches of 100 claims must not starve everyone else.
+(``RATE_LIMIT_PER_KEY``, 6,000 a minute); one without (or with a key that
+is not valid) spends its address's (``RATE_LIMIT_ANONYMOUS``, 600 a
+minute): sixteen anonymous clients sending batches of 100 claims must not
+starve everyone else.
 
 A request costs what it asks the service to do, not 1: a verify batch costs
 its number of claims, an article check one per 2,000 bytes of text (each
@@ -26,11 +27,13 @@ import json
 import math
 from typing import Optional
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
 
-from .auth import current_key
+from . import repository
+from .auth import hash_key
+from .db import EXTENSION as DB_EXTENSION
 
 EXTENSION = "verbatim_limiter"
 
@@ -41,13 +44,31 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _key_id() -> Optional[int]:
+    """The id of the valid API key this request presents, else None.
+
+    Looked up in a session of its own: the request's session is opened
+    later, by the view, as a reader or a writer (on SQLite a writer must
+    begin as one).
+    """
+    if "rate_key_id" not in g:
+        g.rate_key_id = None
+        scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            with current_app.extensions[DB_EXTENSION]["read_sessions"]() as session:
+                row = repository.api_key_by_hash(session, hash_key(token.strip()))
+                if row is not None and row.revoked_at is None:
+                    g.rate_key_id = row.id
+    return g.rate_key_id
+
+
 def _key() -> str:
-    key = current_key()  # 401 here for a bad key, before anything else runs
-    return f"key:{key.id}" if key is not None else f"addr:{_address()}"
+    return f"key:{_key_id()}"
 
 
 def _anonymous() -> bool:
-    return "Authorization" not in request.headers
+    """No valid key: the address's budget (a made-up key is no way around it)."""
+    return _key_id() is None
 
 
 def request_cost() -> int:
