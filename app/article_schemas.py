@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from .schemas import NAME_MAX, QuoteSchema, Str, VerdictSchema, _url
+from .schemas import ANCHOR_TIMESTAMP_PATTERN, NAME_MAX, Documented, QuoteSchema, Str, VerdictSchema, _url
 from .when import check_anchor, parse_timestamp
 
 # An article (or a transcript) of up to this many characters; a long feature
@@ -39,11 +39,25 @@ def publication_date(value: Optional[str]) -> Optional[dt.date]:
     return check_anchor(day)
 
 
-def _published_at(value: Optional[str]) -> None:
+class StrictBoolean(fields.Boolean):
+    """true or false, as the document says (not 0, 1 or "yes")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def _check_published_at(value: str) -> None:
     try:
         publication_date(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
+
+
+# What publication_date accepts: a date or a timestamp (offset optional),
+# anchoring relative dates (years 0100 to 9899).
+_published_at = Documented(ANCHOR_TIMESTAMP_PATTERN, _check_published_at, PUBLISHED_AT_HELP)
 
 
 def _text_or_html(data: dict[str, Any], *, url_alone: bool) -> None:
@@ -145,7 +159,7 @@ class IngestSchema(Schema):
         validate.Length(max=20),
         validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a language tag such as en or pt-BR."),
     ], metadata={"description": "The language of the quotes (stored with each)."})
-    auto_approve = fields.Boolean(load_default=False, metadata={
+    auto_approve = StrictBoolean(load_default=False, metadata={
         "description": "Store the quotes approved (matched by verification at once) instead of "
                        "pending_review."})
 

@@ -46,6 +46,10 @@ def register_blueprints(app: Flask, api: Api) -> None:
     app.url_map.converters["job_id"] = JobIdConverter
     api.register_converter(JobIdConverter, lambda _c: {"type": "string", "pattern": JOB_ID_PATTERN})
     register(api)
+    from .schemas import CROSS_FIELD_RULES
+
+    for name, rule in CROSS_FIELD_RULES.items():
+        api.spec.components.schemas[name].update(rule)
     docs_assets.init_app(app)
 
     try:

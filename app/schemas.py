@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from .models import APPROVED, PENDING_REVIEW, RETRACTED
-from .when import check_anchor, parse_spoken_at, parse_timestamp
+from .when import FORMATS_HELP, check_anchor, parse_spoken_at, parse_timestamp
 
 TEXT_MAX = 10_000
 
@@ -40,6 +40,11 @@ class Str(fields.String):
     error deep in the driver.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(hasattr(v, "regex") for v in self.validators):
+            self.validators.append(no_nul)  # what the document says of any string
+
     def _deserialize(self, value, attr, data, **kwargs):
         out = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in out:
@@ -47,29 +52,94 @@ class Str(fields.String):
         if not storable_text(out):
             raise ValidationError("Must be valid Unicode text (it holds a lone UTF-16 surrogate).")
         return out
+
+
 NAME_MAX = 200
 
 
-def not_blank(value: str) -> None:
-    if value is None or not str(value).strip():
-        raise ValidationError("Must not be blank.")
+# --- validators the OpenAPI document describes -----------------------------------
+#
+# apispec writes a validator's ``regex`` into the document as the field's
+# ``pattern``: each check below carries the pattern of exactly what it
+# accepts (as JSON Schema reads a pattern: a search), so the document tells
+# a client, and schemathesis, the truth. What a pattern cannot say (30
+# February) is in the field's description.
+
+# Whitespace as Python's str.strip() sees it, spelled out: "\\s" means
+# less in the document's (ECMA) patterns than in Python's.
+WS = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+NOT_WS = "[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00]"
+_YEAR = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+_MONTH = r"(0[1-9]|1[0-2])"
+# Month and day together (29 February is left to the check).
+_MONTH_DAY = r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))"
+_CLOCK = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
+_OFFSET = r"(Z|[+-]((0[0-9]|1[0-3]):?[0-5][0-9]|14:?00))"
+SPOKEN_AT_PATTERN = rf"^{WS}*{_YEAR}(-{_MONTH}|-{_MONTH_DAY}({_CLOCK}{_OFFSET})?)?{WS}*$"
+PUBLISHED_AT_PATTERN = rf"^{WS}*{_YEAR}(-{_MONTH}|-{_MONTH_DAY}({_CLOCK}{_OFFSET}?)?)?{WS}*$"
+URL_PATTERN = rf"^{WS}*[hH][tT][tT][pP][sS]?://{NOT_WS}+{WS}*$"
+# Dates that may anchor relative ones (app.when.ANCHOR_MIN..ANCHOR_MAX).
+ANCHOR_YEAR = r"(0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2})"
+ANCHOR_DATE_PATTERN = rf"^{ANCHOR_YEAR}-{_MONTH_DAY}$"
+ANCHOR_TIMESTAMP_PATTERN = rf"^{WS}*{ANCHOR_YEAR}-{_MONTH_DAY}({_CLOCK}{_OFFSET}?)?{WS}*$"
 
 
-def _spoken_at(value: str | None) -> None:
-    if value is None:
-        return
+class Documented:
+    """A validator that the document describes by its pattern: a value must
+    match the pattern (as the document says), then pass ``check``."""
+
+    def __init__(self, pattern: str, check: Any, error: str = "Invalid value.") -> None:
+        self.regex = re.compile(pattern)
+        self.check = check
+        self.error = error
+
+    def __call__(self, value: Any) -> Any:
+        if value is not None:
+            if isinstance(value, str) and not self.regex.search(value):
+                self.check(value)  # the check's own message, where it has one
+                raise ValidationError(self.error)
+            self.check(value)
+        return value
+
+
+class NonBlank(validate.Length):
+    """1 to ``max`` characters, not all spaces: the document says ``minLength``
+    1 and a pattern (a character that is not a space, and no NUL)."""
+
+    regex = re.compile(rf"^[^\x00]*{NOT_WS}[^\x00]*$")
+
+    def __init__(self, max: int) -> None:  # noqa: A002 - Length's own name
+        super().__init__(min=1, max=max)
+
+    def __call__(self, value: str) -> str:
+        if not str(value).strip():
+            raise ValidationError("Must not be blank.")
+        return super().__call__(value)
+
+
+# Any text without NUL (Str refuses it).
+no_nul = Documented(r"^[^\x00]*$", lambda value: None, "Must not contain NUL characters.")
+
+
+def nonblank(max_length: int) -> list:
+    """Validators of a required text: 1 to ``max_length`` characters, not all spaces."""
+    return [NonBlank(max_length)]
+
+
+def _check_spoken_at(value: str) -> None:
     try:
         parse_spoken_at(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
 
 
+_spoken_at = Documented(SPOKEN_AT_PATTERN, _check_spoken_at, FORMATS_HELP)
+
+
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-def _published_at(value: str | None) -> None:
-    if value is None:
-        return
+def _check_published_at(value: str) -> None:
     v = value.strip()
     if not _PUBLISHED.match(v):
         raise ValidationError("Use an ISO date or timestamp (2025-09-04 or 2025-09-04T10:00:00Z).")
@@ -84,19 +154,26 @@ def _published_at(value: str | None) -> None:
         raise ValidationError("Not a real date and time (hours 00-23, offsets -12:00 to +14:00).") from None
 
 
-def _anchor(value: dt.date | None) -> None:
-    if value is not None:
-        try:
-            check_anchor(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+_published_at = Documented(PUBLISHED_AT_PATTERN, _check_published_at,
+                           "Use an ISO date or timestamp (2025-09-04 or 2025-09-04T10:00:00Z).")
 
 
-def _url(value: str | None) -> None:
-    if value is None:
-        return
+def _check_anchor(value: dt.date) -> None:
+    try:
+        check_anchor(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+_anchor = Documented(ANCHOR_DATE_PATTERN, _check_anchor)
+
+
+def _check_url(value: str) -> None:
     if not re.match(r"^https?://\S+$", value.strip(), re.IGNORECASE):
         raise ValidationError("Must be an http(s) URL.")
+
+
+_url = Documented(URL_PATTERN, _check_url, "Must be an http(s) URL.")
 
 
 def _strip(data: dict[str, Any], *names: str) -> None:
@@ -134,10 +211,10 @@ _QUOTE_FIELDS_DOC = {
 class QuoteCreateSchema(Schema):
     """A canonical quote to store."""
 
-    text = Str(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
+    text = Str(required=True, validate=nonblank(TEXT_MAX),
                          metadata={"example": "Ultimately, if Zelenskyy is ready, let him come to Moscow"})
     speaker = Str(required=True,
-                            validate=[validate.Length(max=NAME_MAX), not_blank],
+                            validate=nonblank(NAME_MAX),
                             metadata={"description": "A name; resolved through stored names and "
                                                      "aliases, or a new speaker is created.",
                                       "example": "Vladimir Putin"})
@@ -167,8 +244,8 @@ class QuoteCreateSchema(Schema):
 class QuoteUpdateSchema(QuoteCreateSchema):
     """Fields to change; anything left out stays as it is."""
 
-    text = Str(validate=[validate.Length(max=TEXT_MAX), not_blank])
-    speaker = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
+    text = Str(validate=nonblank(TEXT_MAX))
+    speaker = Str(validate=nonblank(NAME_MAX))
 
 
 class PlaceSchema(Schema):
@@ -259,7 +336,7 @@ class QuotePageSchema(Schema):
 
 
 class RetractSchema(Schema):
-    reason = Str(validate=[validate.Length(max=2000), not_blank],
+    reason = Str(validate=nonblank(2000),
                            metadata={"description": "Why the quote is retracted (required, "
                                                     "in the JSON body or the query string)."})
 
@@ -293,11 +370,11 @@ class ImportResultSchema(Schema):
 
 # --- speakers --------------------------------------------------------------------
 
-_alias = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
+_alias = Str(validate=nonblank(NAME_MAX))
 
 
 class SpeakerCreateSchema(Schema):
-    name = Str(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
+    name = Str(required=True, validate=nonblank(NAME_MAX),
                          metadata={"example": "Vladimir Putin"})
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"example": ["Russian President Vladimir Putin"]})
@@ -307,7 +384,7 @@ class SpeakerCreateSchema(Schema):
 
 
 class SpeakerUpdateSchema(SpeakerCreateSchema):
-    name = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
+    name = Str(validate=nonblank(NAME_MAX))
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"description": "Replaces the list of aliases."})
     add_aliases = fields.List(_alias, validate=validate.Length(max=100))
@@ -348,7 +425,7 @@ class SpeakerPageSchema(Schema):
 class VerifySchema(Schema):
     """A quote as someone claims it was said."""
 
-    text = Str(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
+    text = Str(required=True, validate=nonblank(TEXT_MAX),
                          metadata={"example": "if Zelenskyy is ready, let him come to Moscow"})
     speaker = Str(allow_none=True, validate=validate.Length(max=NAME_MAX),
                             metadata={"example": "Putin"})
@@ -419,9 +496,13 @@ class VerdictSchema(Schema):
 
 
 class BatchVerifySchema(Schema):
-    claims = fields.List(fields.Raw(allow_none=True, metadata={"type": "object", "nullable": True}), required=True,
-                         metadata={"description": "Up to 100 verify bodies (see POST /api/v1/verify). "
-                                                  "An invalid claim gets an error entry in its place."})
+    # Any value is accepted as a claim: one that is not a valid verify body
+    # gets an error entry in its place (so the document does not type them).
+    claims = fields.List(fields.Raw(allow_none=True), required=True,
+                         validate=validate.Length(min=1), metadata={
+                             "description": "Up to BATCH_MAX_CLAIMS (100) verify bodies (see POST "
+                                            "/api/v1/verify). An invalid claim gets an error entry in its place.",
+                             "maxItems": 100})
 
     @validates("claims")
     def _size(self, value: list, **_: Any) -> None:
@@ -453,7 +534,7 @@ SCOPES = ("read", "write", "admin")
 
 
 class ApiKeyCreateSchema(Schema):
-    name = Str(required=True, validate=[validate.Length(max=200), not_blank])
+    name = Str(required=True, validate=nonblank(200))
     scopes = fields.List(Str(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
                          validate=validate.Length(min=1))
 
@@ -489,3 +570,32 @@ class ImportJobSchema(Schema):
     started_at = Str(allow_none=True)
     finished_at = Str(allow_none=True)
     updated_at = Str()
+
+
+# Rules across fields, which marshmallow checks in @validates_schema and
+# apispec cannot see: added to the document's component schemas by name
+# (app/blueprints.py), so it says what is accepted.
+def _given(name: str, pattern: str = "") -> dict[str, Any]:
+    prop: dict[str, Any] = {"type": "string"}
+    if pattern:
+        prop["pattern"] = pattern
+    return {"required": [name], "properties": {name: prop}}
+
+
+_NAMED = NOT_WS
+CROSS_FIELD_RULES: dict[str, dict[str, Any]] = {
+    # A source needs a url, a publisher or a title (not empty).
+    "Source": {"anyOf": [{**_given(k), "properties": {k: {"type": "string", "minLength": 1}}}
+                         for k in ("url", "publisher", "title")]},
+    # aliases replaces the list; add_aliases/remove_aliases edit it: not both.
+    "SpeakerUpdate": {"not": {"anyOf": [{"required": ["aliases", "add_aliases"]},
+                                        {"required": ["aliases", "remove_aliases"]}]}},
+    # The article as text or as html: exactly one.
+    "ArticleCheck": {"oneOf": [_given("text"), _given("html")]},
+    # text or html (not both), or a url alone; and where the quotes come from.
+    "Ingest": {"allOf": [
+        {"not": {"allOf": [_given("text"), _given("html")]}},
+        {"anyOf": [_given("text"), _given("html"), _given("url")]},
+        {"anyOf": [_given(k, _NAMED) for k in ("url", "publisher", "title")]},
+    ]},
+}

@@ -30,7 +30,7 @@ IMPORT_BODY = {
     "content": {
         "application/x-ndjson": {"schema": {"type": "string"}},
         "text/csv": {"schema": {"type": "string"}},
-        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        "application/json": {"schema": {"type": "array", "items": {}}},
     },
 }
 

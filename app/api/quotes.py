@@ -102,7 +102,7 @@ class Quotes(MethodView):
 @blp.route("/search")
 class QuoteSearch(MethodView):
     @requires("read")
-    @blp.arguments(QuoteListArgsSchema)
+    @blp.arguments(QuoteListArgsSchema, required=False)
     @blp.response(200, QuotePageSchema)
     def post(self, args):
         """List stored quotes, the filters in a JSON body
@@ -134,7 +134,7 @@ class QuoteById(MethodView):
         return quote, 200, {"Vary": "Accept"}
 
     @requires("write")
-    @blp.arguments(QuoteUpdateSchema)
+    @blp.arguments(QuoteUpdateSchema, required=False)
     @blp.response(200, QuoteSchema)
     def patch(self, data, quote_id):
         """Change a quote
