@@ -87,35 +87,42 @@ class QuoteImport(MethodView):
         api_key = current_key()
         fingerprint = idempotency.Fingerprint()
         body, size = uploads.spool_body(fingerprint, cfg["IMPORT_MAX_CONTENT_LENGTH"])
-        session = get_session()
-        if key is not None:
-            row = idempotency.find(session, api_key.id, key)
-            if row is not None:
-                return _replayed(row, fingerprint)
-        if size > cfg["IMPORT_SYNC_MAX_BYTES"] or _prefers_async():
-            return _in_background(session, body, size, kind, api_key, key, fingerprint)
+        with body:  # a spooled file: memory, or a temporary file deleted on close
+            return _import(body, size, kind, api_key, key, fingerprint)
 
-        def remember(result: bulk_import.ImportResult) -> None:
-            if key is not None:
-                idempotency.remember(session, api_key.id, key, fingerprint, 200, result.to_dict())
 
-        try:
-            result = bulk_import.import_quotes(
-                session, importer.records_from_bytes_stream(body, kind), api_key=api_key,
-                chunk_size=cfg["IMPORT_CHUNK_SIZE"], workers=cfg["IMPORT_WORKERS"], before_commit=remember,
-            )
-        except importer.BodyNotJson as exc:
-            abort(400, message=str(exc), errors={"json": ["Invalid JSON body."]})
-        except importer.FileError as exc:
-            abort(422, message=str(exc), errors={"_file": [str(exc)]})
-        except IntegrityError:
-            # A copy of this request with the same key was stored first.
-            session.rollback()
-            row = idempotency.find(session, api_key.id, key) if key is not None else None
-            if row is None:
-                raise
+def _import(body, size, kind, api_key, key, fingerprint):
+    """The import of a spooled body: replayed, in the background, or here."""
+    cfg = current_app.config
+    session = get_session()
+    if key is not None:
+        row = idempotency.find(session, api_key.id, key)
+        if row is not None:
             return _replayed(row, fingerprint)
-        return result.to_dict()
+    if size > cfg["IMPORT_SYNC_MAX_BYTES"] or _prefers_async():
+        return _in_background(session, body, size, kind, api_key, key, fingerprint)
+
+    def remember(result: bulk_import.ImportResult) -> None:
+        if key is not None:
+            idempotency.remember(session, api_key.id, key, fingerprint, 200, result.to_dict())
+
+    try:
+        result = bulk_import.import_quotes(
+            session, importer.records_from_bytes_stream(body, kind), api_key=api_key,
+            chunk_size=cfg["IMPORT_CHUNK_SIZE"], workers=cfg["IMPORT_WORKERS"], before_commit=remember,
+        )
+    except importer.BodyNotJson as exc:
+        abort(400, message=str(exc), errors={"json": ["Invalid JSON body."]})
+    except importer.FileError as exc:
+        abort(422, message=str(exc), errors={"_file": [str(exc)]})
+    except IntegrityError:
+        # A copy of this request with the same key was stored first.
+        session.rollback()
+        row = idempotency.find(session, api_key.id, key) if key is not None else None
+        if row is None:
+            raise
+        return _replayed(row, fingerprint)
+    return result.to_dict()
 
 
 def _in_background(session, body, size, kind, api_key, key, fingerprint):
