@@ -26,7 +26,7 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.json.sort_keys = False  # answers keep the order the schemas declare
 
-    from . import cli, db, errors
+    from . import cli, db, errors, http_policy, limits
     from .blueprints import register_blueprints
 
     db.init_app(app)
@@ -41,6 +41,12 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     app.extensions["verbatim_api"] = api
     errors.init_app(app)
+    http_policy.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+    limits.init_app(app)
     register_blueprints(app, api)
     cli.init_app(app)
     return app

@@ -12,7 +12,8 @@ from typing import Any, Optional
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from .schemas import NAME_MAX, QuoteSchema, Str, VerdictSchema, _url
+from .schemas import ANCHOR_TIMESTAMP_PATTERN, NAME_MAX, Documented, QuoteSchema, Str, VerdictSchema, _url
+from .when import check_anchor, parse_timestamp
 
 # An article (or a transcript) of up to this many characters; a long feature
 # is 30,000. The body limit (MAX_CONTENT_LENGTH) applies as well.
@@ -32,18 +33,31 @@ def publication_date(value: Optional[str]) -> Optional[dt.date]:
     if not _DATE_OR_TIMESTAMP.match(v):
         raise ValueError(f"{value!r} is not a date. {PUBLISHED_AT_HELP}")
     try:
-        if len(v) == 10:
-            return dt.date.fromisoformat(v)
-        return dt.datetime.fromisoformat(v.replace("Z", "+00:00").replace(" ", "T", 1)).date()
+        day = dt.date.fromisoformat(v) if len(v) == 10 else parse_timestamp(v).date()
     except ValueError:
         raise ValueError(f"{value!r} is not a real date. {PUBLISHED_AT_HELP}") from None
+    return check_anchor(day)
 
 
-def _published_at(value: Optional[str]) -> None:
+class StrictBoolean(fields.Boolean):
+    """true or false, as the document says (not 0, 1 or "yes")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def _check_published_at(value: str) -> None:
     try:
         publication_date(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
+
+
+# What publication_date accepts: a date or a timestamp (offset optional),
+# anchoring relative dates (years 0100 to 9899).
+_published_at = Documented(ANCHOR_TIMESTAMP_PATTERN, _check_published_at, PUBLISHED_AT_HELP)
 
 
 def _text_or_html(data: dict[str, Any], *, url_alone: bool) -> None:
@@ -151,7 +165,7 @@ class IngestSchema(Schema):
         validate.Length(max=20),
         validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="Use a language tag such as en or pt-BR."),
     ], metadata={"description": "The language of the quotes (stored with each)."})
-    auto_approve = fields.Boolean(load_default=False, metadata={
+    auto_approve = StrictBoolean(load_default=False, metadata={
         "description": "Store the quotes approved (matched by verification at once) instead of "
                        "pending_review."})
 

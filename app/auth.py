@@ -104,13 +104,18 @@ def check(scope: str) -> Optional[ApiKey]:
     return key
 
 
-def requires(scope: str) -> Callable:
-    """Decorator for view methods; also marks the operation as secured in OpenAPI."""
+def requires(scope: str, *, reads_only: bool = False) -> Callable:
+    """Decorator for view methods; also marks the operation as secured in OpenAPI.
+
+    A view that needs a ``write`` key but only reads (``reads_only``) keeps a
+    read session: on SQLite it must not wait for the write lock, which a
+    running import holds.
+    """
 
     def decorator(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if scope != "read":
+            if scope != "read" and not reads_only:
                 mark_writing()
             check(scope)
             return fn(*args, **kwargs)

@@ -12,7 +12,7 @@ import importlib
 
 from flask import Flask
 from flask_smorest import Api
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 
 # Ids are PostgreSQL ``integer`` (and SQLite's 64-bit) values: an id
@@ -28,13 +28,28 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+# Job ids are uuid4 hex (app/jobs.py): anything else cannot be a job, and
+# the OpenAPI document says so (a path like /jobs/verify is not one).
+JOB_ID_PATTERN = "^[0-9a-f]{32}$"
+
+
+class JobIdConverter(BaseConverter):
+    regex = "[0-9a-f]{32}"
+
+
 def register_blueprints(app: Flask, api: Api) -> None:
     from .api import register
     from . import docs_assets
 
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+    app.url_map.converters["job_id"] = JobIdConverter
+    api.register_converter(JobIdConverter, lambda _c: {"type": "string", "pattern": JOB_ID_PATTERN})
     register(api)
+    from .schemas import CROSS_FIELD_RULES
+
+    for name, rule in CROSS_FIELD_RULES.items():
+        api.spec.components.schemas[name].update(rule)
     docs_assets.init_app(app)
 
     try:

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, or_, select
 
-from . import auth, importer, repository, services
+from . import auth, bulk_import, importer, repository, services
 from .db import get_engine, get_session
 from .models import ApiKey, Quote, Speaker
 
@@ -189,8 +189,8 @@ def speakers_update(speaker: str, aliases: tuple[str, ...], gender: Optional[str
 # --- quotes ------------------------------------------------------------------------
 
 
-def _print_import_result(result: services.ImportResult, limit: int = 20) -> None:
-    click.echo(f"Imported {result.imported} quote(s); {len(result.errors)} line(s) rejected.")
+def _print_import_result(result: bulk_import.ImportResult, limit: int = 20) -> None:
+    click.echo(f"Imported {result.imported} quote(s); {result.rejected} line(s) rejected.")
     for e in result.errors[:limit]:
         click.echo(f"  line {e['line']}: {json.dumps(e['errors'], ensure_ascii=False)}", err=True)
     if len(result.errors) > limit:
@@ -218,7 +218,7 @@ def quotes_import(file: str, fmt: str) -> None:
 
         try:
             records = importer.records_from_bytes_stream(raw, kind)
-            result = services.import_quotes(session, records, chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
+            result = bulk_import.import_quotes(session, records, chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
                                             workers=current_app.config["IMPORT_WORKERS"], on_progress=progress)
         except importer.FileError as exc:
             raise click.ClickException(str(exc)) from None
@@ -276,7 +276,7 @@ def demo_load(directory: str, if_empty: bool) -> None:
     session.commit()
     path = os.path.join(directory, "quotes.jsonl")
     with open(path, "rb") as f:
-        result = services.import_quotes(session, importer.iter_ndjson(f), skip_existing=True)
+        result = bulk_import.import_quotes(session, importer.iter_ndjson(f), skip_existing=True)
     total = session.scalar(select(func.count()).select_from(Quote))
     click.echo(f"Demo data: {new_speakers} new speaker(s), {result.imported} new quote(s); "
                f"{total} quote(s) stored.")

@@ -77,6 +77,11 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Quotes one article check verifies (a long feature has ~50).
         "ARTICLE_MAX_QUOTES": env_int(env.get("ARTICLE_MAX_QUOTES"), 500),
         "IMPORT_CHUNK_SIZE": env_int(env.get("IMPORT_CHUNK_SIZE"), 1000),
+        # Import bodies above this are imported in the background (202 and a
+        # status URL), where no server time-out can cut them (~17,000 quotes).
+        "IMPORT_SYNC_MAX_BYTES": env_int(env.get("IMPORT_SYNC_MAX_BYTES"), 10 * MB),
+        # How long a request's Idempotency-Key answer is kept (app/idempotency.py).
+        "IDEMPOTENCY_TTL_HOURS": env_int(env.get("IDEMPOTENCY_TTL_HOURS"), 24),
         # Processes that prepare a large import's rows (0: all in the
         # importing process). One is enough on two cores: the importing
         # process, which validates and writes, is the slower stage.
@@ -98,6 +103,15 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "JOBS_CHUNK_SIZE": env_int(env.get("JOBS_CHUNK_SIZE"), 200),
         "JOBS_THREADS": env_int(env.get("JOBS_THREADS"), 2),
         "JOBS_TIMEOUT": env_int(env.get("JOBS_TIMEOUT"), 24 * 3600),
+        # Rate limits (app/limits.py): units a minute per API key, and per
+        # address for requests without one; a batch costs its claims.
+        "RATE_LIMIT_ENABLED": env_bool(env.get("RATE_LIMIT_ENABLED"), True),
+        "RATE_LIMIT_PER_KEY": env.get("RATE_LIMIT_PER_KEY") or "6000 per minute",
+        "RATE_LIMIT_ANONYMOUS": env.get("RATE_LIMIT_ANONYMOUS") or "600 per minute",
+        "RATE_LIMIT_STORAGE_URI": env.get("RATE_LIMIT_STORAGE_URI") or None,
+        # Proxies in front that set X-Forwarded-For (the client's address for
+        # rate limits); 0: none.
+        "PROXY_FIX_X_FOR": env_int(env.get("PROXY_FIX_X_FOR"), 0),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # OpenAPI document and interactive docs (flask-smorest)
         "API_TITLE": "Verbatim",
@@ -109,10 +123,14 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Swagger UI is served from the swagger-ui-bundle package (see
         # app/docs_assets.py), so /docs works on a machine with no internet.
         "OPENAPI_SWAGGER_UI_URL": env.get("OPENAPI_SWAGGER_UI_URL", "/docs/assets/"),
+        # /redoc only where the operator hosts ReDoc's script (no CDN by default).
         "OPENAPI_REDOC_PATH": "redoc",
-        "OPENAPI_REDOC_URL": env.get(
-            "OPENAPI_REDOC_URL", "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
-        ),
+        "OPENAPI_REDOC_URL": env.get("OPENAPI_REDOC_URL") or None,
+        # CORS for CMS plugins calling from the browser (app/http_policy.py):
+        # comma-separated origins, none by default; * for any.
+        "CORS_ORIGINS": env.get("CORS_ORIGINS", ""),
+        "CORS_ALLOW_CREDENTIALS": env_bool(env.get("CORS_ALLOW_CREDENTIALS")),
+        "CORS_MAX_AGE": env_int(env.get("CORS_MAX_AGE"), 600),
         # Keep JSON answers in the order the schemas declare.
         "JSON_SORT_KEYS": False,
     }

@@ -11,12 +11,13 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
 from flask_smorest import Api, Blueprint
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request
 
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,11 @@ _MESSAGES = {
     500: "Internal error. It has been logged.",
     503: "Temporarily unavailable.",
 }
+
+
+# Seconds a client should wait before trying again after a 503 (the
+# database restarting, SQLite's write lock held by a long import).
+RETRY_AFTER = "5"
 
 
 def error_payload(code: int, status: str, message: str, errors: Any = None) -> dict:
@@ -89,10 +95,17 @@ def http_error_response(error: HTTPException) -> tuple[dict, int, dict]:
         message = _summarize(errors)
     if not message and code == 400 and errors:
         message = "The request body is not valid JSON."
+    if not message and code == 429:
+        message = f"Too many requests: the budget of {error.description} is spent; retry after Retry-After seconds."
     if not message and code == 413:
-        message = f"The request body is too large (limit: {current_app.config.get('MAX_CONTENT_LENGTH')} bytes)."
+        limit = request.max_content_length if has_request_context() else None
+        if limit is None:
+            limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = f"The request body is too large (limit: {limit} bytes)."
     if not message:
         message = _MESSAGES.get(code) or error.description or error.name
+    if code == 503:
+        headers.setdefault("Retry-After", RETRY_AFTER)
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers.setdefault("Allow", ", ".join(error.valid_methods))
     return error_payload(code, error.name, message, errors), code, headers
@@ -102,8 +115,7 @@ class VerbatimApi(Api):
     """flask-smorest's Api with our error payload (always a ``message``)."""
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
-        if isinstance(error, InternalServerError) and getattr(error, "original_exception", None):
-            log.exception("Unhandled error", exc_info=error.original_exception)
+        # An unhandled exception is logged once, by Flask (log_exception), before it gets here.
         return http_error_response(error)
 
 
@@ -116,22 +128,40 @@ class JsonBodyParser(FlaskParser):
     """
 
     def _raw_load_json(self, req):  # type: ignore[override]
-        if is_json_request(req):
-            return core.parse_json(req.get_data(cache=True))
-        if req.mimetype and req.mimetype.startswith("multipart/"):
+        if req.mimetype and req.mimetype.startswith("multipart/") and not is_json_request(req):
             return core.missing
-        data = req.get_data(cache=True)
-        if not data or not data.strip():
-            return core.missing
+        data = whole_body(req)
         try:
+            if is_json_request(req):
+                return core.parse_json(data)
+            if not data or not data.strip():
+                return core.missing
             return core.parse_json(data)
+        except RecursionError:
+            abort(400, message="The JSON body is nested too deeply.", messages={"json": ["Nested too deeply."]})
         except (json.JSONDecodeError, UnicodeDecodeError):
+            if is_json_request(req):
+                raise
             abort(400, message="Send a JSON body (Content-Type: application/json).",
                   messages={"json": ["Invalid JSON body."]})
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):  # type: ignore[override]
         abort(400, exc=error, message=f"The request body is not valid JSON: {error}",
               messages={"json": ["Invalid JSON body."]})
+
+
+def whole_body(req: Request) -> bytes:
+    """The request body, or 413 if it is over the limit.
+
+    A body without Content-Length (chunked) is cut at the limit by the
+    stream that reads it: what was read is the limit or more, so the body
+    is too large (rather than a shorter, malformed one: a 400).
+    """
+    data = req.get_data(cache=True)
+    limit = req.max_content_length
+    if req.content_length is None and limit is not None and len(data) >= limit:
+        abort(413, message=f"The request body is too large (limit: {limit} bytes).")
+    return data
 
 
 class ApiBlueprint(Blueprint):
@@ -150,8 +180,15 @@ def init_app(app: Flask) -> None:
     def _conflict(exc: Conflict) -> tuple[Response, int]:
         return jsonify(error_payload(409, "Conflict", str(exc))), 409
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(exc: RecursionError) -> tuple[Response, int]:
+        # JSON nested about a thousand deep, wherever a body is parsed.
+        log.warning("Refused a request nested too deeply: %s", exc)
+        return jsonify(error_payload(400, "Bad Request", "The request is nested too deeply.")), 400
+
     @app.errorhandler(OperationalError)
-    def _db_down(exc: OperationalError) -> tuple[Response, int]:
+    @app.errorhandler(InterfaceError)
+    def _db_down(exc: OperationalError | InterfaceError) -> tuple[Response, int, dict]:
         detail = str(exc.orig) if exc.orig is not None else str(exc)
         log.error("Database error: %s", detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__)
         if "no such table" in detail or "does not exist" in detail:
@@ -160,4 +197,4 @@ def init_app(app: Flask) -> None:
             message = "The database is busy; try again."
         else:
             message = "The database is unavailable."
-        return jsonify(error_payload(503, "Service Unavailable", message)), 503
+        return jsonify(error_payload(503, "Service Unavailable", message)), 503, {"Retry-After": RETRY_AFTER}

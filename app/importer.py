@@ -2,7 +2,7 @@
 
 Both readers stream (a 50 MB body is never held as Python objects at once)
 and yield ``(line, data, errors)``: validated data for a good line, the
-marshmallow errors for a bad one. Storage is :func:`app.services.import_quotes`.
+marshmallow errors for a bad one. Storage is :func:`app.bulk_import.import_quotes`.
 
 CSV columns: ``text``, ``speaker``, ``speaker_gender``, ``spoken_at``, ``location``, ``event``,
 ``language``, ``context``, ``status``, and the sources either as a
@@ -64,6 +64,8 @@ def _parse_line(n: int, raw: bytes | str) -> Optional[Record]:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
         return n, None, {"_line": [f"Not valid JSON: {exc.msg} (column {exc.colno})."]}
+    except RecursionError:
+        return n, None, {"_line": ["Nested too deeply."]}
     return _validate(n, obj)
 
 
@@ -175,13 +177,46 @@ def iter_csv(stream: IO[str]) -> Iterator[Record]:
         yield _validate(line, obj)
 
 
+class BodyNotJson(FileError):
+    """A body sent as one JSON document that is not JSON (400)."""
+
+
+def iter_json_array(stream: IO[bytes]) -> Iterator[Record]:
+    """A JSON array of quotes (or ``{"quotes": [...]}``); ``line`` is the 1-based position."""
+    data = stream.read()
+    try:
+        body = json.loads(data) if data.strip() else None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise BodyNotJson(f"The request body is not valid JSON: {exc}") from None
+    if isinstance(body, dict) and isinstance(body.get("quotes"), list):
+        body = body["quotes"]
+    if not isinstance(body, list):
+        raise FileError("Send a JSON array of quotes, or JSON Lines.")
+    return (_validate(i, obj) for i, obj in enumerate(body, start=1))
+
+
 def records_from_bytes_stream(stream: IO[bytes], kind: str) -> Iterator[Record]:
-    """Records from a binary stream (a request body or an open file)."""
+    """Records from a binary stream (a request body or an open file):
+    ``kind`` is ``ndjson``, ``csv`` or ``json`` (an array)."""
     if kind == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
         return iter_csv(text)
+    if kind == "json":
+        return iter_json_array(stream)
     return iter_ndjson(stream)
 
 
 def kind_for_filename(name: str) -> str:
     return "csv" if name.lower().endswith(".csv") else "ndjson"
+
+
+def kind_for_mimetype(mimetype: Optional[str]) -> Optional[str]:
+    """``ndjson``, ``csv`` or ``json`` for a request's content type (None: not an import body)."""
+    mimetype = (mimetype or "").lower()
+    if mimetype in NDJSON_TYPES:
+        return "ndjson"
+    if mimetype in CSV_TYPES:
+        return "csv"
+    if mimetype == "application/json":
+        return "json"
+    return None

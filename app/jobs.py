@@ -34,7 +34,7 @@ import os
 import queue
 import threading
 import uuid
-from typing import IO, Any, Iterable, Iterator, Optional
+from typing import IO, Any, Callable, Iterable, Iterator, Optional
 
 import click
 from flask import Flask, current_app, has_app_context
@@ -49,7 +49,7 @@ from .db import EXTENSION as DB_EXTENSION
 from .db import get_engine, get_session
 from .errors import error_payload
 from .models import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNNING, Job, JobItem, utcnow
-from .schemas import QuoteSchema, VerifySchema
+from .schemas import QuoteSchema, VerifySchema, storable_text
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,10 @@ def validate_claim(line: int, obj: Any) -> Record:
             client_id = None
         else:
             client_id = str(client_id)
-            if len(client_id) > CLIENT_ID_MAX:
+            if not storable_text(client_id):
+                errors["id"] = ["Must be valid Unicode text (it holds a lone UTF-16 surrogate)."]
+                client_id = None
+            elif len(client_id) > CLIENT_ID_MAX:
                 errors["id"] = [f"At most {CLIENT_ID_MAX} characters."]
                 client_id = client_id[:CLIENT_ID_MAX]
     try:
@@ -330,6 +333,16 @@ def _mark(app: Flask, job_id: str, *, unless_finished: bool = False, **values: A
         session.commit()
 
 
+# Other kinds of job run by the same runners, queue and `jobs resume`:
+# kind -> process(app, job_id, runner=...) -> status (e.g. "import",
+# app/import_jobs.py). A job of a kind not registered here is a verify job.
+KINDS: dict[str, Callable[..., Optional[str]]] = {}
+
+
+def register_kind(kind: str, process: Callable[..., Optional[str]]) -> None:
+    KINDS[kind] = process
+
+
 def process_job(app: Flask, job_id: str, *, runner: Optional[str] = None,
                 max_chunks: Optional[int] = None, stop: Optional[threading.Event] = None) -> Optional[str]:
     """Run (or continue) a job until it is finished; returns its status.
@@ -338,9 +351,14 @@ def process_job(app: Flask, job_id: str, *, runner: Optional[str] = None,
     tests and benchmarks of resuming); ``stop`` is checked between chunks.
     An unexpected error marks the job failed and is raised again. Runs in an
     application context of its own (whatever thread calls it), with sessions
-    of its own.
+    of its own. Jobs of a registered kind go to their own ``process``.
     """
     with app.app_context():
+        if KINDS:
+            with app.extensions[DB_EXTENSION]["read_sessions"]() as session:
+                kind = session.scalar(select(Job.kind).where(Job.id == job_id))
+            if kind in KINDS:
+                return KINDS[kind](app, job_id, runner=runner)
         return _process_job(app, job_id, runner=runner, max_chunks=max_chunks, stop=stop)
 
 

@@ -11,12 +11,14 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -307,3 +309,42 @@ class JobItem(Base):
     claim: Mapped[dict[str, Any]] = mapped_column(JSON)
     verdict: Mapped[Optional[str]] = mapped_column(String(20))
     result: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+
+class IdempotencyKey(Base):
+    """The answer a request sent with an ``Idempotency-Key`` got (app/idempotency.py, migration 0007)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_key_id", "key", name="uq_idempotency_keys_api_key_id_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(300))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)  # JSON text (ASCII: stores on both databases as is)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class QuoteImport(Base):
+    """A background import (a ``jobs`` row of kind ``import``): its body's
+    format and size, and how many quotes it stored (app/import_jobs.py)."""
+
+    __tablename__ = "quote_imports"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(10))  # ndjson | csv | json
+    size: Mapped[int] = mapped_column(BigInteger)
+    imported: Mapped[Optional[int]] = mapped_column(Integer)
+
+
+class QuoteImportChunk(Base):
+    """A background import's body, in order, until it is imported."""
+
+    __tablename__ = "quote_import_chunks"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -14,64 +14,166 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from .models import APPROVED, PENDING_REVIEW, RETRACTED
-from .when import parse_spoken_at
+from .when import FORMATS_HELP, check_anchor, parse_spoken_at, parse_timestamp
 
 TEXT_MAX = 10_000
 
 
-class Str(fields.String):
-    """A string field that refuses NUL characters.
+def storable_text(value: str) -> bool:
+    """False for text with a lone UTF-16 surrogate (JSON's ``"\\ud800"``),
+    which neither database can store."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
-    PostgreSQL cannot store them, and no quote, name or place contains one;
-    refusing them here gives a 422 on both databases instead of an error deep
-    in the driver.
+
+class Str(fields.String):
+    """A string field that refuses NUL characters and lone surrogates.
+
+    PostgreSQL cannot store NUL, neither database can store a lone UTF-16
+    surrogate (JSON's ``"\\ud800"``), and no quote, name or place contains
+    one; refusing them here gives a 422 on both databases instead of an
+    error deep in the driver.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(hasattr(v, "regex") for v in self.validators):
+            self.validators.append(no_nul)  # what the document says of any string
 
     def _deserialize(self, value, attr, data, **kwargs):
         out = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in out:
             raise ValidationError("Must not contain NUL characters.")
+        if not storable_text(out):
+            raise ValidationError("Must be valid Unicode text (it holds a lone UTF-16 surrogate).")
         return out
+
+
 NAME_MAX = 200
 
 
-def not_blank(value: str) -> None:
-    if value is None or not str(value).strip():
-        raise ValidationError("Must not be blank.")
+# --- validators the OpenAPI document describes -----------------------------------
+#
+# apispec writes a validator's ``regex`` into the document as the field's
+# ``pattern``: each check below carries the pattern of exactly what it
+# accepts (as JSON Schema reads a pattern: a search), so the document tells
+# a client, and schemathesis, the truth. What a pattern cannot say (30
+# February) is in the field's description.
+
+# Whitespace as Python's str.strip() sees it, spelled out: "\\s" means
+# less in the document's (ECMA) patterns than in Python's.
+WS = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+NOT_WS = "[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00]"
+_YEAR = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+_MONTH = r"(0[1-9]|1[0-2])"
+# Month and day together (29 February is left to the check).
+_MONTH_DAY = r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))"
+_CLOCK = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
+_OFFSET = r"(Z|[+-]((0[0-9]|1[0-3]):?[0-5][0-9]|14:?00))"
+SPOKEN_AT_PATTERN = rf"^{WS}*{_YEAR}(-{_MONTH}|-{_MONTH_DAY}({_CLOCK}{_OFFSET})?)?{WS}*$"
+PUBLISHED_AT_PATTERN = rf"^{WS}*{_YEAR}(-{_MONTH}|-{_MONTH_DAY}({_CLOCK}{_OFFSET}?)?)?{WS}*$"
+URL_PATTERN = rf"^{WS}*[hH][tT][tT][pP][sS]?://{NOT_WS}+{WS}*$"
+# Dates that may anchor relative ones (app.when.ANCHOR_MIN..ANCHOR_MAX).
+ANCHOR_YEAR = r"(0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2})"
+ANCHOR_DATE_PATTERN = rf"^{ANCHOR_YEAR}-{_MONTH_DAY}$"
+ANCHOR_TIMESTAMP_PATTERN = rf"^{WS}*{ANCHOR_YEAR}-{_MONTH_DAY}({_CLOCK}{_OFFSET}?)?{WS}*$"
 
 
-def _spoken_at(value: str | None) -> None:
-    if value is None:
-        return
+class Documented:
+    """A validator that the document describes by its pattern: a value must
+    match the pattern (as the document says), then pass ``check``."""
+
+    def __init__(self, pattern: str, check: Any, error: str = "Invalid value.") -> None:
+        self.regex = re.compile(pattern)
+        self.check = check
+        self.error = error
+
+    def __call__(self, value: Any) -> Any:
+        if value is not None:
+            if isinstance(value, str) and not self.regex.search(value):
+                self.check(value)  # the check's own message, where it has one
+                raise ValidationError(self.error)
+            self.check(value)
+        return value
+
+
+class NonBlank(validate.Length):
+    """1 to ``max`` characters, not all spaces: the document says ``minLength``
+    1 and a pattern (a character that is not a space, and no NUL)."""
+
+    regex = re.compile(rf"^[^\x00]*{NOT_WS}[^\x00]*$")
+
+    def __init__(self, max: int) -> None:  # noqa: A002 - Length's own name
+        super().__init__(min=1, max=max)
+
+    def __call__(self, value: str) -> str:
+        if not str(value).strip():
+            raise ValidationError("Must not be blank.")
+        return super().__call__(value)
+
+
+# Any text without NUL (Str refuses it).
+no_nul = Documented(r"^[^\x00]*$", lambda value: None, "Must not contain NUL characters.")
+
+
+def nonblank(max_length: int) -> list:
+    """Validators of a required text: 1 to ``max_length`` characters, not all spaces."""
+    return [NonBlank(max_length)]
+
+
+def _check_spoken_at(value: str) -> None:
     try:
         parse_spoken_at(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
 
 
+_spoken_at = Documented(SPOKEN_AT_PATTERN, _check_spoken_at, FORMATS_HELP)
+
+
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
-def _published_at(value: str | None) -> None:
-    if value is None:
-        return
+def _check_published_at(value: str) -> None:
     v = value.strip()
     if not _PUBLISHED.match(v):
         raise ValidationError("Use an ISO date or timestamp (2025-09-04 or 2025-09-04T10:00:00Z).")
     try:
-        if len(v) >= 10:
-            dt.date.fromisoformat(v[:10])
-        if len(v) == 7:
+        if len(v) > 10:
+            parse_timestamp(v)
+        elif len(v) == 10:
+            dt.date.fromisoformat(v)
+        elif len(v) == 7:
             dt.date.fromisoformat(v + "-01")
     except ValueError:
-        raise ValidationError("Not a real date.") from None
+        raise ValidationError("Not a real date and time (hours 00-23, offsets -12:00 to +14:00).") from None
 
 
-def _url(value: str | None) -> None:
-    if value is None:
-        return
+_published_at = Documented(PUBLISHED_AT_PATTERN, _check_published_at,
+                           "Use an ISO date or timestamp (2025-09-04 or 2025-09-04T10:00:00Z).")
+
+
+def _check_anchor(value: dt.date) -> None:
+    try:
+        check_anchor(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+_anchor = Documented(ANCHOR_DATE_PATTERN, _check_anchor)
+
+
+def _check_url(value: str) -> None:
     if not re.match(r"^https?://\S+$", value.strip(), re.IGNORECASE):
         raise ValidationError("Must be an http(s) URL.")
+
+
+_url = Documented(URL_PATTERN, _check_url, "Must be an http(s) URL.")
 
 
 def _strip(data: dict[str, Any], *names: str) -> None:
@@ -109,16 +211,16 @@ _QUOTE_FIELDS_DOC = {
 class QuoteCreateSchema(Schema):
     """A canonical quote to store."""
 
-    text = Str(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
+    text = Str(required=True, validate=nonblank(TEXT_MAX),
                          metadata={"example": "Ultimately, if Zelenskyy is ready, let him come to Moscow"})
     speaker = Str(required=True,
-                            validate=[validate.Length(max=NAME_MAX), not_blank],
+                            validate=nonblank(NAME_MAX),
                             metadata={"description": "A name; resolved through stored names and "
                                                      "aliases, or a new speaker is created.",
                                       "example": "Vladimir Putin"})
     speaker_gender = Str(allow_none=True, load_only=True, validate=validate.OneOf(["female", "male"]),
                          metadata={"description": "Records the speaker's gender (female or male) when the "
-                                                  "record has none; refused if it contradicts the record. "
+                                                  "record has none; a 409 if it contradicts the record. "
                                                   "See the speaker's gender."})
     spoken_at = Str(allow_none=True, validate=[validate.Length(max=40), _spoken_at],
                               metadata={"description": _QUOTE_FIELDS_DOC["spoken_at"],
@@ -146,8 +248,8 @@ class QuoteCreateSchema(Schema):
 class QuoteUpdateSchema(QuoteCreateSchema):
     """Fields to change; anything left out stays as it is."""
 
-    text = Str(validate=[validate.Length(max=TEXT_MAX), not_blank])
-    speaker = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
+    text = Str(validate=nonblank(TEXT_MAX))
+    speaker = Str(validate=nonblank(NAME_MAX))
 
 
 class PlaceSchema(Schema):
@@ -238,7 +340,7 @@ class QuotePageSchema(Schema):
 
 
 class RetractSchema(Schema):
-    reason = Str(validate=[validate.Length(max=2000), not_blank],
+    reason = Str(validate=nonblank(2000),
                            metadata={"description": "Why the quote is retracted (required, "
                                                     "in the JSON body or the query string)."})
 
@@ -254,7 +356,8 @@ class RevisionSchema(Schema):
     action = Str(metadata={"description": "create, update or retract"})
     changes = fields.Dict(metadata={"description": "field -> {before, after}"})
     created_at = fields.DateTime()
-    api_key = fields.Nested(ApiKeyRefSchema, allow_none=True)
+    api_key = fields.Nested(ApiKeyRefSchema, allow_none=True, metadata={
+        "description": "The key that made the change (shown to write keys; null to everyone else)."})
 
 
 class ImportErrorSchema(Schema):
@@ -263,19 +366,22 @@ class ImportErrorSchema(Schema):
 
 
 class ImportResultSchema(Schema):
-    imported = fields.Integer()
-    errors = fields.List(fields.Nested(ImportErrorSchema))
+    imported = fields.Integer(metadata={"description": "Quotes stored (all valid lines, in one transaction)."})
+    rejected = fields.Integer(metadata={"description": "Invalid lines, skipped (all of them)."})
+    errors = fields.List(fields.Nested(ImportErrorSchema), metadata={
+        "description": "The first 1,000 rejected lines by line number, with what is wrong with each."})
 
 
 # --- speakers --------------------------------------------------------------------
 
-_alias = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
+_alias = Str(validate=nonblank(NAME_MAX))
 
 
 class RoleSchema(Schema):
-    """An office a speaker held, with the dates they held it (either may be open)."""
+    """An office a speaker held, with the dates they held it (either may be
+    open; an end before the start is a 422)."""
 
-    title = Str(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
+    title = Str(required=True, validate=nonblank(NAME_MAX),
                 metadata={"example": "President of the United States"})
     start = fields.Date(allow_none=True, metadata={"example": "2009-01-20"})
     end = fields.Date(allow_none=True, metadata={"example": "2017-01-20"})
@@ -292,7 +398,7 @@ GENDER_HELP = ("female or male, as the record knows it; null when not recorded (
 
 
 class SpeakerCreateSchema(Schema):
-    name = Str(required=True, validate=[validate.Length(max=NAME_MAX), not_blank],
+    name = Str(required=True, validate=nonblank(NAME_MAX),
                          metadata={"example": "Vladimir Putin"})
     gender = Str(allow_none=True, validate=validate.OneOf(["female", "male"]),
                  metadata={"description": GENDER_HELP})
@@ -307,7 +413,7 @@ class SpeakerCreateSchema(Schema):
 
 
 class SpeakerUpdateSchema(SpeakerCreateSchema):
-    name = Str(validate=[validate.Length(max=NAME_MAX), not_blank])
+    name = Str(validate=nonblank(NAME_MAX))
     aliases = fields.List(_alias, validate=validate.Length(max=100),
                           metadata={"description": "Replaces the list of aliases."})
     add_aliases = fields.List(_alias, validate=validate.Length(max=100))
@@ -353,7 +459,7 @@ class SpeakerPageSchema(Schema):
 class VerifySchema(Schema):
     """A quote as someone claims it was said."""
 
-    text = Str(required=True, validate=[validate.Length(max=TEXT_MAX), not_blank],
+    text = Str(required=True, validate=nonblank(TEXT_MAX),
                          metadata={"example": "if Zelenskyy is ready, let him come to Moscow"})
     speaker = Str(allow_none=True, validate=validate.Length(max=NAME_MAX),
                             metadata={"example": "Putin"})
@@ -365,7 +471,7 @@ class VerifySchema(Schema):
                                    "example": "2025-09-03"})
     location = Str(allow_none=True, validate=validate.Length(max=300),
                              metadata={"example": "Paris"})
-    reference_date = fields.Date(allow_none=True, metadata={
+    reference_date = fields.Date(allow_none=True, validate=_anchor, metadata={
         "description": "Anchors relative dates (\"on Wednesday\"), e.g. the article's "
                        "publication date. Default: today."})
 
@@ -433,9 +539,13 @@ class VerdictSchema(Schema):
 
 
 class BatchVerifySchema(Schema):
-    claims = fields.List(fields.Raw(metadata={"type": "object"}), required=True,
-                         metadata={"description": "Up to 100 verify bodies (see POST /api/v1/verify). "
-                                                  "An invalid claim gets an error entry in its place."})
+    # Any value is accepted as a claim: one that is not a valid verify body
+    # gets an error entry in its place (so the document does not type them).
+    claims = fields.List(fields.Raw(allow_none=True), required=True,
+                         validate=validate.Length(min=1), metadata={
+                             "description": "Up to BATCH_MAX_CLAIMS (100) verify bodies (see POST "
+                                            "/api/v1/verify). An invalid claim gets an error entry in its place.",
+                             "maxItems": 100})
 
     @validates("claims")
     def _size(self, value: list, **_: Any) -> None:
@@ -467,7 +577,7 @@ SCOPES = ("read", "write", "admin")
 
 
 class ApiKeyCreateSchema(Schema):
-    name = Str(required=True, validate=[validate.Length(max=200), not_blank])
+    name = Str(required=True, validate=nonblank(200))
     scopes = fields.List(Str(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
                          validate=validate.Length(min=1))
 
@@ -483,3 +593,52 @@ class ApiKeySchema(Schema):
 
 class ApiKeyCreatedSchema(ApiKeySchema):
     key = Str(metadata={"description": "The key itself. Shown once; store it now."})
+
+
+class ImportJobSchema(Schema):
+    """A background import: its progress, then its result."""
+
+    id = Str(metadata={"example": "3f0c6e2a9b8d4e7f8a1b2c3d4e5f6a7b"})
+    status = Str(metadata={"description": "queued, running, finished or failed"})
+    size = fields.Integer(metadata={"description": "Bytes in the body."})
+    read = fields.Integer(metadata={"description": "Bytes of the body read so far."})
+    imported = fields.Integer(allow_none=True, metadata={
+        "description": "Quotes stored (once finished; every valid line, in one transaction)."})
+    rejected = fields.Integer(metadata={"description": "Invalid lines, skipped (all of them)."})
+    errors = fields.List(fields.Nested(ImportErrorSchema), metadata={
+        "description": "The first 1,000 rejected lines by line number (once finished)."})
+    error = Str(metadata={"description": "Why the import failed (nothing was stored)."})
+    url = Str(metadata={"description": "This import's status URL."})
+    created_at = Str()
+    started_at = Str(allow_none=True)
+    finished_at = Str(allow_none=True)
+    updated_at = Str()
+
+
+# Rules across fields, which marshmallow checks in @validates_schema and
+# apispec cannot see: added to the document's component schemas by name
+# (app/blueprints.py), so it says what is accepted.
+def _given(name: str, pattern: str = "") -> dict[str, Any]:
+    prop: dict[str, Any] = {"type": "string"}
+    if pattern:
+        prop["pattern"] = pattern
+    return {"required": [name], "properties": {name: prop}}
+
+
+_NAMED = NOT_WS
+CROSS_FIELD_RULES: dict[str, dict[str, Any]] = {
+    # A source needs a url, a publisher or a title (not empty).
+    "Source": {"anyOf": [{**_given(k), "properties": {k: {"type": "string", "minLength": 1}}}
+                         for k in ("url", "publisher", "title")]},
+    # aliases replaces the list; add_aliases/remove_aliases edit it: not both.
+    "SpeakerUpdate": {"not": {"anyOf": [{"required": ["aliases", "add_aliases"]},
+                                        {"required": ["aliases", "remove_aliases"]}]}},
+    # The article as text or as html: exactly one.
+    "ArticleCheck": {"oneOf": [_given("text"), _given("html")]},
+    # text or html (not both), or a url alone; and where the quotes come from.
+    "Ingest": {"allOf": [
+        {"not": {"allOf": [_given("text"), _given("html")]}},
+        {"anyOf": [_given("text"), _given("html"), _given("url")]},
+        {"anyOf": [_given(k, _NAMED) for k in ("url", "publisher", "title")]},
+    ]},
+}

@@ -3,27 +3,17 @@
 Rows become engine objects here (:func:`canonical`, :func:`speaker_ref`);
 quotes are stored, changed and retracted here, each change written down as a
 revision in the same transaction; verification runs here. Views only parse
-and answer; the CLI calls the same functions.
+and answer; the CLI calls the same functions. The bulk import is
+:mod:`app.bulk_import`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
-import multiprocessing
-import threading
-from collections import deque
-from contextlib import contextmanager
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
-from dataclasses import dataclass, field
-from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from verification.model import CanonicalQuote, Claim, SpeakerRef
@@ -39,7 +29,6 @@ from .models import (
     Speaker,
     SpeakerAlias,
     SpeakerKey,
-    naive_utc,
     utcnow,
 )
 from .when import parse_spoken_at
@@ -112,10 +101,21 @@ def stored_roles(roles: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             for r in roles]
 
 
+def lock_speaker_name(session: Session, name: str) -> None:
+    """Serialise, until this transaction ends, everyone creating or renaming
+    a speaker to ``name`` (PostgreSQL; SQLite's writers are serialised
+    already by BEGIN IMMEDIATE). The check for an existing speaker that
+    follows then sees the other's commit: one speaker per name, however many
+    requests race (the same lock :func:`resolve_speaker` takes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": engine.name_key(name)})
+
+
 def create_speaker(session: Session, name: str, aliases: Iterable[str] = (),
                    description: Optional[str] = None, wikidata_id: Optional[str] = None,
                    gender: Optional[str] = None, roles: Iterable[dict[str, Any]] = ()) -> Speaker:
     name = " ".join(name.split())
+    lock_speaker_name(session, name)
     clash = repository.speakers_with_exact_name(session, name)
     if clash:
         raise Conflict(f"A speaker named {name!r} already exists (id {clash[0].id}).")
@@ -131,6 +131,7 @@ def create_speaker(session: Session, name: str, aliases: Iterable[str] = (),
 def update_speaker(session: Session, speaker: Speaker, data: dict[str, Any]) -> Speaker:
     if "name" in data:
         name = " ".join(data["name"].split())
+        lock_speaker_name(session, name)
         clash = [s for s in repository.speakers_with_exact_name(session, name) if s.id != speaker.id]
         if clash:
             raise Conflict(f"Another speaker is already named {name!r} (id {clash[0].id}).")
@@ -170,12 +171,12 @@ def candidate_speakers(session: Session, name: str) -> list[Speaker]:
 
 def record_gender(speaker: Speaker, gender: Optional[str]) -> None:
     """Record a speaker's gender given with a quote: set when the record has
-    none, refused when it says otherwise."""
+    none; a :class:`Conflict` (409) when it says otherwise."""
     if not gender or speaker.gender == gender:
         return
     if speaker.gender is not None:
-        raise InvalidInput({"speaker_gender": [
-            f"The record has {speaker.name} (id {speaker.id}) as {speaker.gender}; change it on the speaker."]})
+        raise Conflict(f"The record has {speaker.name} (id {speaker.id}) as {speaker.gender}; "
+                       "change it on the speaker.")
     speaker.gender = gender
     speaker.updated_at = utcnow()
 
@@ -402,510 +403,6 @@ def retract_quote(session: Session, quote: Quote, reason: str, api_key: Optional
     _record(session, quote, "retract", before, api_key)
     session.flush()
     return quote
-
-
-# --- bulk import ---------------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    imported: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    ids: list[int] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"imported": self.imported, "errors": self.errors}
-
-
-# An import at least this large refreshes PostgreSQL's statistics at once.
-ANALYZE_AFTER = 1000
-
-
-@contextmanager
-def _driver_connection(session: Session, statement: str, errors: type[Exception]) -> Iterator[Any]:
-    """The session's own driver connection (and transaction), for an import's
-    bulk writes past SQLAlchemy; the driver's errors come back as
-    SQLAlchemy's, so a failing chunk is retried row by row as after an INSERT."""
-    from sqlalchemy.exc import DBAPIError
-
-    session.flush()
-    try:
-        yield session.connection().connection.driver_connection
-    except errors as exc:
-        raise DBAPIError.instance(statement, None, exc, errors) from exc
-
-
-def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """SQLite: ``executemany`` with rows already in storage form, skipping
-    SQLAlchemy's per-value processing (about a fifth of the importing
-    process's time)."""
-    import sqlite3
-
-    if rows:
-        with _driver_connection(session, sql, sqlite3.Error) as raw:
-            raw.executemany(sql, rows)
-
-
-# --- PostgreSQL: COPY lines prepared with the rows --------------------------------------------
-#
-# On PostgreSQL an import sends each chunk as three ``COPY ... FROM STDIN``
-# (quotes, sources, revisions) instead of one INSERT per row: the server sets
-# up the insert and the generated columns' expressions once per chunk, not per
-# row. The lines are written in COPY's text format where the rows are prepared
-# (the worker process, for a large import), with ids drawn from the sequence
-# beforehand, so the importing process only passes them on: measured on 50,000
-# quotes, its own work per chunk had been the part the server waited for.
-
-SOURCE_COPY_COLUMNS = ("quote_id", "position", "url", "publisher", "title", "published_at")
-REVISION_COPY_COLUMNS = ("quote_id", "revision", "action", "changes", "api_key_id", "created_at")
-
-
-@lru_cache(maxsize=1)
-def quote_copy_columns() -> tuple[str, ...]:
-    """The quotes columns an import writes: ``id`` and what :func:`quote_columns` gives."""
-    return ("id", *quote_columns({"text": "x"}, SimpleNamespace(id=0)))  # type: ignore[arg-type]
-
-
-def _copy_field(v: Any) -> str:
-    """One value in COPY's text format (NULL is ``\\N``; backslash, tab, newline
-    and carriage return escaped)."""
-    if v is None:
-        return "\\N"
-    if isinstance(v, str):
-        if "\\" in v or "\t" in v or "\n" in v or "\r" in v:
-            v = v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        return v
-    if isinstance(v, bool):
-        return "t" if v else "f"
-    if isinstance(v, dt.datetime):
-        return naive_utc(v).isoformat(sep=" ")
-    if isinstance(v, (dt.date, int, float)):
-        return v.isoformat() if isinstance(v, dt.date) else repr(v)
-    raise TypeError(f"no COPY text for {type(v).__name__}")
-
-
-def _copy_line(values: Iterable[Any]) -> str:
-    return "\t".join(map(_copy_field, values)) + "\n"
-
-
-# Per prepared row on PostgreSQL: (quote id, quotes line, sources lines, revision line).
-CopyRow = tuple[int, str, str, str]
-# Per prepared row on SQLite, in storage form (dates as SQLAlchemy's SQLite
-# dialect writes them): (the quote's values after its id, its sources' values
-# after quote_id, its first revision's changes as JSON, that revision's time).
-SqliteRow = tuple[tuple[Any, ...], list[tuple[Any, ...]], str, str]
-
-
-@lru_cache(maxsize=None)
-def _sqlite_insert(table: str) -> str:
-    """The INSERT an SQLite import runs per table, columns in prepared order."""
-    columns = {"quotes": quote_copy_columns(), "sources": SOURCE_COPY_COLUMNS,
-               "quote_revisions": REVISION_COPY_COLUMNS}[table]
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-
-def _sqlite_value(v: Any) -> Any:
-    """A value as SQLAlchemy's SQLite dialect stores it (naive UTC timestamps
-    with microseconds, ISO dates), so the ORM reads imported rows like any other."""
-    if isinstance(v, dt.datetime):
-        return naive_utc(v).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return v
-
-
-def _row_values(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache"
-                ) -> Iterator[tuple[list[Any], list[tuple[Any, ...]], str, dt.datetime]]:
-    """Per new quote: its values (after ``id``, in :func:`quote_copy_columns`
-    order), its sources' values (after ``quote_id``), its first revision's
-    changes as JSON, and the time."""
-    columns = quote_copy_columns()[1:]
-    for d, sid, name in items:
-        cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
-        sources = [(i, s.get("url"), s.get("publisher"), s.get("title"), s.get("published_at"))
-                   for i, s in enumerate(d.get("sources") or [])]
-        yield [cols[c] for c in columns], sources, json.dumps(_created_changes(d, name)), utcnow()
-
-
-def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
-                         places: "PlaceCache") -> list[SqliteRow]:
-    return [(tuple(map(_sqlite_value, values)), sources, changes, _sqlite_value(now))
-            for values, sources, changes, now in _row_values(items, places)]
-
-
-def _prepare_copy_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
-                       ids: Sequence[int], key_id: Optional[int]) -> list[CopyRow]:
-    return [(qid, _copy_line((qid, *values)), "".join(_copy_line((qid, *src)) for src in sources),
-             _copy_line((qid, 1, "create", changes, key_id, now)))
-            for qid, (values, sources, changes, now) in zip(ids, _row_values(items, places))]
-
-
-def _copy(session: Session, table: str, columns: Sequence[str], lines: str) -> None:
-    """PostgreSQL: ``COPY table (columns) FROM STDIN`` of prepared text lines."""
-    import psycopg
-
-    if not lines:
-        return
-    stmt = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with _driver_connection(session, stmt, psycopg.Error) as raw, raw.cursor() as cur, cur.copy(stmt) as copy:
-        copy.write(lines)
-
-
-def _reserve_quote_ids(session: Session, n: int) -> list[int]:
-    """PostgreSQL: ``n`` ids from the quotes sequence (unused ones leave a gap)."""
-    return list(session.scalars(
-        sql_text("SELECT nextval(pg_get_serial_sequence('quotes', 'id')) FROM generate_series(1, :n)"),
-        {"n": n},
-    ))
-
-
-# (line number, validated data or None, errors or None)
-Record = tuple[int, Optional[dict[str, Any]], Optional[dict[str, Any]]]
-
-
-# Preparing imported rows in other processes. A quote's columns (normalised
-# text, word pairs, date span, gazetteer place) are pure Python and about a
-# third of an import's time; the rest (validation, the database writes) stays
-# in the importing process, in input order. Threads do not help: the GIL
-# serialises the Python part, and SQLite's per-row release of it makes the
-# two threads take turns.
-_WORKER_PLACES: Optional["PlaceCache"] = None
-
-
-def _prepare_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
-                  copy_ids: Optional[Sequence[int]] = None, key_id: Optional[int] = None) -> list[Any]:
-    """Per row: given the quotes' ids (PostgreSQL), its COPY lines
-    (:data:`CopyRow`); else its values for SQLite (:data:`SqliteRow`)."""
-    if copy_ids is not None:
-        return _prepare_copy_rows(items, places, copy_ids, key_id)
-    return _prepare_sqlite_rows(items, places)
-
-
-def _prepare_in_worker(items: list[tuple[dict[str, Any], int, str]],
-                       copy_ids: Optional[Sequence[int]] = None, key_id: Optional[int] = None) -> list[Any]:
-    global _WORKER_PLACES
-    if _WORKER_PLACES is None:
-        _WORKER_PLACES = PlaceCache()
-    return _prepare_rows(items, _WORKER_PLACES, copy_ids, key_id)
-
-
-# WAL pages between checkpoints during an SQLite import (200 MB), and the
-# page cache of the importing connection while it imports.
-IMPORT_WAL_PAGES = 50000
-IMPORT_SQLITE_CACHE_MB = 256
-# PostgreSQL: the GIN pending list of an importing session (64 MB).
-IMPORT_GIN_PENDING_KB = 65536
-# PostgreSQL: the importing session's work_mem, which merging the pending list uses.
-IMPORT_WORK_MEM_MB = 64
-
-
-def _checkpoint(session: Session) -> None:
-    """Copy SQLite's write-ahead log into the database now (outside any
-    transaction, on a connection of its own)."""
-    raw = session.get_bind().raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    finally:
-        raw.close()
-
-
-@contextmanager
-def _bulk_write_settings(session: Session) -> Iterator[None]:
-    """Database settings for the length of a bulk import, put back afterwards
-    (also after an error, without hiding it).
-
-    PostgreSQL: each row adds to two GIN indexes (words, word pairs), whose
-    new entries gather in a pending list merged into the index whenever it
-    passes 4 MB; a longer list for this session means fewer, larger merges
-    (the import merges it at the end, so searches never scan a long one).
-    A merge gathers entries in ``work_mem`` before putting them into the
-    index; 64 MB instead of the usual 4 lets it put them in sorted runs
-    (100,000 quotes: 4,956 -> 5,338 quotes/s, COPY time 11.4 -> 10.0 s).
-    SQLite: the write-ahead log is copied into the database every 1,000 pages
-    by default; an import rewrites the same index pages chunk after chunk, so
-    a longer log copies each page once instead of many times (copied at the
-    end). And a bigger page cache for the importing connection: at a million
-    quotes the indexes outgrow the usual 64 MB and every chunk would read
-    their pages back.
-    """
-    dialect = session.get_bind().dialect.name
-    cache_before = None
-    if dialect == "postgresql":
-        session.execute(sql_text(f"SET gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
-        session.execute(sql_text(f"SET work_mem = '{IMPORT_WORK_MEM_MB}MB'"))
-    elif dialect == "sqlite":
-        conn = session.connection()
-        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
-        cache_before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        conn.exec_driver_sql(f"PRAGMA cache_size={-1024 * IMPORT_SQLITE_CACHE_MB}")
-    try:
-        yield
-    finally:
-        try:
-            if dialect == "postgresql":
-                session.execute(sql_text("RESET gin_pending_list_limit"))
-                session.execute(sql_text("RESET work_mem"))
-                session.commit()
-            elif dialect == "sqlite":
-                session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
-                session.connection().exec_driver_sql(f"PRAGMA cache_size={int(cache_before)}")
-                session.commit()
-                _checkpoint(session)
-        except SQLAlchemyError:
-            log.warning("could not put the connection settings back after an import", exc_info=True)
-            session.rollback()
-
-
-def _worker_context() -> Any:
-    """How import workers start: forked where that is safe, else spawned.
-
-    A forked worker starts at once with what this process has loaded (the
-    modules, the gazetteer); a spawned one imports the application and loads
-    the gazetteer itself, about 1.2 s, which is most of a 10,000-quote import.
-    Forking is safe only while this process runs one thread (the CLI, a
-    gunicorn sync worker, a job's work horse): a thread holding a lock when
-    the process forks leaves the lock held forever in the child. A threaded
-    server spawns.
-    """
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def _warm_worker() -> bool:
-    """Load what preparing rows needs (the gazetteer) before the first chunk."""
-    from verification.places import load_gazetteer
-
-    load_gazetteer()
-    return True
-
-
-def _finish_postgresql_import(session: Session, *, analyze: bool) -> None:
-    """After a PostgreSQL import: merge both GIN pending lists into their
-    indexes (searches would otherwise scan the lists) and refresh the
-    planner's statistics, which candidate retrieval reads (rather than
-    whenever autovacuum gets to it).
-
-    The three run at once, each on a connection of its own: they are
-    independent, and the import's worker processes are done, so the cores are
-    free (10,000 quotes: 0.55 s one after the other). A failure is logged, not
-    raised: the quotes are stored, and autovacuum does the same work later
-    (e.g. a role that does not own the indexes cannot merge them).
-    """
-    statements = [("SELECT gin_clean_pending_list(CAST(:i AS regclass))", {"i": index})
-                  for index in ("ix_quotes_search_vector", "ix_quotes_pair_keys")]
-    if analyze:
-        statements.append(("ANALYZE quotes", {}))
-    engine_ = session.get_bind()
-
-    def run(statement: tuple[str, dict[str, Any]]) -> None:
-        try:
-            with engine_.connect() as conn:
-                conn.execute(sql_text(statement[0]), statement[1])
-                conn.commit()
-        except SQLAlchemyError:
-            log.warning("after an import, %s failed", statement[0], exc_info=True)
-
-    with ThreadPoolExecutor(max_workers=len(statements)) as pool:
-        list(pool.map(run, statements))
-
-
-def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optional[ApiKey] = None,
-                  chunk_size: int = 1000, skip_existing: bool = False, workers: int = 0,
-                  on_progress: Optional[Callable[[int], None]] = None) -> ImportResult:
-    """Store validated records in chunks; report every bad line, keep every good one.
-
-    Each chunk is written per table (quotes, sources, revisions) as one
-    ``COPY`` on PostgreSQL or one driver ``executemany`` on SQLite, then
-    committed, so readers and other writers get a turn between chunks. If a
-    chunk fails in the database, it is retried row by row so only the
-    offending lines are reported. The speakers of a chunk's new names are
-    looked up in one query. With ``workers``, a large import parses,
-    validates and prepares its rows, down to what the database receives, in
-    that many other processes while this one resolves speakers and writes.
-    Errors are reported in line order.
-    """
-    result = ImportResult()
-    speakers: dict[str, Optional[Speaker]] = {}
-    places = PlaceCache()
-    chunk: list[tuple[int, dict[str, Any], Speaker]] = []
-    key_id = api_key.id if api_key else None
-
-    def speaker_for(line: int, name: str) -> Optional[Speaker]:
-        k = engine.name_key(name)
-        if k in speakers:
-            return speakers[k]
-        try:
-            with session.begin_nested():
-                sp = resolve_speaker(session, name)
-        except InvalidInput as exc:
-            result.errors.append({"line": line, "errors": exc.errors})
-            return None
-        speakers[k] = sp
-        return sp
-
-    def look_up_speakers(names: Iterable[str]) -> None:
-        """Speakers named exactly so, in one query for a chunk's new names
-        (one lookup per name took a tenth of a 10,000-quote import)."""
-        keys = {engine.name_key(n) for n in names} - speakers.keys() - {""}
-        for k, found in repository.speakers_with_exact_keys(session, sorted(keys)).items():
-            if len(found) == 1:  # several: resolve_speaker explains the ambiguity
-                speakers[k] = found[0]
-
-    postgres = session.get_bind().dialect.name == "postgresql"
-
-    def prepare_args(rows: list[tuple[int, dict[str, Any], Speaker]]) -> tuple[Any, ...]:
-        items = [(d, sp.id, sp.name) for _, d, sp in rows]
-        if postgres:
-            return items, _reserve_quote_ids(session, len(rows)), key_id
-        return items, None, None
-
-    def prepare(args: tuple[Any, ...]) -> list[Any]:
-        return _prepare_rows(args[0], places, args[1], args[2])
-
-    def write(rows: list[tuple[int, dict[str, Any], Speaker]], prepared: list[Any]) -> None:
-        if postgres:
-            _copy(session, "quotes", quote_copy_columns(), "".join(p[1] for p in prepared))
-            _copy(session, "sources", SOURCE_COPY_COLUMNS, "".join(p[2] for p in prepared))
-            _copy(session, "quote_revisions", REVISION_COPY_COLUMNS, "".join(p[3] for p in prepared))
-            ids = [p[0] for p in prepared]
-            result.ids.extend(ids)
-            result.imported += len(ids)
-            return
-        # SQLite: the next ids, read under the write lock this transaction
-        # holds (writers BEGIN IMMEDIATE).
-        start = session.scalar(sql_text("SELECT coalesce(max(id), 0) FROM quotes")) + 1
-        ids = list(range(start, start + len(prepared)))
-        _driver_executemany(session, _sqlite_insert("quotes"), [(i, *p[0]) for i, p in zip(ids, prepared)])
-        _driver_executemany(session, _sqlite_insert("sources"),
-                            [(i, *src) for i, p in zip(ids, prepared) for src in p[1]])
-        _driver_executemany(session, _sqlite_insert("quote_revisions"),
-                            [(i, 1, "create", p[2], key_id, p[3]) for i, p in zip(ids, prepared)])
-        result.ids.extend(ids)
-        result.imported += len(ids)
-
-    def store(rows: list[tuple[int, dict[str, Any], Speaker]], values: list[Any]) -> None:
-        try:
-            with session.begin_nested():
-                write(rows, values)
-        except SQLAlchemyError:
-            log.warning("import chunk failed; retrying row by row", exc_info=True)
-            for row, value in zip(rows, values):
-                try:
-                    with session.begin_nested():
-                        write([row], [value])
-                except SQLAlchemyError as exc:
-                    result.errors.append({"line": row[0], "errors": {"_database": [
-                        f"Could not be stored: {type(getattr(exc, 'orig', exc)).__name__}."]}})
-        session.commit()
-        if on_progress:
-            on_progress(len(rows))
-
-    pool: list[ProcessPoolExecutor] = []
-    warm: list[Future] = []
-    pending: deque[tuple[list, tuple, Future]] = deque()
-    handed: list[bool] = []  # the workers' readiness has been acted on
-
-    def drain(keep: int) -> None:
-        while len(pending) > keep:
-            rows, args, future = pending.popleft()
-            try:
-                values = future.result()
-            except Exception:  # a worker died: prepare these rows here
-                log.warning("import worker failed; preparing the chunk in-process", exc_info=True)
-                values = prepare(args)
-            store(rows, values)
-
-    def flush(full: bool = True) -> None:
-        if not chunk:
-            return
-        rows = list(chunk)
-        chunk.clear()
-        if workers > 0 and full and not warm:
-            # An import of more than one chunk: start the workers. A forked
-            # one is ready at once; a spawned one takes about a second
-            # (imports, the gazetteer), while this process goes on storing
-            # chunks itself.
-            context = _worker_context()
-            pool.append(ProcessPoolExecutor(max_workers=workers, mp_context=context))
-            warm.extend(pool[0].submit(_warm_worker) for _ in range(workers))
-            if context.get_start_method() == "fork":
-                # Ready in milliseconds: let them take this chunk already.
-                futures_wait(warm, timeout=5)
-        # Whether the workers are ready is read once per chunk: read twice, a
-        # worker finishing its start-up in between would get this chunk
-        # without the lines being handed over.
-        ready = bool(pool) and all(f.done() for f in warm)
-        if ready and not handed:
-            handed.append(True)
-            if any(f.exception() for f in warm):
-                log.warning("import workers did not start; importing in-process", exc_info=warm[0].exception())
-                pool.pop().shutdown(wait=False, cancel_futures=True)
-                ready = False
-            elif hasattr(records, "use_pool"):
-                # JSON Lines: the rest of the lines are parsed and validated
-                # in the pool too.
-                records.use_pool(pool[0], ahead=workers + 1)
-        args = prepare_args(rows)
-        if ready:
-            pending.append((rows, args, pool[0].submit(_prepare_in_worker, *args)))
-            drain(workers + 1)
-        else:
-            store(rows, prepare(args))
-
-    valid: list[tuple[int, dict[str, Any]]] = []
-
-    def take() -> None:
-        """The valid records read so far: their speakers, then into chunks."""
-        look_up_speakers(d["speaker"] for _, d in valid)
-        for line, data in valid:
-            sp = speaker_for(line, data["speaker"])
-            if sp is None:
-                continue
-            try:
-                record_gender(sp, data.get("speaker_gender"))
-            except InvalidInput as exc:
-                result.errors.append({"line": line, "errors": exc.errors})
-                continue
-            if skip_existing:
-                st = engine.search_text(data["text"])
-                if repository.find_same_quote(session, sp.id, text_hash(st)) is not None:
-                    continue
-            chunk.append((line, data, sp))
-            if len(chunk) >= chunk_size:
-                flush()
-        valid.clear()
-
-    completed = False
-    with _bulk_write_settings(session):
-        try:
-            for line, data, errors in records:
-                if errors or data is None:
-                    result.errors.append({"line": line, "errors": errors or {"_schema": ["Invalid."]}})
-                    continue
-                valid.append((line, data))
-                if len(valid) >= chunk_size:
-                    take()
-            take()
-            flush(full=False)
-            drain(0)
-            completed = True
-        finally:
-            for p in pool:
-                # Every chunk is stored by now; a worker still starting up
-                # finishes on its own rather than holding up the answer.
-                p.shutdown(wait=False, cancel_futures=True)
-            # Each stored chunk is committed already; after an error only the
-            # unfinished one is dropped.
-            if completed:
-                session.commit()
-            else:
-                session.rollback()
-    # Speaker errors are found a chunk after the lines' own: report by line.
-    result.errors.sort(key=lambda e: e["line"])
-    if session.get_bind().dialect.name == "postgresql":
-        _finish_postgresql_import(session, analyze=result.imported >= ANALYZE_AFTER)
-    return result
 
 
 # --- verification ----------------------------------------------------------------------------

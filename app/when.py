@@ -20,6 +20,38 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 
+# The dates relative ones ("on Wednesday", "last week") may be anchored to:
+# a publication date, a claim's reference date. Far from these, date
+# arithmetic runs off the calendar (year 1 minus a day is an OverflowError).
+ANCHOR_MIN = dt.date(100, 1, 1)
+ANCHOR_MAX = dt.date(9899, 12, 31)
+
+
+def check_anchor(day: dt.date) -> dt.date:
+    """``day`` if it can anchor relative dates, else ValueError."""
+    if not ANCHOR_MIN <= day <= ANCHOR_MAX:
+        raise ValueError(f"{day.isoformat()} is too far from today to anchor relative dates "
+                         f"({ANCHOR_MIN.isoformat()} to {ANCHOR_MAX.isoformat()}).")
+    return day
+
+
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+
+# The range of real UTC offsets (UTC-12:00 to UTC+14:00).
+MAX_OFFSET_MINUTES = 14 * 60
+
+
+def parse_timestamp(value: str) -> dt.datetime:
+    """An ISO timestamp as written (``T`` or a space, ``Z`` or an offset):
+    ValueError unless the clock time and the UTC offset are real ones
+    (hour 25 and +99:99 are not)."""
+    v = value.strip()
+    m = _OFFSET.search(v)
+    if m and (int(m.group(3)) >= 60 or int(m.group(2)) * 60 + int(m.group(3)) > MAX_OFFSET_MINUTES):
+        raise ValueError(f"{value!r} has no real UTC offset (-12:00 to +14:00).")
+    return dt.datetime.fromisoformat(v.replace("Z", "+00:00").replace(" ", "T", 1))
+
+
 FORMATS_HELP = (
     "Use 2025-09-03, 2025-09, 2025, or an ISO timestamp with a UTC offset "
     "such as 2025-09-03T14:05:00+08:00."
@@ -50,7 +82,7 @@ def parse_spoken_at(value: str) -> Spoken:
             d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             return Spoken(v, d, d, "day")
         if _TIMESTAMP.match(v):
-            ts = dt.datetime.fromisoformat(v.replace("Z", "+00:00").replace(" ", "T", 1))
+            ts = parse_timestamp(v)
             off = ts.utcoffset()
             assert off is not None
             total = int(off.total_seconds() // 60)

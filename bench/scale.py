@@ -10,7 +10,7 @@ Steps, each timed separately:
 2. The scale corpus (:func:`bench.corpus.scale_corpus`, real sentences
    recombined) serialised to JSON Lines and stored through the code path of
    ``POST /api/v1/quotes/import`` (:func:`app.importer.iter_ndjson`:
-   parsing and schema validation, then :func:`app.services.import_quotes`),
+   parsing and schema validation, then :func:`app.bulk_import.import_quotes`),
    in-process: quotes per second.
 3. Labelled claims (:func:`bench.corpus.make_claims`) made from the stored
    quotes: fragments, typography, one-word edits, swapped speakers, dates and
@@ -123,7 +123,7 @@ def make_app(url: str):
 
 
 def build(app, n: int, seed: int) -> dict[str, Any]:
-    from app import importer, migrate, services
+    from app import bulk_import, importer, migrate, services
     from app.db import get_engine, get_session
     from bench.corpus import scale_corpus, scale_speakers
     from verification.model import CanonicalQuote, SpeakerRef
@@ -150,7 +150,7 @@ def build(app, n: int, seed: int) -> dict[str, Any]:
     t = time.perf_counter()
     with app.app_context():
         session = get_session()
-        result = services.import_quotes(session, importer.iter_ndjson(lines),
+        result = bulk_import.import_quotes(session, importer.iter_ndjson(lines),
                                         chunk_size=app.config["IMPORT_CHUNK_SIZE"],
                                         workers=app.config["IMPORT_WORKERS"])
     import_s = time.perf_counter() - t

@@ -5,7 +5,7 @@ from flask_smorest import Api
 
 
 def register(api: Api) -> None:
-    from . import articles, health, jobs, keys, quotes, sources, speakers, verify
+    from . import articles, health, imports, jobs, keys, quotes, sources, speakers, verify
 
-    for module in (health, quotes, speakers, verify, articles, sources, jobs, keys):
+    for module in (health, quotes, imports, speakers, verify, articles, sources, jobs, keys):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")

@@ -147,7 +147,7 @@ class JobSubmit(MethodView):
         return body, 202, {"Location": url_for("jobs.JobById", job_id=job_id)}
 
 
-@blp.route("/<string:job_id>")
+@blp.route("/<job_id:job_id>")
 class JobById(MethodView):
     @requires("read")
     @blp.response(200, JobSchema)
@@ -174,7 +174,7 @@ class JobById(MethodView):
         return "", 204
 
 
-@blp.route("/<string:job_id>/results")
+@blp.route("/<job_id:job_id>/results")
 class JobResults(MethodView):
     @requires("read")
     @blp.arguments(ResultsArgsSchema, location="query")

@@ -1,20 +1,15 @@
-"""Canonical quotes: store, list, change, retract, import, and their revisions."""
+"""Canonical quotes: store, list, change, retract, and their revisions (imports: imports.py)."""
 from __future__ import annotations
 
-import io
-import json
-
-from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import articles, importer, linked_data, repository, services
-from ..auth import current_key, requires
+from .. import articles, linked_data, repository, services
+from ..auth import current_key, has_scope, requires
 from ..blueprints import MAX_ID
 from ..db import get_session
 from ..errors import ApiBlueprint
 from ..schemas import (
-    ImportResultSchema,
     QuoteCreateSchema,
     QuoteListArgsSchema,
     QuotePageSchema,
@@ -23,6 +18,7 @@ from ..schemas import (
     RetractSchema,
     RevisionSchema,
 )
+from ..models import APPROVED
 from ..when import parse_spoken_at
 
 PREFIX = "/quotes"
@@ -30,10 +26,43 @@ blp = ApiBlueprint("quotes", __name__, description="Canonical quotes: what was s
 
 
 def get_or_404(quote_id: int):
+    """The quote, if this request may see it: an anonymous reader sees
+    approved quotes only (pending and retracted ones are 404 to them)."""
     quote = repository.get_quote(get_session(), quote_id)
-    if quote is None:
+    if quote is None or (quote.status != APPROVED and current_key() is None):
         abort(404, message=f"Quote {quote_id} not found.")
     return quote
+
+
+def list_page(args: dict):
+    """A page of quotes for the list's filters (GET /quotes, POST /quotes/search)."""
+    status = args.get("status")
+    if current_key() is None:
+        if status not in (None, APPROVED):
+            abort(401, message="Listing pending_review or retracted quotes needs an API key.",
+                  headers={"WWW-Authenticate": 'Bearer realm="verbatim"'})
+        status = APPROVED
+    session = get_session()
+    speaker_ids = None
+    if args.get("speaker"):
+        name = args["speaker"].strip()
+        if name.isdigit():
+            speaker_ids = [int(name)] if 0 < int(name) <= MAX_ID else []
+        else:
+            speaker_ids = [s.id for s in services.candidate_speakers(session, name)]
+    page = repository.list_quotes(
+        session,
+        speaker_ids=speaker_ids,
+        q=args.get("q"),
+        date_from=parse_spoken_at(args["from_"]).start if args.get("from_") else None,
+        date_to=parse_spoken_at(args["to"]).end if args.get("to") else None,
+        location=args.get("location"),
+        status=status,
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    return {"items": page.items, "total": page.total, "page": page.page,
+            "per_page": page.per_page, "pages": page.pages}
 
 
 @blp.route("")
@@ -48,29 +77,11 @@ class Quotes(MethodView):
         the quote contains), `from`/`to` (dates at any precision; a quote
         matches when its date overlaps), `location`. Newest first; `page`
         and `per_page` (at most 100) paginate. Retracted quotes are left out
-        unless `status=retracted` or `status=all`.
+        unless `status=retracted` or `status=all`. Without an API key, only
+        approved quotes are listed (`status` other than `approved` is a
+        401). A search too long for a URL goes to POST /quotes/search.
         """
-        session = get_session()
-        speaker_ids = None
-        if args.get("speaker"):
-            name = args["speaker"].strip()
-            if name.isdigit():
-                speaker_ids = [int(name)] if 0 < int(name) <= MAX_ID else []
-            else:
-                speaker_ids = [s.id for s in services.candidate_speakers(session, name)]
-        page = repository.list_quotes(
-            session,
-            speaker_ids=speaker_ids,
-            q=args.get("q"),
-            date_from=parse_spoken_at(args["from_"]).start if args.get("from_") else None,
-            date_to=parse_spoken_at(args["to"]).end if args.get("to") else None,
-            location=args.get("location"),
-            status=args.get("status"),
-            page=args["page"],
-            per_page=args["per_page"],
-        )
-        return {"items": page.items, "total": page.total, "page": page.page,
-                "per_page": page.per_page, "pages": page.pages}
+        return list_page(args)
 
     @requires("write")
     @blp.arguments(QuoteCreateSchema)
@@ -88,72 +99,18 @@ class Quotes(MethodView):
         return repository.get_quote(session, quote.id)
 
 
-@blp.route("/import")
-class QuoteImport(MethodView):
-    @requires("write")
-    @blp.response(200, ImportResultSchema)
-    @blp.doc(requestBody={
-        "required": True,
-        "description": "One quote per line in the shape of POST /api/v1/quotes (JSON Lines), "
-                       "or CSV with a header row (text, speaker, spoken_at, location, event, "
-                       "language, context, status, and sources as a JSON list or as "
-                       "source_url, source_publisher, source_title, source_published_at). "
-                       "A JSON array of quotes is accepted too.",
-        "content": {
-            "application/x-ndjson": {"schema": {"type": "string"}},
-            "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-        },
-    })
-    def post(self):
-        """Import many quotes (JSON Lines or CSV)
+@blp.route("/search")
+class QuoteSearch(MethodView):
+    @requires("read")
+    @blp.arguments(QuoteListArgsSchema, required=False)
+    @blp.response(200, QuotePageSchema)
+    def post(self, args):
+        """List stored quotes, the filters in a JSON body
 
-        Valid lines are stored; every invalid line is reported as
-        `{"line": n, "errors": {...}}` and never costs the good ones.
-        Bodies up to IMPORT_MAX_CONTENT_LENGTH (50 MB by default).
+        The same filters and answer as GET /quotes, for searches too long
+        for a URL (a `q` of many words).
         """
-        request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
-        mimetype = (request.mimetype or "").lower()
-        if mimetype in importer.NDJSON_TYPES:
-            records = importer.iter_ndjson(_buffered_body())
-        elif mimetype in importer.CSV_TYPES:
-            records = importer.iter_csv(_text_stream())
-        elif mimetype == "application/json":
-            records = _json_array_records()
-        else:
-            abort(415, message="Send JSON Lines (Content-Type: application/x-ndjson) "
-                               "or CSV (Content-Type: text/csv).")
-        session = get_session()
-        try:
-            result = services.import_quotes(
-                session, records, api_key=current_key(),
-                chunk_size=current_app.config["IMPORT_CHUNK_SIZE"],
-                workers=current_app.config["IMPORT_WORKERS"],
-            )
-        except importer.FileError as exc:
-            abort(422, message=str(exc), errors={"_file": [str(exc)]})
-        return result.to_dict()
-
-
-def _buffered_body() -> io.BufferedReader:
-    # The raw request stream reads lines a byte at a time; buffer it.
-    return io.BufferedReader(request.stream, buffer_size=256 * 1024)
-
-
-def _text_stream() -> io.TextIOWrapper:
-    return io.TextIOWrapper(_buffered_body(), encoding="utf-8-sig", errors="replace", newline="")
-
-
-def _json_array_records():
-    try:
-        body = json.loads(request.get_data(cache=False) or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        abort(400, message=f"The request body is not valid JSON: {exc}", errors={"json": ["Invalid JSON body."]})
-    if isinstance(body, dict) and isinstance(body.get("quotes"), list):
-        body = body["quotes"]
-    if not isinstance(body, list):
-        abort(422, message="Send a JSON array of quotes, or JSON Lines.", errors={"json": ["Not an array."]})
-    return (importer._validate(i, obj) for i, obj in enumerate(body, start=1))
+        return list_page(args)
 
 
 @blp.route("/<id:quote_id>")
@@ -163,7 +120,10 @@ class QuoteById(MethodView):
     @linked_data.alt_json_ld(blp, linked_data.QuotationSchema, linked_data.QUOTATION_EXAMPLE,
                              "the quote as a schema.org Quotation")
     def get(self, quote_id):
-        """One stored quote (retracted ones too, with the reason)
+        """One stored quote (retracted ones too, with the reason, to a key holder)
+
+        Without an API key, only approved quotes are found (pending and
+        retracted ones are 404).
 
         With `Accept: application/ld+json`, the quote as a schema.org
         `Quotation` (JSON-LD) to embed in a published fact-check.
@@ -174,7 +134,7 @@ class QuoteById(MethodView):
         return quote, 200, {"Vary": "Accept"}
 
     @requires("write")
-    @blp.arguments(QuoteUpdateSchema)
+    @blp.arguments(QuoteUpdateSchema, required=False)
     @blp.response(200, QuoteSchema)
     def patch(self, data, quote_id):
         """Change a quote
@@ -216,12 +176,21 @@ class QuoteRevisions(MethodView):
     @requires("read")
     @blp.response(200, RevisionSchema(many=True))
     def get(self, quote_id):
-        """Every change to a quote, oldest first (what, when, which key)"""
+        """Every change to a quote, oldest first (what, when, which key)
+
+        `api_key` (which key made the change) is shown to `write` keys only;
+        to everyone else it is null.
+        """
         get_or_404(quote_id)
-        return repository.revisions(get_session(), quote_id)
+        revisions = repository.revisions(get_session(), quote_id)
+        key = current_key()
+        if key is not None and has_scope(key, "write"):
+            return revisions
+        return [{"revision": r.revision, "action": r.action, "changes": r.changes, "created_at": r.created_at,
+                 "api_key": None} for r in revisions]
 
 
-@blp.route("/<int:quote_id>/approve")
+@blp.route("/<id:quote_id>/approve")
 class QuoteApprove(MethodView):
     @requires("write")
     @blp.response(200, QuoteSchema)

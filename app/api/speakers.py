@@ -68,7 +68,7 @@ class SpeakerById(MethodView):
         return get_or_404(speaker_id)
 
     @requires("write")
-    @blp.arguments(SpeakerUpdateSchema)
+    @blp.arguments(SpeakerUpdateSchema, required=False)
     @blp.response(200, SpeakerSchema)
     def patch(self, data, speaker_id):
         """Change a speaker: name, description, Wikidata id, aliases, gender, roles

@@ -395,7 +395,7 @@ def test_ingested_quotes_wait_for_approval(client, write_headers):
     assert r.status_code == 200 and r.get_json()["status"] == "approved"
     v = verdict(client)
     assert v["verdict"] == "verified" and v["match"]["quote"]["id"] == moscow["id"]
-    revisions = client.get(f"/api/v1/quotes/{moscow['id']}/revisions").get_json()
+    revisions = client.get(f"/api/v1/quotes/{moscow['id']}/revisions", headers=write_headers).get_json()
     assert [r["action"] for r in revisions] == ["create", "approve"]
     assert revisions[0]["changes"]["status"]["after"] == "pending_review"
     assert revisions[1]["changes"] == {"status": {"before": "pending_review", "after": "approved"}}
@@ -418,12 +418,12 @@ def test_reingesting_does_not_duplicate(client, write_headers):
     assert sorted(q["id"] for q in again["existing"]) == sorted(q["id"] for q in first["created"])
     assert client.get("/api/v1/quotes").get_json()["total"] == total
     qid = first["created"][0]["id"]
-    assert len(client.get(f"/api/v1/quotes/{qid}/revisions").get_json()) == 1
+    assert len(client.get(f"/api/v1/quotes/{qid}/revisions", headers=write_headers).get_json()) == 1
     # The same words from another publication: the new source is added, as a revision.
     reprint = {**SOURCE, "url": "https://example.org/reprint", "publisher": "Example Daily"}
     third = ingest(client, write_headers, status=200, text=SEED, **reprint)
     assert all(len(q["sources"]) == 2 and q["sources"][1]["url"] == reprint["url"] for q in third["existing"])
-    revisions = client.get(f"/api/v1/quotes/{qid}/revisions").get_json()
+    revisions = client.get(f"/api/v1/quotes/{qid}/revisions", headers=write_headers).get_json()
     assert [r["action"] for r in revisions] == ["create", "update"]
 
 

@@ -275,8 +275,10 @@ def test_reading_a_job_follows_the_read_rule(app, client, write_headers, make_ke
 
 def test_unknown_jobs_are_404(client):
     for path in (f"/api/v1/jobs/{uuid.uuid4().hex}", f"/api/v1/jobs/{uuid.uuid4().hex}/results",
-                 "/api/v1/jobs/not-a-job", "/api/v1/jobs/verify", "/api/v1/jobs/1%27%20or%201=1/results"):
+                 "/api/v1/jobs/not-a-job", "/api/v1/jobs/1%27%20or%201=1/results"):
         assert_error(client.get(path), 404)
+    # /jobs/verify is the POST that submits a job, not a job id (32 hex digits).
+    assert_error(client.get("/api/v1/jobs/verify"), 405)
 
 
 @pytest.mark.parametrize("content_type,body,code", [

@@ -189,7 +189,7 @@ def test_patch_changes_fields_and_keeps_revisions(client, write_headers):
     # A no-op patch records nothing.
     assert client.patch(f"/api/v1/quotes/{q['id']}", json={}, headers=write_headers).status_code == 200
 
-    revs = client.get(f"/api/v1/quotes/{q['id']}/revisions").get_json()
+    revs = client.get(f"/api/v1/quotes/{q['id']}/revisions", headers=write_headers).get_json()
     assert [r["revision"] for r in revs] == [1, 2, 3]
     assert [r["action"] for r in revs] == ["create", "update", "update"]
     assert revs[0]["changes"]["text"] == {"before": None, "after": q["text"]}
@@ -217,16 +217,17 @@ def test_delete_retracts_with_reason_and_keeps_the_record(client, write_headers)
     assert gone["status"] == "retracted"
     assert gone["retraction_reason"] == "Misreported; see correction."
     assert gone["retracted_at"]
-    # Kept: still readable, and its history says what happened.
-    assert client.get(f"/api/v1/quotes/{q['id']}").get_json()["status"] == "retracted"
-    revs = client.get(f"/api/v1/quotes/{q['id']}/revisions").get_json()
+    # Kept: still readable (with a key), and its history says what happened.
+    assert client.get(f"/api/v1/quotes/{q['id']}", headers=write_headers).get_json()["status"] == "retracted"
+    revs = client.get(f"/api/v1/quotes/{q['id']}/revisions", headers=write_headers).get_json()
     assert revs[-1]["action"] == "retract"
     assert revs[-1]["changes"]["status"] == {"before": "approved", "after": "retracted"}
     assert revs[-1]["changes"]["retraction_reason"]["after"] == "Misreported; see correction."
     # Listed only on request, not counted, not matched.
     assert client.get("/api/v1/quotes").get_json()["total"] == 0
-    assert [x["id"] for x in client.get("/api/v1/quotes?status=retracted").get_json()["items"]] == [q["id"]]
-    assert client.get("/api/v1/quotes?status=all").get_json()["total"] == 1
+    assert [x["id"] for x in client.get("/api/v1/quotes?status=retracted",
+                                        headers=write_headers).get_json()["items"]] == [q["id"]]
+    assert client.get("/api/v1/quotes?status=all", headers=write_headers).get_json()["total"] == 1
     assert client.get("/api/v1/health").get_json()["quotes"] == 0
     v = client.post("/api/v1/verify", json={"text": q["text"]}).get_json()
     assert v["verdict"] == "unverified" and v["match"] is None

@@ -1,0 +1,37 @@
+"""Production settings for gunicorn: `.venv/bin/gunicorn -c gunicorn.conf.py wsgi:app`.
+
+(gunicorn also reads this file by itself when started from this directory.)
+Every value can be overridden on the command line or by the environment
+variable named beside it. See README.md, "Production".
+"""
+import os
+
+bind = os.environ.get("VERBATIM_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+# Sync workers answering gunicorn's own errors (414, 431, 400, time-outs) in
+# JSON like the application (app/server.py). A sync worker is one thread, so
+# an import's helper processes are forked (fast) and die with it.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "app.server.JsonErrorSyncWorker")
+
+# A request still running after this many seconds is stopped (its worker is
+# restarted) and answered 503: an import is one transaction, so it stored
+# nothing. Imports over IMPORT_SYNC_MAX_BYTES (10 MB, ~17,000 quotes, a few
+# seconds) run in the background and are never cut by it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+
+# Request line: 8,190 bytes (gunicorn's most; long searches go by POST
+# /api/v1/quotes/search). Headers: 100 fields of up to 8,190 bytes.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Recycle workers now and then (memory held by a large answer is given back).
+max_requests = 2000
+max_requests_jitter = 200
+
+accesslog = "-"
+# Proxies trusted for X-Forwarded-Proto (and, with PROXY_FIX_X_FOR, the
+# client's address that rate limits count).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
