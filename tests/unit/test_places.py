@@ -311,7 +311,7 @@ def test_describe_place(text, expected):
 def test_bulk_index_keys_agree_with_query_keys():
     # The gazetteer is indexed with a bulk key function and queried with the
     # single one; they must agree or names silently stop resolving.
-    from verification.places import _key, _keys_bulk
+    from verification.places.names import _key, _keys_bulk
 
     names = ["Saint-Pétersbourg", "Qal`eh Shaharak", "St. John's", "Łódź", "The Hague",
              "Winston-Salem", "Ft. Worth", "Mt. Pleasant", "Washington, D.C.", "Köln",
