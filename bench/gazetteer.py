@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -56,11 +55,14 @@ def _pss_mb() -> float:
 
 
 def _clear_caches() -> None:
+    """Every lru_cache of the places package, module-level or on an object
+    a module holds (the loaded gazetteer)."""
     for name, mod in list(sys.modules.items()):
         if name == "verification.places" or name.startswith("verification.places."):
             for value in vars(mod).values():
-                if callable(getattr(value, "cache_clear", None)):
-                    value.cache_clear()
+                for obj in [value, *getattr(value, "__dict__", {}).values()]:
+                    if callable(getattr(obj, "cache_clear", None)):
+                        obj.cache_clear()
 
 
 def _texts() -> tuple[list[str], list[tuple[str, str]]]:

@@ -23,7 +23,7 @@ def _describe(p: Place) -> str:
         if p.country_code == "US" and p.region_code:
             region = _REGION_DISPLAY.get(("US", p.region_code), p.region or p.region_code)
             return f"{p.name}, {region}"
-        if p.geonameid is not None and g.is_most_populous_of_name(p.geonameid):
+        if p.geonameid is not None and g.is_most_populous_of_name(g.index_of(p.geonameid)):
             return p.name
         if p.region:
             return f"{p.name}, {p.region}"
@@ -96,12 +96,13 @@ def _relate(c: Place, k: Place) -> str:
         text, city = (c, k) if c.kind == "text" else (k, c)
         local = _key(_local_text(text))
         g = _gaz()
-        names = g.names_of(city.geonameid) if city.geonameid is not None else set()
+        ci = g.index_of(city.geonameid)
+        names = g.names_of(ci) if ci is not None else set()
         if local in names or any(_text_fits(local, n) for n in names):
             return "equal"
         # An unknown name in the same state as a big city may be one of its
         # neighbourhoods ("Harlem, New York"); next to a town it is another town.
-        if same_region and g.population(city.geonameid) < NEIGHBOURHOOD_CITY_POP:
+        if same_region and g.population(ci) < NEIGHBOURHOOD_CITY_POP:
             return "differs"
         return "unknown"
     c_depth = (2 if c_local else 1 if c_region else 0)
@@ -183,7 +184,8 @@ def _bare_name_of(claim_text: str, k: Place) -> bool:
         return False
     key = _key(cleaned)
     if k.kind == "city" and k.geonameid is not None:
-        return key in _gaz().names_of(k.geonameid)
+        g = _gaz()
+        return key in g.names_of(g.index_of(k.geonameid))
     if k.kind == "text" and (k.region or k.country):
         return key == _key(_local_text(k))
     return False

