@@ -7,7 +7,8 @@ from typing import Optional
 
 from ..model import FieldCheck
 from .gazetteer import _gaz
-from .names import _REGION_BARE_DISPLAY, _REGION_DISPLAY, _key
+from .names import _CITY_PARTS, _GENERIC_WORDS, _REGION_BARE_DISPLAY, _REGION_DISPLAY, _key
+from .nearby import distance_between, is_nearby, say_km
 from .place import Place
 from .reading import _clean, _has_phrase, _readings, place_from_phrase, resolve_place
 
@@ -49,9 +50,22 @@ def _tokens_within(a: str, b: str) -> bool:
     return f" {a} " in f" {b} "
 
 
+def _distinctive(key: str) -> bool:
+    """Whether a key says more than a kind of place ("hall", "the center")."""
+    return any(w not in _GENERIC_WORDS for w in key.split())
+
+
 def _text_fits(a: str, b: str) -> bool:
+    """Two unplaced names fit when equal, or when one holds the other and the
+    shorter one is a name, not just a kind of place ("Oval Office" and "the
+    Oval Office, White House"; not "Hall" and "Town Hall")."""
     ka, kb = _key(a), _key(b)
-    return bool(ka and kb) and (ka == kb or _tokens_within(ka, kb) or _tokens_within(kb, ka))
+    if not (ka and kb):
+        return False
+    if ka == kb:
+        return True
+    short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    return _distinctive(short) and _tokens_within(short, long_)
 
 
 def _local_text(p: Place) -> str:
@@ -62,66 +76,97 @@ def _local_text(p: Place) -> str:
     return p.name
 
 
-def _relate(c: Place, k: Place) -> str:
+def _names_city(text: str, city: Place) -> bool:
+    """Whether unplaced text names ``city`` itself: one of its names, or its
+    name inside the text ("Tampa Convention Center")."""
+    g = _gaz()
+    ci = g.index_of(city.geonameid)
+    names = g.names_of(ci) if ci is not None else frozenset()
+    key = _key(text)
+    return key in names or any(len(n) > 3 and _tokens_within(n, key) for n in names)
+
+
+def _part_of(part: Place, whole: Place) -> bool:
+    """Whether city ``part`` is a borough of city ``whole`` (``_CITY_PARTS``)."""
+    for city, parts in _CITY_PARTS.items():
+        if _key(whole.name) == _key(city) and _key(part.name) in {_key(x) for x in parts}:
+            return True
+    return False
+
+
+Relation = tuple[str, Optional[float]]
+
+
+def _relate(c: Place, k: Place) -> Relation:
     """How claim ``c`` relates to record ``k``: "equal", "within" (the claim
-    is more specific), "contains" (less specific), "differs" or "unknown"."""
+    is more specific), "contains" (less specific), "near" (another town at
+    most ``NEAR_KM`` away), "differs" or "unknown"; with the distance in km
+    between two cities."""
     if c.country_code is None or k.country_code is None:
-        # At least one side is free text.
+        # At least one side is free text the gazetteer could not place.
         if c.kind == "text" and k.kind == "text":
-            return "equal" if _text_fits(c.name, k.name) else "unknown"
+            return ("equal" if _text_fits(c.name, k.name) else "unknown"), None
         text, other = (c, k) if c.kind == "text" else (k, c)
-        names = {other.name, other.city or "", other.region or "", other.country or "", other.text}
-        if any(n and _text_fits(text.name, n) for n in names):
-            return "equal"
-        return "unknown"
+        # The words must name the other place itself: a state's name inside
+        # a venue's ("Ohio State Fairgrounds") does not place the venue.
+        if other.kind == "city" and _names_city(text.name, other):
+            return "equal", None
+        if _text_fits(text.name, other.text) and _key(text.name) != _key(other.region or ""):
+            return "equal", None
+        return "unknown", None
     if c.country_code != k.country_code:
-        return "differs"
+        return "differs", None
+    if c.kind == "city" and k.kind == "city":
+        if c.geonameid == k.geonameid:
+            return "equal", None
+        if _part_of(c, k):
+            return "within", None
+        if _part_of(k, c):
+            return "contains", None
+        d = distance_between(c, k)
+        return ("near" if is_nearby(d) else "differs"), d
     c_region = c.region_code if c.kind != "country" else None
     k_region = k.region_code if k.kind != "country" else None
     if c_region and k_region and c_region != k_region:
-        return "differs"
+        return "differs", None
     c_local = c.kind in ("city", "text")
     k_local = k.kind in ("city", "text")
     if c_local and k_local:
-        if c.kind == "city" and k.kind == "city":
-            return "equal" if c.geonameid == k.geonameid else "differs"
-        # Both name a town in one state (or, for countries without regions,
-        # one country). Towns the gazetteer lacks are compared by name:
+        # A town the gazetteer lacks, named in a state (or, for countries
+        # without regions, a country) the gazetteer knows: compared by name.
         # "Norwalk, Iowa" and "Council Bluffs, Iowa" are two places.
         same_region = bool(c.region_code and c.region_code == k.region_code)
         if c.kind == "text" and k.kind == "text":
             if _text_fits(_local_text(c), _local_text(k)):
-                return "equal"
-            return "differs" if same_region else "unknown"
+                return "equal", None
+            return ("differs" if same_region else "unknown"), None
         text, city = (c, k) if c.kind == "text" else (k, c)
-        local = _key(_local_text(text))
-        g = _gaz()
-        ci = g.index_of(city.geonameid)
-        names = g.names_of(ci) if ci is not None else set()
-        if local in names or any(_text_fits(local, n) for n in names):
-            return "equal"
+        if _names_city(_local_text(text), city):
+            return "equal", None
         # An unknown name in the same state as a big city may be one of its
         # neighbourhoods ("Harlem, New York"); next to a town it is another town.
-        if same_region and g.population(ci) < NEIGHBOURHOOD_CITY_POP:
-            return "differs"
-        return "unknown"
+        if same_region and (city.population or 0) < NEIGHBOURHOOD_CITY_POP:
+            return "differs", None
+        return "unknown", None
     c_depth = (2 if c_local else 1 if c_region else 0)
     k_depth = (2 if k_local else 1 if k_region else 0)
     if c_depth == k_depth:
-        return "equal"
-    return "within" if c_depth > k_depth else "contains"
+        return "equal", None
+    return ("within" if c_depth > k_depth else "contains"), None
 
 
-_CONSISTENT = ("equal", "within", "contains")
+_CONSISTENT = ("equal", "within", "contains", "near")
 
 
 def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldCheck:
     """Whether a claimed place is consistent with the place on record.
 
-    ``match`` for the same place or one containing the other; ``mismatch``
-    for different places; ``not_claimed`` for no claim; ``unknown`` when the
-    record has no place, or when a side the gazetteer can't place differs
-    from the other in a way that can't be judged.
+    ``match`` for the same place, one containing the other, or a town at
+    most ``NEAR_KM`` from the recorded one; ``mismatch`` for different
+    places; ``not_claimed`` for no claim; ``unknown`` when the record has no
+    place, or when a side the gazetteer cannot place does not name the other
+    (the verdict is then ``unverified``, reason ``unchecked_place``, with this
+    check's message as its sentence).
     """
     canon_text = str(canonical).strip() if canonical is not None and str(canonical).strip() else None
     if claimed is None or not str(claimed).strip():
@@ -130,20 +175,29 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
     if canon_text is None:
         return FieldCheck(
             status="unknown", claimed=claim_text, canonical=None,
-            message="The record has no place for this quote.",
+            message=f"Verbatim could not check the place \u201c{claim_text}\u201d: "
+                    "the record has no place for this quote.",
         )
     k = resolve_place(canon_text)
     readings = _readings(claim_text)
     assert k is not None and readings
+    local_towns = _small_towns_near_record(claim_text, k)
+    if local_towns:
+        if readings[0].kind == "text" and readings[0].country_code is None:
+            readings = tuple(local_towns)
+        else:
+            seen = {p.geonameid for p in readings}
+            readings = tuple(readings) + tuple(p for p in local_towns if p.geonameid not in seen)
 
     def result(status: str, message: Optional[str]) -> FieldCheck:
         if message:
             message = re.sub(r"\.\.(?=\s|$)", ".", message)  # "D.C.."
+            message = message[0].upper() + message[1:]
         return FieldCheck(status=status, claimed=claim_text, canonical=canon_text, message=message)
 
     first = readings[0]
     relations = [(_relate(c, k), c) for c in readings]
-    for i, (rel, c) in enumerate(relations):
+    for i, ((rel, d), c) in enumerate(relations):
         if rel not in _CONSISTENT:
             continue
         c_name = _in_sentence(c)
@@ -152,34 +206,69 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
             if _describe(c) == _describe(first):
                 c_name = f"{c_name} (the {_KIND_WORDS.get((c.kind, c.country_code), c.kind)})"
         if rel == "equal":
-            msg = None if i == 0 else f"“{claim_text}” is read as {c_name}, the place on record."
+            msg = None if i == 0 else f"\u201c{claim_text}\u201d is read as {c_name}, the place on record."
+        elif rel == "near":
+            msg = f"{c_name} is {say_km(d)} from {_in_sentence(k)}, the place on record."  # type: ignore[arg-type]
         elif rel == "within":
             msg = f"{c_name} lies within {_in_sentence(k)}; the record is less specific."
         else:
             msg = f"{_in_sentence(k)} lies within {c_name}; the claim is less specific."
-        return result("match", msg[0].upper() + msg[1:] if msg else None)
+        return result("match", msg)
     if _bare_name_of(claim_text, k):
         # "Wilmington" for a record "Wilmington, Ohio": the claim names the
         # town without its state. Less precise, not different, even when the
         # gazetteer's best-known Wilmington is another one.
-        return result("match", f"“{claim_text}” is read as {_in_sentence(k)}, the place on record.")
-    if any(rel == "unknown" for rel, _ in relations):
-        if first.kind == "text" and first.country_code is None:
-            msg = f"Could not place “{claim_text}” to compare it with {_in_sentence(k)}."
+        return result("match", f"\u201c{claim_text}\u201d is read as {_in_sentence(k)}, the place on record.")
+    if any(rel == "unknown" for (rel, _), _ in relations):
+        if first.kind == "text" and first.country_code is None or first.kind == "text" and k.kind != "text":
+            msg = f"Verbatim could not place \u201c{_unplaced_words(first)}\u201d; the record says {_in_sentence(k)}."
         elif k.kind == "text" and k.country_code is None:
-            msg = f"Could not place the record's “{canon_text}” to compare it with {_in_sentence(first)}."
+            msg = (f"Verbatim could not place the record\u2019s \u201c{canon_text}\u201d to compare it "
+                   f"with {_in_sentence(first)}.")
         else:
-            msg = f"Could not tell whether {_in_sentence(first)} and {_in_sentence(k)} are the same place."
+            msg = (f"Verbatim could not tell whether {_in_sentence(first)} and {_in_sentence(k)} "
+                   "are the same place.")
         return result("unknown", msg)
-    return result("mismatch", f"The claim says {_in_sentence(first)}, but the record says {_in_sentence(k)}.")
+    (_, d), _ = relations[0]
+    away = f", {say_km(d)} away" if d is not None else ""
+    return result("mismatch", f"The claim says {_in_sentence(first)}, but the record says {_in_sentence(k)}{away}.")
+
+
+def _unplaced_words(p: Place) -> str:
+    """The words of a claim the gazetteer could not place, as the claim has
+    them: "the Fairgrounds" of "a rally at the Fairgrounds"."""
+    if p.country_code is not None:
+        return p.text
+    m = re.search(r"\b(the\s+)" + re.escape(p.name), p.text, re.I)
+    return m.group(1) + p.name if m and not p.name.lower().startswith("the ") else p.name
+
+
+def _claimed_name(claim_text: str) -> Optional[str]:
+    """The place name a claim gives, out of a venue phrase if need be."""
+    cleaned = _clean(claim_text)
+    if _has_phrase(cleaned):
+        cleaned = place_from_phrase(cleaned) or cleaned
+    return cleaned or None
+
+
+def _small_towns_near_record(claim_text: str, k: Place) -> list[Place]:
+    """A bare name read as a town of the record's state (or country), small
+    towns included: a claim about a record in New York that says "Fishkill"
+    means Fishkill, New York, and one that says "Victor" may mean Victor,
+    New York as well as Victorville, California ("Victor" is one of its
+    alternate names). Towns by their own name only."""
+    name = _claimed_name(claim_text)
+    if not name or "," in name or k.country_code is None or not k.region_code or k.kind == "country":
+        return []
+    g, key = _gaz(), _key(name)
+    ids = g.cities_named(key, ("region", (k.country_code, k.region_code)), small=True)
+    return [g.city_place(claim_text, ci) for ci in ids if _key(g.city_name(ci)) == key]
 
 
 def _bare_name_of(claim_text: str, k: Place) -> bool:
     """Whether the claim is a bare town name (no state or country) that is
     the recorded town's own name."""
-    cleaned = _clean(claim_text)
-    if _has_phrase(cleaned):
-        cleaned = place_from_phrase(cleaned) or cleaned
+    cleaned = _claimed_name(claim_text)
     if not cleaned or "," in cleaned:
         return False
     key = _key(cleaned)

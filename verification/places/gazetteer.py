@@ -203,25 +203,25 @@ class _Gazetteer:
     def _cities_named(self, key: str, within: Within = None, small: bool = False) -> tuple[int, ...]:
         """Cities a key names (as indexes), most populous first; primary
         names before alternate names, which are used only when no primary
-        name matches. Small towns only with ``small``."""
-        region, major = self._region, self._major
+        name matches. Small towns only with ``small``, and only by their
+        primary name (their alternate names are mostly old names and
+        translations: "Dartmouth" is an old name of Jefferson, N.H.)."""
+        region, major, regions = self._region, self._major, self._city_regions
         if within is None:
             def inside(ci: int) -> bool:
-                return small or bool(major[ci])
+                return True
+        elif within[0] == "country":
+            def inside(ci: int) -> bool:
+                return regions[region[ci]][0] == within[1]
         else:
-            kind, ref = within
-            regions = self._city_regions
-            if kind == "country":
-                def inside(ci: int) -> bool:
-                    return (small or bool(major[ci])) and regions[region[ci]][0] == ref
-            else:
-                def inside(ci: int) -> bool:
-                    return (small or bool(major[ci])) and regions[region[ci]] == ref
+            def inside(ci: int) -> bool:
+                return regions[region[ci]] == within[1]
         k = self.find_key(key)
-        primary = tuple(ci for ci in self._postings(self._prim_off, self._prim, k) if inside(ci))
+        primary = tuple(ci for ci in self._postings(self._prim_off, self._prim, k)
+                        if (small or major[ci]) and inside(ci))
         if primary:
             return primary
-        alt = [ci for ci in self._postings(self._alt_off, self._alt, k) if inside(ci)]
+        alt = [ci for ci in self._postings(self._alt_off, self._alt, k) if major[ci] and inside(ci)]
         extra = [ci for ci in self._extra_alt.get(key, ()) if inside(ci) and ci not in alt]
         if extra:
             alt = sorted(alt + extra, key=lambda ci: -self._pop[ci])

@@ -96,6 +96,11 @@ _CITY_NICKNAMES = {
     "Philly": ("Philadelphia", "US", "PA"),
     "San Fran": ("San Francisco", "US", "CA"),
 }
+# Parts of a city that the gazetteer lists as places of their own: a claim
+# naming one fits a record of the city, and the other way round.
+_CITY_PARTS = {
+    "New York City": ["Manhattan", "Brooklyn", "Queens", "Bronx", "The Bronx", "Staten Island"],
+}
 # Bare names whose news sense is a city rather than the region or country of
 # the same name.
 _CITY_FIRST = {"washington", "dc"}
@@ -110,6 +115,17 @@ _VENUE_WORDS = {
     "house", "palace", "office", "hall", "street", "building", "hotel", "center", "centre",
     "church", "cathedral", "mosque", "temple", "airport", "stadium", "arena", "university",
     "school", "base", "court", "tower", "square", "bridge", "castle", "white", "red", "black",
+}
+# Words that name a kind of place, not a place: an unplaced name made only
+# of these ("the Hall", "Convention Center") fits no other name by being
+# part of it.
+_GENERIC_WORDS = _VENUE_WORDS - {"white", "red", "black"} | {
+    "the", "a", "an", "of", "and", "at", "in", "city", "town", "village", "county", "state",
+    "park", "field", "fairgrounds", "fairground", "grounds", "convention", "conference", "civic",
+    "community", "event", "events", "expo", "exposition", "theatre", "theater", "auditorium",
+    "gym", "gymnasium", "college", "academy", "library", "museum", "club", "room", "ballroom",
+    "plaza", "pavilion", "coliseum", "dome", "garden", "gardens", "memorial", "national", "main",
+    "downtown", "north", "south", "east", "west", "central", "rally", "campus", "headquarters",
 }
 _VENUE_RE = re.compile(r"\b(?:" + "|".join(sorted(_VENUE_WORDS)) + r")\b")
 _PREPOSITIONS = {"in", "at", "near", "outside", "inside", "from"}

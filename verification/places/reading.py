@@ -35,11 +35,12 @@ def _bare(g: _Gazetteer, text: str, key: str) -> list[Place]:
     return containers + cities
 
 
-def _within(g: _Gazetteer, text: str, parts: list[str]) -> tuple[list[Place], Optional[Place]]:
+def _within(g: _Gazetteer, text: str, parts: list[str], small: bool = True) -> tuple[list[Place], Optional[Place]]:
     """Read comma-separated parts right to left: the last part a country or
     region, the ones before it a region or city inside it. Returns the full
     readings, and failing those a partial one (the container that resolved,
-    with the unresolved local part kept as text)."""
+    with the unresolved local part kept as text). A town named inside its
+    state or country is clearly a place: small towns count (``small``)."""
     last_key = _key(parts[-1])
     readings: list[Place] = []
     partial: Optional[Place] = None
@@ -50,7 +51,7 @@ def _within(g: _Gazetteer, text: str, parts: list[str]) -> tuple[list[Place], Op
         while i >= 0:
             k = _key(parts[i])
             cur = chain[-1]
-            ids = g.cities_named(k, cur)
+            ids = g.cities_named(k, cur, small)
             if ids:
                 found = [g.city_place(text, ci) for ci in ids]
                 break
@@ -74,7 +75,7 @@ def _within(g: _Gazetteer, text: str, parts: list[str]) -> tuple[list[Place], Op
                 partial = Place(
                     text=text, name=f"{local}, {top.name}", kind="text", city=None,
                     region=top.region, region_code=top.region_code,
-                    country_code=top.country_code, country=top.country,
+                    country_code=top.country_code, country=top.country, timezone=top.timezone,
                 )
         else:
             readings.append(top)
@@ -92,10 +93,13 @@ def _structured(text: str) -> tuple[list[Place], Optional[Place]]:
         if found:
             return found, None
         # "Paris France", "Raleigh NC": a trailing container without a comma.
+        # Small towns only when written as names ("Victor NY", not "victor ny").
         words = parts[0].split()
         for n in (1, 2, 3):
             if len(words) > n:
-                readings, partial = _within(g, text, [" ".join(words[:-n]), " ".join(words[-n:])])
+                local = words[:-n]
+                small = any(c.islower() for c in text) and all(_capitalised(w) for w in local)
+                readings, partial = _within(g, text, [" ".join(local), " ".join(words[-n:])], small)
                 if readings:
                     return readings, None
         return [], None
