@@ -10,7 +10,10 @@ as in a new gunicorn worker, and reports:
   after it and after the load, ``hwm_mb`` its peak (``VmHWM``, what the load
   needed at its worst), and ``pss_mb`` the proportional share (``Pss`` from
   ``/proc/self/smaps_rollup``: file pages that every worker maps count once
-  between them);
+  between them); after the lookups, ``private_mb`` (the memory that is this
+  process's alone: a second worker needs as much again) and
+  ``index_resident_mb`` (how much of the mapped index file the lookups
+  brought into memory: shared by every worker);
 * ``resolve_us`` / ``compare_us``: median and p95 microseconds per call of
   ``resolve_place`` and ``compare_place`` with every cache cleared before
   each call (the cost of a place never seen before), and ``compare_warm_us``
@@ -43,15 +46,35 @@ def _status_mb(field: str) -> float:
     return float("nan")
 
 
-def _pss_mb() -> float:
+def _rollup_mb(*fields: str) -> float:
+    """Sum of fields of /proc/self/smaps_rollup, in MB."""
+    total, found = 0, False
     try:
         with open("/proc/self/smaps_rollup") as f:
             for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
+                name = line.split(":", 1)[0]
+                if name in fields:
+                    total += int(line.split()[1])
+                    found = True
     except OSError:
         pass
-    return float("nan")
+    return total / 1024 if found else float("nan")
+
+
+def _mapped_index_mb() -> float:
+    """Resident MB of the gazetteer's index file mapping (page cache, shared
+    by every process that maps it)."""
+    total, inside = 0, False
+    try:
+        with open("/proc/self/smaps") as f:
+            for line in f:
+                if "-" in line.split(" ", 1)[0] and ":" not in line.split(" ", 1)[0]:
+                    inside = "gazetteer-" in line and line.rstrip().endswith(".bin")
+                elif inside and line.startswith("Rss:"):
+                    total += int(line.split()[1])
+    except OSError:
+        pass
+    return total / 1024
 
 
 def _clear_caches() -> None:
@@ -112,7 +135,7 @@ def child() -> dict:
     out = {
         "import_s": import_s, "load_s": load_s,
         "rss_mb_before": rss0, "rss_mb_imported": rss1, "rss_mb_loaded": rss2,
-        "gazetteer_mb": rss2 - rss1, "hwm_mb": _status_mb("VmHWM"), "pss_mb": _pss_mb(),
+        "gazetteer_mb": rss2 - rss1, "hwm_mb": _status_mb("VmHWM"), "pss_mb": _rollup_mb("Pss"),
     }
     # Warm the code paths once (regex compilation, first-use imports).
     for text in claims[:50]:
@@ -122,6 +145,8 @@ def child() -> dict:
     out["compare_warm_us"] = _summary(_per_call_us(places.compare_place, pairs, clear=False))
     out["n_resolve"], out["n_compare"] = len(claims), len(pairs)
     out["rss_mb_after_lookups"] = _status_mb("VmRSS")
+    out["private_mb_after_lookups"] = _rollup_mb("Private_Clean", "Private_Dirty")
+    out["index_resident_mb_after_lookups"] = _mapped_index_mb()
     return out
 
 
@@ -157,7 +182,8 @@ def main(argv=None) -> int:
     keys = [("import_s",), ("load_s",), ("rss_mb_imported",), ("rss_mb_loaded",), ("gazetteer_mb",),
             ("hwm_mb",), ("pss_mb",), ("resolve_us", "median"), ("resolve_us", "p95"),
             ("compare_us", "median"), ("compare_us", "p95"), ("compare_warm_us", "median"),
-            ("compare_warm_us", "p95")]
+            ("compare_warm_us", "p95"), ("rss_mb_after_lookups",), ("private_mb_after_lookups",),
+            ("index_resident_mb_after_lookups",)]
     med = {".".join(k): _median_of(runs, k) for k in keys}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()

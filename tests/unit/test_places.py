@@ -500,21 +500,20 @@ def test_a_claimed_place_without_a_recorded_one_says_so():
     assert "\u201cParis\u201d" in c.message and "the record has no place" in c.message
 
 
-def test_a_state_in_a_venue_name_does_not_place_the_venue():
+@pytest.mark.parametrize("claimed, canonical, status", [
     # Ohio's fairgrounds are in Columbus; the words say Ohio, not which town.
-    assert check("Ohio State Fairgrounds", "Columbus, Ohio").status == "unknown"
-
-
-def test_a_venue_named_after_its_town_fits_the_town():
-    assert check("Columbus Convention Center", "Columbus, Ohio").status == "match"
-    assert check("the Union League of Philadelphia", "Philadelphia, Pennsylvania").status == "match"
-    assert check("a rally in Tampa", "Tampa, Florida").status == "match"
-
-
-def test_a_kind_of_place_is_not_a_name():
-    assert check("Hall", "Town Hall").status == "unknown"
-    assert check("the Convention Center", "Greenville Convention Center").status == "unknown"
-    assert check("the Oval Office", "Oval Office, White House").status == "match"
+    ("Ohio State Fairgrounds", "Columbus, Ohio", "unknown"),
+    # A venue named after its town names the town.
+    ("Columbus Convention Center", "Columbus, Ohio", "match"),
+    ("the Union League of Philadelphia", "Philadelphia, Pennsylvania", "match"),
+    ("a rally in Tampa", "Tampa, Florida", "match"),
+    # A kind of place is not a name; a name inside a longer one fits it.
+    ("Hall", "Town Hall", "unknown"),
+    ("the Convention Center", "Greenville Convention Center", "unknown"),
+    ("the Oval Office", "Oval Office, White House", "match"),
+])
+def test_what_the_words_of_an_unplaced_name_say(claimed, canonical, status):
+    assert check(claimed, canonical).status == status
 
 
 def test_an_unplaceable_claim_is_unverified_not_verified():

@@ -25,5 +25,5 @@ class Place:
     lon: Optional[float] = None
     geonameid: Optional[int] = None
     population: Optional[int] = None
-    timezone: Optional[str] = None  # IANA name ("America/New_York"), cities only
+    timezone: Optional[str] = None  # IANA name ("America/New_York"); a region's or country's when all its people share one
 
