@@ -482,6 +482,10 @@ def test_a_bare_town_of_the_recorded_state_is_read_there():
     assert check("Victor", "Ohio").status == "mismatch"
     # Not in a whole country: any word is a small town somewhere.
     assert check("Energy", "United States").status == "unknown"
+    # Nor a venue: White House, Tenn. is 40 km from Nashville (bench, seed 2).
+    c = check("the White House", "Nashville, Tenn.")
+    assert c.status == "unknown" and "could not place \u201cthe White House\u201d" in c.message
+    assert check("White House, Tenn.", "Nashville, Tenn.").status == "mismatch"
 
 
 # ------------------------------------------------ what cannot be placed

@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..model import FieldCheck
 from .gazetteer import _gaz
-from .names import _CITY_PARTS, _GENERIC_WORDS, _REGION_BARE_DISPLAY, _REGION_DISPLAY, _key
+from .names import _CITY_PARTS, _GENERIC_WORDS, _REGION_BARE_DISPLAY, _REGION_DISPLAY, _VENUE_RE, _key
 from .nearby import distance_between, is_nearby, say_km
 from .place import Place
 from .reading import _clean, _has_phrase, _readings, place_from_phrase, resolve_place
@@ -261,6 +261,8 @@ def _small_towns_near_record(claim_text: str, k: Place) -> list[Place]:
     if not name or "," in name or k.country_code is None or not k.region_code or k.kind == "country":
         return []
     g, key = _gaz(), _key(name)
+    if _VENUE_RE.search(key):
+        return []  # "the White House" is not White House, Tenn., whatever the record's state
     ids = g.cities_named(key, ("region", (k.country_code, k.region_code)), small=True)
     return [g.city_place(claim_text, ci) for ci in ids if _key(g.city_name(ci)) == key]
 
