@@ -1407,6 +1407,8 @@ def _other_place(place: str, rng: random.Random) -> Optional[str]:
         c_city, c_region = _city_state(cand)
         if not c_city:
             continue  # a bare state or country could contain the real place
+        if not city and (c_region is None or c_region == region):
+            continue  # a record of a bare state or country contains its towns
         if c_city == city or (city and (c_city in city or city in c_city)):
             continue
         if {c_city, city} & {"brooklyn", "manhattan", "queens", "bronx", "new york", "new york city"} \

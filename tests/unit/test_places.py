@@ -486,6 +486,12 @@ def test_a_bare_town_of_the_recorded_state_is_read_there():
     c = check("the White House", "Nashville, Tenn.")
     assert c.status == "unknown" and "could not place \u201cthe White House\u201d" in c.message
     assert check("White House, Tenn.", "Nashville, Tenn.").status == "mismatch"
+    # Nor the first word of a venue's name: Faith, N.C. has 800 people (bench, seed 3).
+    c = check("a rally at the Faith and Freedom Coalition Conference", "Greenville, North Carolina")
+    assert c.status == "unknown"
+    assert "could not place \u201cthe Faith and Freedom Coalition Conference\u201d" in c.message
+    assert "\u201cthe White House\u201d;" in check("a news conference at the White House on Tuesday", "Paris").message
+    assert check("a rally in Fishkill", "New York City").status == "mismatch"
 
 
 # ------------------------------------------------ what cannot be placed

@@ -220,7 +220,7 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
         # gazetteer's best-known Wilmington is another one.
         return result("match", f"\u201c{claim_text}\u201d is read as {_in_sentence(k)}, the place on record.")
     if any(rel == "unknown" for (rel, _), _ in relations):
-        if first.kind == "text" and first.country_code is None or first.kind == "text" and k.kind != "text":
+        if first.kind == "text" and (first.country_code is None or k.kind != "text"):
             msg = f"Verbatim could not place \u201c{_unplaced_words(first)}\u201d; the record says {_in_sentence(k)}."
         elif k.kind == "text" and k.country_code is None:
             msg = (f"Verbatim could not place the record\u2019s \u201c{canon_text}\u201d to compare it "
@@ -236,11 +236,30 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
 
 def _unplaced_words(p: Place) -> str:
     """The words of a claim the gazetteer could not place, as the claim has
-    them: "the Fairgrounds" of "a rally at the Fairgrounds"."""
+    them: "the Fairgrounds" of "a rally at the Fairgrounds", "the Faith and
+    Freedom Coalition Conference" (a venue phrase's candidate stops at
+    "and"; the name goes on while capitalised words follow)."""
     if p.country_code is not None:
         return p.text
-    m = re.search(r"\b(the\s+)" + re.escape(p.name), p.text, re.I)
-    return m.group(1) + p.name if m and not p.name.lower().startswith("the ") else p.name
+    m = re.search(r"\b(?:(the)\s+)?" + re.escape(p.name), p.text, re.I)
+    if not m:
+        return p.name
+    words = [p.name] if not m.group(1) or p.name.lower().startswith("the ") else [m.group(1), p.name]
+    rest = p.text[m.end():].split()
+    i = 0
+    while i < len(rest):
+        j = i
+        while j < len(rest) and rest[j].lower() in _NAME_JOINERS:
+            j += 1
+        if j < len(rest) and rest[j][:1].isupper():
+            words.extend(rest[i:j + 1])
+            i = j + 1
+        else:
+            break
+    return " ".join(words).rstrip(".,;:")
+
+
+_NAME_JOINERS = {"and", "of", "for", "the", "&", "de"}
 
 
 def _claimed_name(claim_text: str) -> Optional[str]:
@@ -260,6 +279,8 @@ def _small_towns_near_record(claim_text: str, k: Place) -> list[Place]:
     name = _claimed_name(claim_text)
     if not name or "," in name or k.country_code is None or not k.region_code or k.kind == "country":
         return []
+    if not _key(_clean(claim_text)).endswith(_key(name)):
+        return []  # a cut-off piece of a venue's name ("Faith" of "the Faith and Freedom Conference")
     g, key = _gaz(), _key(name)
     if _VENUE_RE.search(key):
         return []  # "the White House" is not White House, Tenn., whatever the record's state

