@@ -495,8 +495,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         print_report(s, args.top)
         print(f"run {time.time() - t1:.1f}s")
         out["summary"] = s
-        target = s["accuracy"] >= 0.99 and s["unsafe_total"] == 0
-        print(f"\ntarget (>= 99% right, 0 unsafe): {'MET' if target else 'NOT MET'}")
+        target = s["accuracy"] >= 0.995 and s["unsafe_total"] == 0 and s["false_verified_total"] == 0
+        print(f"\ntarget (>= 99.5% right, 0 unsafe, 0 false verified): {'MET' if target else 'NOT MET'}")
         if args.errors:
             ex = error_examples(cases, results, hits, by_id, args.errors)
             print_errors(ex)
