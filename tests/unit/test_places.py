@@ -480,6 +480,9 @@ def test_a_bare_town_of_the_recorded_state_is_read_there():
     c = check("Victor", "New York")
     assert c.status == "match" and "Victor, New York lies within New York" in c.message
     assert check("Victor", "Ohio").status == "mismatch"
+    # A big city called by its own name is not also a small namesake (bench, seed 4).
+    c = check("Reno", "Texas")
+    assert c.status == "mismatch" and "Reno, Nevada" in c.message
     # Not in a whole country: any word is a small town somewhere.
     assert check("Energy", "United States").status == "unknown"
     # Nor a venue: White House, Tenn. is 40 km from Nashville (bench, seed 2).

@@ -185,7 +185,10 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
     if local_towns:
         if readings[0].kind == "text" and readings[0].country_code is None:
             readings = tuple(local_towns)
-        else:
+        elif not _by_own_name(readings, local_towns[0].name):
+            # "Victor" is an alternate name of Victorville, Calif.; Victor,
+            # N.Y. is one too. "Reno" is Reno, Nev. by its own name: not
+            # also Reno, Texas against a record of Texas.
             seen = {p.geonameid for p in readings}
             readings = tuple(readings) + tuple(p for p in local_towns if p.geonameid not in seen)
 
@@ -286,6 +289,13 @@ def _small_towns_near_record(claim_text: str, k: Place) -> list[Place]:
         return []  # "the White House" is not White House, Tenn., whatever the record's state
     ids = g.cities_named(key, ("region", (k.country_code, k.region_code)), small=True)
     return [g.city_place(claim_text, ci) for ci in ids if _key(g.city_name(ci)) == key]
+
+
+def _by_own_name(readings, name: str) -> bool:
+    """Whether a placed reading is called ``name``: a state, a country, or a
+    city by its primary name (not an alternate one)."""
+    key = _key(name)
+    return any(p.country_code and (p.kind != "city" or _key(p.name) == key) for p in readings)
 
 
 def _bare_name_of(claim_text: str, k: Place) -> bool:
