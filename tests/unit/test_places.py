@@ -460,6 +460,16 @@ def test_a_town_farther_away_is_another_place(claimed, canonical, km):
     assert c.message.endswith(f"{km} away.")
 
 
+def test_a_town_read_by_an_alternate_name_is_not_nearby():
+    # "Long Island" is an alternate name of Long Island City, Queens, 6 km
+    # from New York City's point; the claim means the island (bench, seed 5).
+    c = check("Long Island, N.Y.", "New York City")
+    assert c.status == "mismatch"
+    assert check("Long Island City, N.Y.", "New York City").status == "match"
+    assert check("Philly", "Camden, N.J.").status == "match"  # a nickname is an own name
+
+
+
 def test_towns_across_a_border_are_not_nearby():
     # Windsor, Ontario faces Detroit across the river.
     assert check("Windsor, Ontario", "Detroit, Michigan").status == "mismatch"

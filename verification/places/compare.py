@@ -124,7 +124,11 @@ def _relate(c: Place, k: Place) -> Relation:
         if _part_of(k, c):
             return "contains", None
         d = distance_between(c, k)
-        return ("near" if is_nearby(d) else "differs"), d
+        # Another town is the same place only when both are read by their
+        # own names: "Long Island, N.Y." is not Long Island City, Queens
+        # (one of whose alternate names it is), 6 km from New York City.
+        near = is_nearby(d) and _by_own_name_in_text(c) and _by_own_name_in_text(k)
+        return ("near" if near else "differs"), d
     c_region = c.region_code if c.kind != "country" else None
     k_region = k.region_code if k.kind != "country" else None
     if c_region and k_region and c_region != k_region:
@@ -296,6 +300,17 @@ def _by_own_name(readings, name: str) -> bool:
     city by its primary name (not an alternate one)."""
     key = _key(name)
     return any(p.country_code and (p.kind != "city" or _key(p.name) == key) for p in readings)
+
+
+def _by_own_name_in_text(p: Place) -> bool:
+    """Whether the text a city was read from calls it by its own name (or a
+    nickname: "Philly"), not by one of its alternate names."""
+    name = _claimed_name(p.text)
+    if not name or p.geonameid is None:
+        return False
+    local = _key(name.split(",")[0])
+    g = _gaz()
+    return local == _key(p.name) or local in g.extra_names(g.index_of(p.geonameid))
 
 
 def _bare_name_of(claim_text: str, k: Place) -> bool:

@@ -234,6 +234,10 @@ class _Gazetteer:
         keys = self._ckey[self._ckey_off[ci]:self._ckey_off[ci + 1]]
         return frozenset({self._key_at(k).decode("ascii") for k in keys} | self._extra_names.get(ci, set()))
 
+    def extra_names(self, ci: Optional[int]) -> frozenset[str]:
+        """A city's nicknames as keys ("nyc", "philly")."""
+        return frozenset(self._extra_names.get(ci, ())) if ci is not None else frozenset()
+
     def population(self, ci: Optional[int]) -> int:
         return self._pop[ci] if ci is not None else 0
 
