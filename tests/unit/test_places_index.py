@@ -115,6 +115,7 @@ def test_an_existing_file_is_not_rebuilt(tmp_path, monkeypatch):
 def test_a_missing_file_is_built_and_stale_ones_removed(tmp_path, monkeypatch):
     stale = tmp_path / "gazetteer-old.bin"
     stale.write_bytes(b"x")
+    (tmp_path / "gazetteer-old.lock").write_bytes(b"")
     old = time.time() - 40 * 86400
     os.utime(stale, (old, old))
     recent = tmp_path / "gazetteer-other.bin"
@@ -126,6 +127,7 @@ def test_a_missing_file_is_built_and_stale_ones_removed(tmp_path, monkeypatch):
     assert gazetteer_file.ensure_built(path) == path
     assert built == [path] and path.exists()
     assert not stale.exists() and recent.exists()
+    assert not (tmp_path / "gazetteer-old.lock").exists()
 
 
 def test_the_cache_directory_can_be_set(monkeypatch, tmp_path):

@@ -3,6 +3,7 @@ named in messages."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from ..model import FieldCheck
@@ -10,7 +11,7 @@ from .gazetteer import _gaz
 from .names import _CITY_PARTS, _GENERIC_WORDS, _REGION_BARE_DISPLAY, _REGION_DISPLAY, _VENUE_RE, _key
 from .nearby import distance_between, is_nearby, say_km
 from .place import Place
-from .reading import _clean, _has_phrase, _readings, place_from_phrase, resolve_place
+from .reading import _clean, _has_phrase, _readings, _retext, place_from_phrase, resolve_place
 
 # An unknown place name in the same state as a city this big may be one of
 # its neighbourhoods, so the comparison stays ``unknown``; next to a smaller
@@ -81,17 +82,27 @@ def _names_city(text: str, city: Place) -> bool:
     name inside the text ("Tampa Convention Center")."""
     g = _gaz()
     ci = g.index_of(city.geonameid)
-    names = g.names_of(ci) if ci is not None else frozenset()
+    if ci is None:
+        return False
+    names = g.names_of(ci)
     key = _key(text)
-    return key in names or any(len(n) > 3 and _tokens_within(n, key) for n in names)
+    if key in names:
+        return True
+    words = key.split()
+    return any(
+        len(gram) > 3 and gram in names
+        for n in range(min(len(words) - 1, 5), 0, -1)
+        for i in range(len(words) - n + 1)
+        for gram in (" ".join(words[i:i + n]),)
+    )
+
+
+_PARTS = {(_key(city), _key(part)) for city, parts in _CITY_PARTS.items() for part in parts}
 
 
 def _part_of(part: Place, whole: Place) -> bool:
     """Whether city ``part`` is a borough of city ``whole`` (``_CITY_PARTS``)."""
-    for city, parts in _CITY_PARTS.items():
-        if _key(whole.name) == _key(city) and _key(part.name) in {_key(x) for x in parts}:
-            return True
-    return False
+    return (_key(whole.name), _key(part.name)) in _PARTS
 
 
 Relation = tuple[str, Optional[float]]
@@ -185,16 +196,6 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
     k = resolve_place(canon_text)
     readings = _readings(claim_text)
     assert k is not None and readings
-    local_towns = _small_towns_near_record(claim_text, k)
-    if local_towns:
-        if readings[0].kind == "text" and readings[0].country_code is None:
-            readings = tuple(local_towns)
-        elif not _by_own_name(readings, local_towns[0].name):
-            # "Victor" is an alternate name of Victorville, Calif.; Victor,
-            # N.Y. is one too. "Reno" is Reno, Nev. by its own name: not
-            # also Reno, Texas against a record of Texas.
-            seen = {p.geonameid for p in readings}
-            readings = tuple(readings) + tuple(p for p in local_towns if p.geonameid not in seen)
 
     def result(status: str, message: Optional[str]) -> FieldCheck:
         if message:
@@ -202,25 +203,26 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
             message = message[0].upper() + message[1:]
         return FieldCheck(status=status, claimed=claim_text, canonical=canon_text, message=message)
 
-    first = readings[0]
     relations = [(_relate(c, k), c) for c in readings]
-    for i, ((rel, d), c) in enumerate(relations):
-        if rel not in _CONSISTENT:
-            continue
-        c_name = _in_sentence(c)
-        if i > 0:
-            # Not the usual reading of the claim: say which one fits.
-            if _describe(c) == _describe(first):
-                c_name = f"{c_name} (the {_KIND_WORDS.get((c.kind, c.country_code), c.kind)})"
-        if rel == "equal":
-            msg = None if i == 0 else f"\u201c{claim_text}\u201d is read as {c_name}, the place on record."
-        elif rel == "near":
-            msg = f"{c_name} is {say_km(d)} from {_in_sentence(k)}, the place on record."  # type: ignore[arg-type]
-        elif rel == "within":
-            msg = f"{c_name} lies within {_in_sentence(k)}; the record is less specific."
-        else:
-            msg = f"{_in_sentence(k)} lies within {c_name}; the claim is less specific."
-        return result("match", msg)
+    fit = _first_fit(claim_text, relations, k)
+    if fit is None:
+        # A bare name read as a town of the record's state (computed only
+        # when the usual readings do not fit: most claims fit at once).
+        local_towns = _small_towns_near_record(claim_text, k)
+        if local_towns:
+            if readings[0].kind == "text" and readings[0].country_code is None:
+                readings = tuple(local_towns)
+            elif not _by_own_name(readings, local_towns[0].name):
+                # "Victor" is an alternate name of Victorville, Calif.; Victor,
+                # N.Y. is one too. "Reno" is Reno, Nev. by its own name: not
+                # also Reno, Texas against a record of Texas.
+                seen = {p.geonameid for p in readings}
+                readings = tuple(readings) + tuple(p for p in local_towns if p.geonameid not in seen)
+            relations = [(_relate(c, k), c) for c in readings]
+            fit = _first_fit(claim_text, relations, k)
+    if fit is not None:
+        return result("match", fit or None)
+    first = readings[0]
     if _bare_name_of(claim_text, k):
         # "Wilmington" for a record "Wilmington, Ohio": the claim names the
         # town without its state. Less precise, not different, even when the
@@ -241,6 +243,27 @@ def compare_place(claimed: Optional[str], canonical: Optional[str]) -> FieldChec
     return result("mismatch", f"The claim says {_in_sentence(first)}, but the record says {_in_sentence(k)}{away}.")
 
 
+def _first_fit(claim_text: str, relations: list, k: Place) -> Optional[str]:
+    """The message of the first reading of the claim that fits the record
+    ("" when it fits as read), or None when none does."""
+    first = relations[0][1]
+    for i, ((rel, d), c) in enumerate(relations):
+        if rel not in _CONSISTENT:
+            continue
+        c_name = _in_sentence(c)
+        if i > 0 and _describe(c) == _describe(first):
+            # Not the usual reading of the claim: say which one fits.
+            c_name = f"{c_name} (the {_KIND_WORDS.get((c.kind, c.country_code), c.kind)})"
+        if rel == "equal":
+            return "" if i == 0 else f"\u201c{claim_text}\u201d is read as {c_name}, the place on record."
+        if rel == "near":
+            return f"{c_name} is {say_km(d)} from {_in_sentence(k)}, the place on record."
+        if rel == "within":
+            return f"{c_name} lies within {_in_sentence(k)}; the record is less specific."
+        return f"{_in_sentence(k)} lies within {c_name}; the claim is less specific."
+    return None
+
+
 def _unplaced_words(p: Place) -> str:
     """The words of a claim the gazetteer could not place, as the claim has
     them: "the Fairgrounds" of "a rally at the Fairgrounds", "the Faith and
@@ -248,11 +271,13 @@ def _unplaced_words(p: Place) -> str:
     "and"; the name goes on while capitalised words follow)."""
     if p.country_code is not None:
         return p.text
-    m = re.search(r"\b(?:(the)\s+)?" + re.escape(p.name), p.text, re.I)
-    if not m:
+    at = p.text.lower().rfind(p.name.lower())
+    if at < 0:
         return p.name
-    words = [p.name] if not m.group(1) or p.name.lower().startswith("the ") else [m.group(1), p.name]
-    rest = p.text[m.end():].split()
+    before = p.text[:at].split()
+    article = before[-1] if before and before[-1].lower() == "the" and not p.name.lower().startswith("the ") else None
+    words = [article, p.name] if article else [p.name]
+    rest = p.text[at + len(p.name):].split()
     i = 0
     while i < len(rest):
         j = i
@@ -269,6 +294,7 @@ def _unplaced_words(p: Place) -> str:
 _NAME_JOINERS = {"and", "of", "for", "the", "&", "de"}
 
 
+@lru_cache(maxsize=16384)
 def _claimed_name(claim_text: str) -> Optional[str]:
     """The place name a claim gives, out of a venue phrase if need be."""
     cleaned = _clean(claim_text)
@@ -288,11 +314,18 @@ def _small_towns_near_record(claim_text: str, k: Place) -> list[Place]:
         return []
     if not _key(_clean(claim_text)).endswith(_key(name)):
         return []  # a cut-off piece of a venue's name ("Faith" of "the Faith and Freedom Conference")
-    g, key = _gaz(), _key(name)
+    key = _key(name)
     if _VENUE_RE.search(key):
         return []  # "the White House" is not White House, Tenn., whatever the record's state
-    ids = g.cities_named(key, ("region", (k.country_code, k.region_code)), small=True)
-    return [g.city_place(claim_text, ci) for ci in ids if _key(g.city_name(ci)) == key]
+    return [_retext(p, claim_text) for p in _towns_named(key, k.country_code, k.region_code)]
+
+
+@lru_cache(maxsize=4096)
+def _towns_named(key: str, cc: str, region: str) -> tuple[Place, ...]:
+    """Towns of a region called ``key`` by their own name, small ones too."""
+    g = _gaz()
+    ids = g.cities_named(key, ("region", (cc, region)), small=True)
+    return tuple(g.city_place("", ci) for ci in ids if _key(g.city_name(ci)) == key)
 
 
 def _by_own_name(readings, name: str) -> bool:
@@ -322,7 +355,7 @@ def _bare_name_of(claim_text: str, k: Place) -> bool:
     key = _key(cleaned)
     if k.kind == "city" and k.geonameid is not None:
         g = _gaz()
-        return key in g.names_of(g.index_of(k.geonameid))
+        return g.has_name(g.index_of(k.geonameid), key)
     if k.kind == "text" and (k.region or k.country):
         return key == _key(_local_text(k))
     return False

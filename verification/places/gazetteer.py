@@ -84,9 +84,10 @@ class _Gazetteer:
         self._country_tz: dict[str, str] = h["country_tz"]
         self._n_keys = h["keys"]
         self._gid, self._region, self._pop = a["gid"], a["region"], a["pop"]
-        self._lat, self._lon, self._tz, self._major = a["lat"], a["lon"], a["tz"], a["major"]
+        self._lat, self._lon, self._tz = a["lat"], a["lon"], a["tz"]
         self._name_off, self._names = a["name_off"], a["names"]
         self._key_off, self._keys, self._slots = a["key_off"], a["keys"], a["slots"]
+        self._major_off, self._major_ids = a["major_off"], a["major_ids"]
         self._prim_off, self._prim = a["prim_off"], a["prim"]
         self._alt_off, self._alt = a["alt_off"], a["alt"]
         self._ckey_off, self._ckey = a["ckey_off"], a["ckey"]
@@ -208,23 +209,27 @@ class _Gazetteer:
         name matches. Small towns only with ``small``, and only by their
         primary name (their alternate names are mostly old names and
         translations: "Dartmouth" is an old name of Jefferson, N.H.)."""
-        region, major, regions = self._region, self._major, self._city_regions
+        region, regions = self._region, self._city_regions
+        k = self.find_key(key)
+        if k < 0 and key not in self._extra_alt:
+            return ()
         if within is None:
-            def inside(ci: int) -> bool:
-                return True
+            inside = None
         elif within[0] == "country":
             def inside(ci: int) -> bool:
                 return regions[region[ci]][0] == within[1]
         else:
             def inside(ci: int) -> bool:
                 return regions[region[ci]] == within[1]
-        k = self.find_key(key)
-        primary = tuple(ci for ci in self._postings(self._prim_off, self._prim, k)
-                        if (small or major[ci]) and inside(ci))
+        postings = self._postings(self._prim_off, self._prim, k) if small else \
+            self._postings(self._major_off, self._major_ids, k)
+        primary = tuple(postings) if inside is None else tuple(ci for ci in postings if inside(ci))
         if primary:
             return primary
-        alt = [ci for ci in self._postings(self._alt_off, self._alt, k) if major[ci] and inside(ci)]
-        extra = [ci for ci in self._extra_alt.get(key, ()) if inside(ci) and ci not in alt]
+        alt = list(self._postings(self._alt_off, self._alt, k))
+        if inside is not None:
+            alt = [ci for ci in alt if inside(ci)]
+        extra = [ci for ci in self._extra_alt.get(key, ()) if (inside is None or inside(ci)) and ci not in alt]
         if extra:
             alt = sorted(alt + extra, key=lambda ci: -self._pop[ci])
         return tuple(alt)
@@ -233,6 +238,16 @@ class _Gazetteer:
         """Every key a city is known by (its name and alternate names)."""
         keys = self._ckey[self._ckey_off[ci]:self._ckey_off[ci + 1]]
         return frozenset({self._key_at(k).decode("ascii") for k in keys} | self._extra_names.get(ci, set()))
+
+    def has_name(self, ci: Optional[int], key: str) -> bool:
+        """Whether ``key`` is one of a city's names (``names_of`` without
+        reading them all)."""
+        if ci is None:
+            return False
+        if key in self._extra_names.get(ci, ()):
+            return True
+        k = self.find_key(key)
+        return k >= 0 and k in self._ckey[self._ckey_off[ci]:self._ckey_off[ci + 1]]
 
     def extra_names(self, ci: Optional[int]) -> frozenset[str]:
         """A city's nicknames as keys ("nyc", "philly")."""

@@ -60,12 +60,14 @@ ARRAYS = {
     "key_off": ("I", "offsets of each key in keys (keys + 1)"),
     "keys": ("B", "ASCII lookup keys, sorted"),
     "slots": ("I", "hash table: key index + 1 at crc32(key), linear probing (0: empty)"),
-    "prim_off": ("I", "per key, where its cities (by primary name) start in prim (keys + 1)"),
+    "major_off": ("I", "per key, where its major cities (by primary name) start in major_ids (keys + 1)"),
+    "major_ids": ("i", "city indexes, most populous first within a key"),
+    "prim_off": ("I", "per key, where all its cities (by primary name) start in prim (keys + 1)"),
     "prim": ("i", "city indexes, most populous first within a key"),
-    "alt_off": ("I", "per key, where its cities (by alternate name) start in alt (keys + 1)"),
+    "alt_off": ("I", "per key, where its major cities (by alternate name) start in alt (keys + 1)"),
     "alt": ("i", "city indexes, most populous first within a key"),
     "ckey_off": ("I", "per city, where its keys start in ckey (cities + 1)"),
-    "ckey": ("i", "key indexes: every name of a city, its primary name first"),
+    "ckey": ("i", "key indexes: a major city's every name, a small town's own name"),
 }
 
 
@@ -153,7 +155,9 @@ def write_index(path: Path, cities: list[dict], major: set[str]) -> None:
     del all_names
     # Short codes ("FLA", "ALV") and descriptive translations ("White House"
     # for Casablanca) cause false readings: they are not looked up as
-    # alternate names (a city's own primary name always is).
+    # alternate names (a city's own primary name always is). Small towns are
+    # looked up by their own name only: their alternate names (old names,
+    # translations) are left out altogether.
     joined = "\n".join(keys)
     skip = set(re.findall(r"^.{0,3}$", joined, re.M))
     for m in _VENUE_RE.finditer(joined):
@@ -162,24 +166,27 @@ def write_index(path: Path, cities: list[dict], major: set[str]) -> None:
         skip.add(joined[start:] if end < 0 else joined[start:end])
     del joined
 
-    uniq = sorted({k for k in keys if k})
+    is_major = arr["major"]
+    uniq = sorted({k for ci, (a, b) in enumerate(spans) for k in (keys[a:b] if is_major[ci] else keys[a:a + 1]) if k})
     kid = {k: i for i, k in enumerate(uniq)}
-    prim: list[list[int]] = [[] for _ in uniq]
-    alt: list[list[int]] = [[] for _ in uniq]
+    tables: dict[str, list[list[int]]] = {name: [[] for _ in uniq] for name in ("major_ids", "prim", "alt")}
     for ci, (a, b) in enumerate(spans):
         own = keys[a]
+        names = keys[a:b] if is_major[ci] else keys[a:a + 1]
         seen: set[str] = set()
         city_keys = []
-        for k in keys[a:b]:
+        for k in names:
             if not k or k in seen:
                 continue
             seen.add(k)
             city_keys.append(kid[k])
         if own:
-            prim[kid[own]].append(ci)
+            tables["prim"][kid[own]].append(ci)
+            if is_major[ci]:
+                tables["major_ids"][kid[own]].append(ci)
         for k in seen:
             if k != own and k not in skip:
-                alt[kid[k]].append(ci)
+                tables["alt"][kid[k]].append(ci)
         arr["ckey_off"].append(len(arr["ckey"]))
         arr["ckey"].extend(city_keys)
     arr["ckey_off"].append(len(arr["ckey"]))
@@ -188,13 +195,15 @@ def write_index(path: Path, cities: list[dict], major: set[str]) -> None:
     for i, k in enumerate(uniq):
         arr["key_off"].append(len(key_bytes))
         key_bytes += k.encode("ascii")
-        for table, name in ((prim, "prim"), (alt, "alt")):
-            arr[name + "_off"].append(len(arr[name]))
+        for name, table in tables.items():
+            off = "major_off" if name == "major_ids" else name + "_off"
+            arr[off].append(len(arr[name]))
             ids = table[i]
             if len(ids) > 1:
                 ids.sort(key=lambda ci: -pop[ci])
             arr[name].extend(ids)
     arr["key_off"].append(len(key_bytes))
+    arr["major_off"].append(len(arr["major_ids"]))
     arr["prim_off"].append(len(arr["prim"]))
     arr["alt_off"].append(len(arr["alt"]))
     arr["keys"].frombytes(bytes(key_bytes))
@@ -279,6 +288,7 @@ def _remove_stale(keep: Path) -> None:
         try:
             if f != keep and f.stat().st_mtime < cutoff:
                 f.unlink()
+                f.with_suffix(".lock").unlink(missing_ok=True)
         except OSError:
             pass
 

@@ -95,11 +95,15 @@ def _structured(text: str) -> tuple[list[Place], Optional[Place]]:
         # "Paris France", "Raleigh NC": a trailing container without a comma.
         # Small towns only when written as names ("Victor NY", not "victor ny").
         words = parts[0].split()
+        has_lower = text != text.upper()
         for n in (1, 2, 3):
             if len(words) > n:
+                tail = " ".join(words[-n:])
+                if not g.containers(_key(tail), allow_codes=True):
+                    continue
                 local = words[:-n]
-                small = any(c.islower() for c in text) and all(_capitalised(w) for w in local)
-                readings, partial = _within(g, text, [" ".join(local), " ".join(words[-n:])], small)
+                small = has_lower and all(_capitalised(w) for w in local)
+                readings, partial = _within(g, text, [" ".join(local), tail], small)
                 if readings:
                     return readings, None
         return [], None
@@ -163,6 +167,7 @@ def _phrase_candidates(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def place_from_phrase(text: str) -> Optional[str]:
     """The place in a venue phrase: "a news conference in Paris" -> "Paris",
     "Speaking at a rally in Raleigh, N.C." -> "Raleigh, N.C.". Of several
