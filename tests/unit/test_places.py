@@ -526,6 +526,8 @@ def test_a_claimed_place_without_a_recorded_one_says_so():
 @pytest.mark.parametrize("claimed, canonical, status", [
     # Ohio's fairgrounds are in Columbus; the words say Ohio, not which town.
     ("Ohio State Fairgrounds", "Columbus, Ohio", "unknown"),
+    ("Ohio State Fairgrounds", "Ohio", "unknown"),
+    ("the White House", "the White House, Washington, D.C.", "match"),
     # A venue named after its town names the town.
     ("Columbus Convention Center", "Columbus, Ohio", "match"),
     ("the Union League of Philadelphia", "Philadelphia, Pennsylvania", "match"),

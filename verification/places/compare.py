@@ -120,9 +120,7 @@ def _relate(c: Place, k: Place) -> Relation:
         text, other = (c, k) if c.kind == "text" else (k, c)
         # The words must name the other place itself: a state's name inside
         # a venue's ("Ohio State Fairgrounds") does not place the venue.
-        if other.kind == "city" and _names_city(text.name, other):
-            return "equal", None
-        if _text_fits(text.name, other.text) and _key(text.name) != _key(other.region or ""):
+        if other.kind == "city" and (_names_city(text.name, other) or _text_fits(text.name, other.text)):
             return "equal", None
         return "unknown", None
     if c.country_code != k.country_code:
