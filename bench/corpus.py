@@ -46,6 +46,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
 from .trust_kinds import TRUST_KINDS, make_trust_claims, with_roles
+from .place_claims import PLACE_KINDS, place_claims, town_of
 
 __all__ = [
     "EXTRA_KINDS",
@@ -283,6 +284,9 @@ def _city_state(place: Optional[str]) -> tuple[Optional[str], Optional[str]]:
 
 
 def _coords(place: str) -> Optional[tuple[float, float]]:
+    town = town_of(place)  # US towns down to 500 people
+    if town is not None:
+        return town.lat, town.lon
     city, region, kind = split_place(place)
     if not city:
         return None
@@ -707,6 +711,7 @@ def heldout_passages(seed: int = 0) -> list[Passage]:
 KINDS = (
     "exact", "fragment", "ellipsis", "typography", "alias", "date_format", "place_format",
     "swapped_speaker", "shifted_date", "swapped_place", "one_word_edit", "unrelated",
+    "small_town", "nearby_town", "unplaceable_place",
 ) + TRUST_KINDS
 EXPECTED = {
     "exact": ("verified", frozenset()),
@@ -724,6 +729,12 @@ EXPECTED = {
     "stock_line": ("verified", frozenset()),
     "stock_line_wrong_date": ("mismatch", frozenset({"wrong_date"})),
     "two_word_edit": ("mismatch", frozenset({"altered_wording"})),
+    # Place kinds (bench/place_claims.py): each claim carries its own
+    # expectation (right town: verified; another town: mismatch); these are
+    # the defaults.
+    "small_town": ("verified", frozenset()),
+    "nearby_town": ("verified", frozenset()),
+    "unplaceable_place": ("unverified", frozenset()),
 }
 # Optional kinds (not in the default set): a line the speaker repeated at several
 # events, claimed with the date and/or place of one of them (the engine must pick
@@ -744,6 +755,9 @@ class ClaimCase:
     expected_issues: frozenset
     acceptable_ids: frozenset = field(default_factory=frozenset)  # any of these is a right match
     variant: str = ""  # which transformation, for error analysis
+    # For an unverified claim about a quote on record ("unchecked_place"):
+    # the reason the verdict must give, and then the match must be acceptable.
+    expected_reason: Optional[str] = None
 
     def accepts(self, quote_id) -> bool:
         return quote_id in self.acceptable_ids
@@ -1126,6 +1140,13 @@ def make_claims(
     for kind in kinds:
         made = 0
         r = random.Random(f"{seed}:{kind}")
+        if kind in PLACE_KINDS:
+            for m in place_claims(kind, all_pool, n_per_kind, r, text_for, acceptable,
+                                  lambda w: len(idx.containing(w)) == 1):
+                verdict, issues, reason = m.expected
+                cases.append(ClaimCase(kind, m.claim, m.quote.id, verdict, issues, m.acceptable, m.variant,
+                                       reason))
+            continue
         if kind in ("stock_line", "stock_line_wrong_date"):
             if stock is None:
                 stock = _stock_lines(quotes, idx)
@@ -1403,6 +1424,8 @@ def _other_place(place: str, rng: random.Random) -> Optional[str]:
         c_city, c_region = _city_state(cand)
         if not c_city:
             continue  # a bare state or country could contain the real place
+        if not city and (c_region is None or c_region == region):
+            continue  # a record of a bare state or country contains its towns
         if c_city == city or (city and (c_city in city or city in c_city)):
             continue
         if {c_city, city} & {"brooklyn", "manhattan", "queens", "bronx", "new york", "new york city"} \

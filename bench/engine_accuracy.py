@@ -87,11 +87,14 @@ class Retriever:
 
 
 def judge(case: ClaimCase, v) -> tuple[bool, str]:
-    """(right?, why not): verdict, then the matched quote, then the issue types."""
+    """(right?, why not): verdict (and reason, when the case names one), then
+    the matched quote, then the issue types."""
     got_issues = {i.type for i in v.issues}
     if v.verdict != case.expected_verdict:
         return False, "verdict"
-    if case.expected_verdict != "unverified":
+    if case.expected_reason is not None and v.reason != case.expected_reason:
+        return False, "reason"
+    if case.expected_verdict != "unverified" or case.expected_reason is not None:
         if v.match is None or not case.accepts(v.match.quote.id):
             return False, "wrong_quote"
     if got_issues != set(case.expected_issues):
@@ -104,9 +107,9 @@ def _severity(case: ClaimCase, res: dict) -> int:
         return 0
     if res["verdict"] == "verified" and res["match_id"] is not None and not case.accepts(res["match_id"]):
         return 1
-    if res["verdict"] == "verified" and case.kind in LENIENT_KINDS:
+    if res["verdict"] == "verified" and (case.kind in LENIENT_KINDS or case.expected_verdict != "verified"):
         return 2
-    return {"verdict": 3, "wrong_quote": 4, "issues": 5}.get(res["why"], 6)
+    return {"verdict": 3, "reason": 3, "wrong_quote": 4, "issues": 5}.get(res["why"], 6)
 
 
 # --- running -------------------------------------------------------------------------
@@ -214,7 +217,8 @@ def summarize(cases: list[ClaimCase], results: list[dict], hits: list[bool]) -> 
         ok = sum(r["ok"] for _, r, _ in rs)
         hit = sum(h for _, _, h in rs) if k != "unrelated" else None
         ok_given_hit = (sum(r["ok"] for c, r, h in rs if h) / max(1, hit)) if hit else None
-        per[k] = {"n": n, "right": ok, "accuracy": ok / n,
+        false_verified = sum(1 for c, r, _ in rs if r["verdict"] == "verified" and c.expected_verdict != "verified")
+        per[k] = {"n": n, "right": ok, "accuracy": ok / n, "false_verified": false_verified,
                   "retrieval_hit": (hit / n) if hit is not None else None,
                   "accuracy_given_hit": ok_given_hit,
                   "why_wrong": dict(Counter(r["why"] for _, r, _ in rs if not r["ok"]))}
@@ -224,8 +228,6 @@ def summarize(cases: list[ClaimCase], results: list[dict], hits: list[bool]) -> 
                      if r["verdict"] == "verified" and c.kind in UNSAFE_KINDS)
     lenient = Counter(c.kind for c, r in zip(cases, results)
                       if r["verdict"] == "verified" and c.kind in LENIENT_KINDS)
-    false_verified = Counter(c.kind for c, r in zip(cases, results)
-                             if r["verdict"] == "verified" and c.expected_verdict != "verified")
     wrong_quote_verified = sum(1 for c, r in zip(cases, results)
                                if r["verdict"] == "verified" and c.expected_verdict == "verified"
                                and not c.accepts(r["match_id"]))
@@ -238,11 +240,12 @@ def summarize(cases: list[ClaimCase], results: list[dict], hits: list[bool]) -> 
             signatures[c.kind][f"{r['verdict']}{'{' + ','.join(r['issues']) + '}' if r['issues'] else ''}"
                                f"{'/wrong quote' if r['why'] == 'wrong_quote' else ''}"] += 1
     ms = sorted(r["ms"] for r in results)
+    false_verified = {k: d["false_verified"] for k, d in per.items() if d["false_verified"]}
     return {
         "n": n, "right": right, "accuracy": right / max(1, n), "per_kind": per,
+        "false_verified": false_verified, "false_verified_total": sum(false_verified.values()),
         "unsafe_verified": dict(unsafe), "unsafe_total": sum(unsafe.values()),
         "wrong_fact_verified": dict(lenient), "wrong_quote_verified": wrong_quote_verified,
-        "false_verified": dict(false_verified), "false_verified_total": sum(false_verified.values()),
         "confusion": {k: dict(v) for k, v in confusion.items()},
         "error_signatures": {k: dict(v.most_common()) for k, v in signatures.items()},
         "verify_ms_median": ms[len(ms) // 2] if ms else None,
@@ -256,12 +259,14 @@ def _pct(x: Optional[float]) -> str:
 
 
 def print_report(s: dict, top: int) -> None:
-    print(f"\n{'kind':17} {'n':>5} {'right':>6} {'accuracy':>9} {'hit@' + str(top):>8} {'acc|hit':>8}  wrong because")
+    print(f"\n{'kind':17} {'n':>5} {'right':>6} {'accuracy':>9} {'hit@' + str(top):>8} {'acc|hit':>8} "
+          f"{'false ver.':>10}  wrong because")
     for k, d in s["per_kind"].items():
         why = ", ".join(f"{w} {c}" for w, c in sorted(d["why_wrong"].items(), key=lambda t: -t[1]))
         print(f"{k:17} {d['n']:5d} {d['right']:6d} {_pct(d['accuracy']):>9} {_pct(d['retrieval_hit']):>8} "
-              f"{_pct(d['accuracy_given_hit']):>8}  {why}")
-    print(f"{'overall':17} {s['n']:5d} {s['right']:6d} {_pct(s['accuracy']):>9}")
+              f"{_pct(d['accuracy_given_hit']):>8} {d['false_verified']:10d}  {why}")
+    print(f"{'overall':17} {s['n']:5d} {s['right']:6d} {_pct(s['accuracy']):>9} {'':17} {s['false_verified_total']:10d}")
+    print("\nfalse verified: a claim whose expected verdict is not 'verified' reported verified")
     print(f"\nunsafe verifications (altered / misattributed / unrelated reported verified): {s['unsafe_total']} "
           f"{s['unsafe_verified'] or ''}")
     print(f"wrong date/place reported verified: {sum(s['wrong_fact_verified'].values())} "
@@ -304,6 +309,7 @@ def error_examples(cases, results, hits, by_id, per_kind: int) -> list[dict]:
                 "claim": {"text": c.claim.text, "speaker": c.claim.speaker, "date": c.claim.date,
                           "location": c.claim.location},
                 "expected": {"verdict": c.expected_verdict, "issues": sorted(c.expected_issues),
+                             "reason": c.expected_reason,
                              "quote_id": c.quote_id, "acceptable_ids": sorted(c.acceptable_ids)},
                 "canonical": None if q is None else {"text": q.text, "speaker": q.speaker.name,
                                                      "spoken_at": q.spoken_at, "location": q.location},
@@ -325,7 +331,8 @@ def print_errors(examples: list[dict]) -> None:
         cl, ex, got = e["claim"], e["expected"], e["got"]
         print(f"- [{sev[e['severity']]}] variant={e['variant']}  retrieval_hit={e['retrieval_hit']}")
         print("    claim:    " + ", ".join(f"{k}={v!r}" for k, v in cl.items() if v))
-        print(f"    expected: {ex['verdict']} {set(ex['issues']) or ''} quote={ex['quote_id']}"
+        print(f"    expected: {ex['verdict']} {set(ex['issues']) or ''}"
+              + (f" reason={ex['reason']}" if ex.get("reason") else "") + f" quote={ex['quote_id']}"
               + (f" (or {ex['acceptable_ids']})" if len(ex["acceptable_ids"]) > 1 else ""))
         if e["canonical"]:
             cq = e["canonical"]
@@ -491,7 +498,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"run {time.time() - t1:.1f}s")
         out["summary"] = s
         target = s["accuracy"] >= 0.995 and s["unsafe_total"] == 0 and s["false_verified_total"] == 0
-        print(f"\ntarget (>= 99.5% right, 0 false verified): {'MET' if target else 'NOT MET'}")
+        print(f"\ntarget (>= 99.5% right, 0 unsafe, 0 false verified): {'MET' if target else 'NOT MET'}")
         if args.errors:
             ex = error_examples(cases, results, hits, by_id, args.errors)
             print_errors(ex)

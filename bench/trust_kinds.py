@@ -94,12 +94,14 @@ def make_trust_claims(kind: str, quotes: Sequence[CanonicalQuote], speakers: Seq
     r.shuffle(pool)
     cases: list = []
 
-    def add(q: CanonicalQuote, claim: Claim, verdict: str, issues: set, variant: str) -> None:
+    def add(q: CanonicalQuote, claim: Claim, verdict: str, issues: set, variant: str,
+            reason: Optional[str] = None) -> None:
         # Any quote of the speaker holding the words is a right match (a line
         # said twice), on the same day when the claim gives a date.
         acc = {q.id} | {i for i in helpers["acceptable"](claim.text, q.speaker)
                         if not claim.date or (by_id[i].spoken_at or "")[:10] == (q.spoken_at or "")[:10]}
-        cases.append(case_type(kind, claim, q.id, verdict, frozenset(issues), frozenset(acc), variant))
+        cases.append(case_type(kind, claim, q.id, verdict, frozenset(issues), frozenset(acc), variant,
+                               expected_reason=reason))
 
     for q in pool:
         if len(cases) >= n:
@@ -127,7 +129,8 @@ def make_trust_claims(kind: str, quotes: Sequence[CanonicalQuote], speakers: Seq
             else:
                 verdict, issues = "mismatch", {"misattributed"}
             add(q, Claim(text=text, speaker=f"{honorific} {sn}"), verdict, issues,
-                f"{'right' if right else 'wrong'}:{honorific} {sn}:{len(rivals)} rivals")
+                f"{'right' if right else 'wrong'}:{honorific} {sn}:{len(rivals)} rivals",
+                "ambiguous_speaker" if verdict == "unverified" else None)
         elif kind == "role":
             own = title_for(job[sp.name])
             if not own:
@@ -143,11 +146,13 @@ def make_trust_claims(kind: str, quotes: Sequence[CanonicalQuote], speakers: Seq
                 title = r.choice(sorted(rival_titles - {own}))
                 verdict, issues, variant = "mismatch", {"misattributed"}, "rival's"
             add(q, Claim(text=text, speaker=f"{title} {sn}"), verdict, issues,
-                f"{variant}:{title} {sn}:{len(rivals)} rivals")
+                f"{variant}:{title} {sn}:{len(rivals)} rivals",
+                "ambiguous_speaker" if verdict == "unverified" else None)
         elif kind == "ambiguous_surname":
             if not rivals or len(sn) < 3:
                 continue
-            add(q, Claim(text=text, speaker=sn), "unverified", set(), f"{sn}:{len(rivals) + 1} speakers")
+            add(q, Claim(text=text, speaker=sn), "unverified", set(), f"{sn}:{len(rivals) + 1} speakers",
+                "ambiguous_speaker")
         elif kind == "utc_timestamp":
             d = date_of(q)
             tz = helpers["timezone"](q.location) if d else None
@@ -182,7 +187,8 @@ def make_trust_claims(kind: str, quotes: Sequence[CanonicalQuote], speakers: Seq
                 continue
             month = r.choice(("February 30", "February 31", "April 31", "June 31", "September 31",
                               "November 31"))
-            add(q, Claim(text=text, speaker=sp.name, date=f"{month}, {d.year}"), "unverified", set(), month)
+            add(q, Claim(text=text, speaker=sp.name, date=f"{month}, {d.year}"), "unverified", set(), month,
+                "unchecked_date")
         else:
             raise ValueError(kind)
     return cases
