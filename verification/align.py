@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from verification.diff import edge_brackets, name_like, steps
 from verification.editorial import bracket_fits
 from verification.model import DiffOp, Note, TextMatch
-from verification.normalize import Token, _tokenize, collapse_whitespace, number_value
+from verification.normalize import STOPWORDS, Token, _tokenize, collapse_whitespace, number_value
 from verification.wording import negation_changed, quote_span
 
 __all__ = ["align", "quick_score"]
@@ -94,7 +94,7 @@ def _make_seq(toks: tuple[Token, ...]) -> _Seq:
 class _Text:
     whole: _Seq
     pieces: tuple[_Seq, ...]  # split at ellipses
-    caps: frozenset[str]  # words written capitalised in mid-sentence
+    caps: frozenset[str]  # words the text shows to be names (_name_evidence)
     plain: str  # whitespace-collapsed, enclosing quote marks removed
 
 
@@ -102,6 +102,17 @@ def _strip_enclosing_quotes(s: str) -> str:
     while len(s) >= 2 and s[0] in _OPEN_QUOTES and s[-1] in _CLOSE_QUOTES:
         s = s[1:-1].strip()
     return s
+
+
+def _name_evidence(toks: tuple[Token, ...]) -> frozenset[str]:
+    """Words the text shows to be names: written capitalised in mid-sentence,
+    or capitalised at a sentence's start right before such a word ("Donald
+    Trump", "Scott Walker")."""
+    caps = {t.norm for t in toks if t.capitalized and not t.sentence_start and t.norm not in STOPWORDS}
+    for t, nxt in zip(toks, toks[1:]):
+        if t.sentence_start and t.capitalized and nxt.norm in caps and not nxt.sentence_start:
+            caps.add(t.norm)
+    return frozenset(caps)
 
 
 @lru_cache(maxsize=4096)
@@ -118,7 +129,7 @@ def _prep(text: str) -> _Text:
     return _Text(
         whole=_make_seq(toks),
         pieces=tuple(_make_seq(p) for p in pieces),
-        caps=frozenset(t.norm for t in toks if t.capitalized and not t.sentence_start),
+        caps=_name_evidence(toks),
         plain=_strip_enclosing_quotes(collapse_whitespace(text)),
     )
 
@@ -263,7 +274,9 @@ def _place(piece: _Seq, canon: _Seq, lo: int, caps: frozenset[str]) -> tuple[int
     best = None
     for s, e in cands:
         cost, matched, st = steps(piece, canon, s, e, caps)
-        key = (cost, -matched, abs(e - s - m), e, -s)
+        # A bracket is read as standing for as few record words as it can.
+        absorbed = sum(x[2] - x[1] for x in st if x[0] == "bracket") if piece.has_editorial else 0
+        key = (cost, -matched, absorbed, abs(e - s - m), e, -s)
         if best is None or key < best[0]:
             best = (key, s, e, cost, matched, st)
     assert best is not None

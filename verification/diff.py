@@ -43,7 +43,7 @@ from typing import Callable, Optional
 from rapidfuzz.distance import Levenshtein
 
 from verification.editorial import bracket_fits, same_name
-from verification.normalize import Token, is_negation
+from verification.normalize import STOPWORDS, Token, is_negation
 
 __all__ = ["steps", "step_cost", "name_like", "edge_brackets"]
 
@@ -58,9 +58,12 @@ _MEANING = frozenset({"negation", "number", "name"})
 
 
 def name_like(t: Token, caps: frozenset[str]) -> bool:
-    """A capitalised word that is not "I" and not capitalised merely because
-    it starts a sentence (unless it is written capitalised elsewhere)."""
-    return t.capitalized and t.norm not in _I_FORMS and (not t.sentence_start or t.norm in caps)
+    """A capitalised word that is not a pronoun or another function word
+    ("We're" opening a quoted sentence is no name), and not capitalised merely
+    because it starts a sentence (unless ``caps`` vouches for it: written
+    capitalised elsewhere, or followed by another name, "Donald Trump")."""
+    return (t.capitalized and t.norm not in STOPWORDS and t.norm not in _I_FORMS
+            and (not t.sentence_start or t.norm in caps))
 
 
 def _spelled(c: Token, k: Token, caps: frozenset[str]) -> bool:
@@ -82,7 +85,7 @@ def step_cost(step: Step, ned_claim: tuple[int, ...], ned_canon: tuple[int, ...]
     if tag == "delete":
         return ned_canon[i2] - ned_canon[i1], 0
     if tag == "bracket":
-        return 0, ned_canon[i2] - ned_canon[i1]
+        return 0, min(1, ned_canon[i2] - ned_canon[i1])  # one unit, however many words it stands for
     return max(1, ned_canon[i2] - ned_canon[i1], ned_claim[j2] - ned_claim[j1]), 0  # rewrite
 
 
@@ -258,11 +261,13 @@ def _edge_unit(ptoks, lead: bool) -> Optional[tuple[int, int]]:
 
 def edge_brackets(piece, canon, lo: int, s: int, e: int, cost: int, matched: int, st: list[Step],
                   caps: frozenset[str]) -> tuple[int, int, int, int, list[Step]]:
-    """A bracket that opens or closes the piece may not take the place of a
-    negation, a number or a name right next to the window canon[s:e] (the
-    record word before ``s``, from ``lo`` on, or the one at ``e``): if that
-    word is one the bracket does not restate, the bracket rewrites it, and
-    the window grows over it. Returns (s, e, alterations, matched, steps)."""
+    """A bracket that opens or closes the piece, and stands for nothing in
+    the window canon[s:e] (or only repeats the record's words there, "[to
+    Kyiv]" for "to"), may not take the place of a negation, a number or a
+    name right next to it (the record word before ``s``, from ``lo`` on, or
+    the one at ``e``): if that word is one the bracket does not restate, the
+    bracket rewrites it, and the window grows over it. Returns (s, e,
+    alterations, matched, steps)."""
     ptoks, ktoks = piece.toks, canon.toks
     is_name: Callable[[Token], bool] = lambda k: name_like(k, caps)  # noqa: E731
     for lead in (True, False):
@@ -274,6 +279,8 @@ def edge_brackets(piece, canon, lo: int, s: int, e: int, cost: int, matched: int
         tag, i1, i2, j1, j2 = st[at]
         if tag not in ("insert", "bracket") or (j1, j2) != (a, b) or (i1 != s if lead else i2 != e):
             continue
+        if tag == "bracket" and not {k.norm for k in ktoks[i1:i2]} <= {t.norm for t in ptoks[a:b]}:
+            continue  # it stands for other words ("[the law]" for "it"): it is in its place
         w = s - 1 if lead else e
         if not (lo <= w < len(ktoks)):
             continue

@@ -43,6 +43,7 @@ _CLITIC_GROUPS = (
     frozenset({"'ll", "will", "shall"}),
     frozenset({"'s", "my", "your", "his", "her", "its", "our", "their", "whose"}),
 )
+_POSSESSIVES = _CLITIC_GROUPS[-1] - {"'s"}
 _I_FORMS = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
 # The speaker's letters glued to a bracket ("love[s]", "pick[ing]") must be
 # at least this long to vouch for the record's word.
@@ -115,8 +116,13 @@ def bracket_fits(unit: Sequence[Token], record: Sequence[Token], name_like) -> O
         return "word"
     if len(said) > MAX_BRACKET_WORDS:
         return "long"
-    if clitic is not None and (not said or not _clitic_fits(clitic.norm, said[-1].norm)):
-        return "clitic"
+    if clitic is not None:
+        # The bracket stands for the subject, the glued ending for the verb
+        # or the possessive: "I'm" or "I am" for "[he]'s", never "am" alone.
+        if not said or not _clitic_fits(clitic.norm, said[-1].norm):
+            return "clitic"
+        if "'" not in said[-1].norm and said[-1].norm not in _POSSESSIVES and len(said) < 2:
+            return "clitic"
     if any(is_negation(k.norm) for k in said) != any(is_negation(t.norm) for t in bracketed):
         return "negation"
     numbers = sorted(v for v in (number_value(k.norm) for k in said) if v is not None)

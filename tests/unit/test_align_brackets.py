@@ -145,3 +145,42 @@ def test_a_different_name_is_still_a_name_change():
     assert m.notes == []
 
 
+
+
+# --- cases the benchmark's real quotes taught ----------------------------------------
+
+
+def test_a_pronoun_opening_a_quoted_sentence_is_no_name():
+    record = "He keeps telling people, 'We're going to build a wall and we're going to win.'"
+    m = align("He keeps telling people, '[the voters]'re going to build a wall", record)
+    assert m.status == "fragment" and real_changes(m) == [], m.diff
+
+
+def test_a_bracket_in_place_of_a_pronoun_at_the_edge_stands_for_it_not_for_the_name_before():
+    record = "According to the agency's chief Smith, it is patently unfair that wealthy people live apart."
+    m = align("[the law] is patently unfair that wealthy people live apart", record)
+    assert m.status == "fragment" and [n.canonical for n in m.notes] == ["it"]
+
+
+def test_an_edge_bracket_stands_for_as_few_record_words_as_it_can():
+    record = "If Americans vote their share of the population, the state is suddenly competitive."
+    m = align("[the American people's] share of the population, the state is suddenly competitive", record)
+    assert m.status == "fragment" and [n.canonical for n in m.notes] == ["their"]
+
+
+def test_a_glued_contraction_stands_for_the_verb_and_the_bracket_for_its_subject():
+    m = align("[he]'s not going to stop", "I am not going to stop")
+    assert [(n.claimed, n.canonical) for n in m.notes] == [("[he]'s", "I am")]
+
+
+@pytest.mark.parametrize("claim, record, spelled", [
+    # A given name that starts a sentence is a name when a name follows it.
+    ("Scot Walker has a plan to sell the state lands", "Scott Walker has a plan to sell the state lands", True),
+    # A capitalised word alone at a sentence's start could be any word
+    # ("Dyed" / "Died", "Filled" / "Filed"): not taken for a name.
+    ("Romnei refused to pardon the soldier", "Romney refused to pardon the soldier", False),
+    ("Dyed in the wool, he said", "Died in the wool, he said", False),
+])
+def test_a_name_at_a_sentences_start_needs_evidence(claim, record, spelled):
+    m = align(claim, record)
+    assert (m.status != "altered") is spelled and bool(m.notes) is spelled
