@@ -43,6 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+from bench.wording_claims import WORDING_EXPECTED, WORDING_KINDS, make_wording_claims
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
 __all__ = [
@@ -703,6 +704,7 @@ def heldout_passages(seed: int = 0) -> list[Passage]:
 KINDS = (
     "exact", "fragment", "ellipsis", "typography", "alias", "date_format", "place_format",
     "swapped_speaker", "shifted_date", "swapped_place", "one_word_edit", "unrelated",
+    *WORDING_KINDS,
 )
 EXPECTED = {
     "exact": ("verified", frozenset()),
@@ -720,6 +722,9 @@ EXPECTED = {
     "stock_line": ("verified", frozenset()),
     "stock_line_wrong_date": ("mismatch", frozenset({"wrong_date"})),
     "two_word_edit": ("mismatch", frozenset({"altered_wording"})),
+    # Wording kinds (bench/wording_claims.py): each claim carries its own
+    # expectation; these are the first halves'.
+    **WORDING_EXPECTED,
 }
 # Optional kinds (not in the default set): a line the speaker repeated at several
 # events, claimed with the date and/or place of one of them (the engine must pick
@@ -778,6 +783,13 @@ class _TextIndex:
         version: at least ``ratio`` of the claim's words, and of its content
         words, appear in order in that quote (longest common subsequence).
         A claim like that is not "unrelated": calling it altered is fair too."""
+        return next(self._near_variants(words, ratio, top), None)
+
+    def near_variants(self, words: Sequence[str], ratio: float = 0.75, top: int = 15) -> list:
+        """The ids of every canonical quote ``words`` read as a rewording of."""
+        return [self.quotes[j].id for j in self._near_variants(words, ratio, top)]
+
+    def _near_variants(self, words: Sequence[str], ratio: float, top: int) -> Iterator[int]:
         from rapidfuzz.distance import LCSseq
 
         if self._postings is None:
@@ -798,8 +810,7 @@ class _TextIndex:
                 continue
             cand_content = [w for w in cand if w not in STOPWORDS]
             if not content or LCSseq.similarity(content, cand_content) >= ratio * len(content):
-                return j
-        return None
+                yield j
 
     def containing(self, words: Sequence[str]) -> list[int]:
         """Indexes of quotes whose words contain ``words`` contiguously."""
@@ -1105,8 +1116,8 @@ def make_claims(
     expected = EXPECTED
     kinds = list(kinds)
 
-    def add(kind, claim, q, acc, variant):
-        v, iss = expected[kind]
+    def add(kind, claim, q, acc, variant, expect=None):
+        v, iss = expect or expected[kind]
         cases.append(ClaimCase(kind, claim, q.id if q else None, v, iss, frozenset(acc), variant))
 
     all_pool = pool(lambda q: True)
@@ -1115,6 +1126,13 @@ def make_claims(
     for kind in kinds:
         made = 0
         r = random.Random(f"{seed}:{kind}")
+        if kind in WORDING_KINDS:
+            make_wording_claims(
+                kind, n_per_kind, seed, quotes=quotes, speakers=speakers, idx=idx,
+                heldout=heldout_passages(seed) if kind == "paraphrase" else (), prominent=prominent, add=add,
+                tools={"norm_words": norm_words, "fragment_span": _fragment_span, "surface": _surface,
+                       "surname": surname, "stopwords": STOPWORDS})
+            continue
         if kind in ("stock_line", "stock_line_wrong_date"):
             if stock is None:
                 stock = _stock_lines(quotes, idx)
