@@ -68,6 +68,10 @@ _OVER_NEGATION = {
     "not": ("[now]", "[also]", "[really]"), "never": ("[always]", "[often]"), "no": ("[some]", "[the]"),
     "cannot": ("[can]",), "nothing": ("[something]",), "nobody": ("[somebody]",), "none": ("[all]",),
 }
+# Contractions typed without their apostrophe ("arent"), common in the data:
+# "that arent" is no determiner and its noun.
+_UNQUOTED_NEGATIONS = frozenset("arent isnt dont doesnt didnt cant wont wasnt werent couldnt wouldnt shouldnt "
+                                "havent hasnt hadnt aint".split())
 _NUMBER_BRACKETS = ("[many]", "[several]", "[a few]", "[some]", "[a lot of]")
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
                           "fifty hundred thousand million billion trillion".split())
@@ -223,7 +227,7 @@ def _bracket_for(toks: list[str], r: random.Random, me: str, others: Sequence[st
             spots.append((i, 1, w))
         elif (w in _DETERMINERS and not post and i + 1 < len(toks)
               and _core(toks[i + 1])[1].isalpha() and _core(toks[i + 1])[1].islower()
-              and _core(toks[i + 1])[1] not in stopwords):
+              and _core(toks[i + 1])[1] not in stopwords and _core(toks[i + 1])[1] not in _UNQUOTED_NEGATIONS):
             spots.append((i, 2, w))
     if not spots:
         return None

@@ -4,22 +4,20 @@
 ``canon.toks[s:e]`` and says, stretch by stretch, what each difference is,
 and what it costs: how many words of the quote it alters. A step is
 ``(tag, i1, i2, j1, j2)``: record words ``canon.toks[i1:i2]`` against the
-piece's words ``piece.toks[j1:j2]``. Tags:
+piece's words ``piece.toks[j1:j2]``. Tags, and what each costs:
 
-============  ====================================================  ==========
-``equal``     the same words (one for one)                          free
-``spelled``   one name in another spelling ("Zelensky"/"Zelenskyy")  free
-``substitute``  one word for another (one each side)                1
-``insert``    claim words the record lacks (bracketed ones are the  1 a word
-              editor's)
-``delete``    record words the claim leaves out (the record's own   1 a word
-              bracketed words may be left out)
-``bracket``   a claim bracket standing for record words ("[the      free
-              Republicans]'ve" for "they've")
-``rewrite``   a claim bracket that may not stand for them (too      1 a word
-              long, a negation, a number, another name), or a
-              bracketed negation the record lacks
-============  ====================================================  ==========
+* ``equal``: the same words, one for one. Free.
+* ``spelled``: one name in another spelling ("Zelensky" / "Zelenskyy"). Free.
+* ``substitute``: one word for another, one on each side. 1.
+* ``insert``: claim words the record lacks. 1 a word; bracketed words are
+  the editor's and free.
+* ``delete``: record words the claim leaves out. 1 a word; the record's
+  own bracketed words are free.
+* ``bracket``: a claim bracket standing for record words ("[the
+  Republicans]'ve" for "they've"). Free.
+* ``rewrite``: a claim bracket that may not stand for them (too long, a
+  negation, a number, another name), or a bracketed negation the record
+  lacks. 1 a word, at least 1.
 
 Words are first aligned by ``rapidfuzz``'s Levenshtein opcodes on their
 normalised forms. A claim without brackets is read off those opcodes
