@@ -291,7 +291,7 @@ def _place(piece: _Seq, canon: _Seq, lo: int, caps: frozenset[str]) -> tuple[int
 # --------------------------------------------------------------------------
 
 
-def _pairs(tag: str, ctoks, ktoks, editorial: bool) -> list[DiffOp]:
+def _pairs(ctoks, ktoks, editorial: bool) -> list[DiffOp]:
     """Diff ops for a bracket (or a rewritten one) and the record words it
     stands for: one op per word on each side, paired from the left."""
     ops = []
@@ -394,7 +394,7 @@ def align(claimed: str, canonical: str) -> TextMatch:
                 name = name or name_like(c, caps) or name_like(k, caps)
             elif tag == "bracket":
                 cs, ks = ptoks[j1:j2], ktoks[i1:i2]
-                diff.extend(_pairs(tag, cs, ks, True))
+                diff.extend(_pairs(cs, ks, True))
                 covered += canon.ned[i2] - canon.ned[i1]
                 said = quote_span(canonical, ks)
                 note("bracket", quote_span(claimed, cs), said,
@@ -402,7 +402,7 @@ def align(claimed: str, canonical: str) -> TextMatch:
                 run = None
             else:  # rewrite: a bracket that may not stand for these words
                 cs, ks = ptoks[j1:j2], ktoks[i1:i2]
-                diff.extend(_pairs(tag, cs, ks, False))
+                diff.extend(_pairs(cs, ks, False))
                 altered(cs, [k for k in ks if not k.editorial])
                 name = name or bracket_fits(cs, ks, lambda k: name_like(k, caps)) == "name"
         pos = e

@@ -26,7 +26,7 @@ from .model import (
 )
 from .places import compare_place, describe_place
 from .speakers import compare_speaker
-from .wording import changes
+from .wording import MAX_QUOTED_CHANGES, changes
 
 # Thresholds. MATCH_THRESHOLD is calibrated on bench/engine_accuracy.py
 # (see docs/calibration.md): the lowest alignment score at which the claimed
@@ -230,8 +230,6 @@ def canonical_span(diff: Sequence[DiffOp]) -> str:
 
 
 _FLAG_WORDS = {"negation": "a negation", "number": "a number", "name": "a name"}
-# How many differing stretches a wording message quotes before "and N more".
-MAX_QUOTED_CHANGES = 3
 
 
 def _wording_message(who: str, text: TextMatch, claimed: str = "", canonical: str = "") -> str:

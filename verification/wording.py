@@ -26,13 +26,15 @@ from typing import Optional, Sequence
 from verification.model import DiffOp
 from verification.normalize import STOPWORDS, Token, _tokenize, is_negation
 
-__all__ = ["negation_changed", "changes", "quote_span"]
+__all__ = ["negation_changed", "changes", "quote_span", "MAX_QUOTED_CHANGES"]
 
 # Two differing stretches at most this many unchanged words apart are quoted
 # as one ("to avoid a meeting" / "the meeting to not happen" share "to").
 BRIDGE_WORDS = 1
 # A side of a stretch longer than this is quoted by its ends.
 MAX_QUOTED_WORDS = 12
+# How many differing stretches a wording message quotes before "and N more".
+MAX_QUOTED_CHANGES = 3
 _SUFFIXES = ("ing", "ed", "es", "s", "e")
 
 
