@@ -29,14 +29,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from rapidfuzz import fuzz
 
 from verification.diff import edge_brackets, name_like, steps
 from verification.editorial import bracket_fits
 from verification.model import DiffOp, Note, TextMatch
-from verification.normalize import STOPWORDS, Token, _tokenize, collapse_whitespace, number_value
+from verification.normalize import STOPWORDS, Token, _tokenize, collapse_whitespace, is_negation, number_value
 from verification.wording import negation_changed, quote_span
 
 __all__ = ["align", "quick_score"]
@@ -307,6 +306,20 @@ def _pairs(ctoks, ktoks, editorial: bool) -> list[DiffOp]:
     return ops
 
 
+def _negation_changed(claim_side: list[Token], claim_run: list[int],
+                      canon_side: list[Token], canon_run: list[int]) -> bool:
+    """Whether, in some differing stretch, one side negates what the other
+    asserts (:func:`verification.wording.negation_changed`)."""
+    if not any(is_negation(t.norm) for t in claim_side) and not any(is_negation(t.norm) for t in canon_side):
+        return False
+    runs: dict[int, tuple[list[str], list[str]]] = {}
+    for t, r in zip(claim_side, claim_run):
+        runs.setdefault(r, ([], []))[0].append(t.norm)
+    for t, r in zip(canon_side, canon_run):
+        runs.setdefault(r, ([], []))[1].append(t.norm)
+    return any(negation_changed(c, k) for c, k in runs.values())
+
+
 def align(claimed: str, canonical: str) -> TextMatch:
     """How the words of ``claimed`` relate to the words of ``canonical``.
 
@@ -331,10 +344,13 @@ def align(claimed: str, canonical: str) -> TextMatch:
     diff: list[DiffOp] = []
     notes: list[Note] = []
     cost = matched = covered = skipped = 0
-    claim_side: list[Token] = []  # altered words, for the number flag
+    # Altered words of each side, and the differing stretch ("run") each is
+    # in, for the number and negation flags.
+    claim_side: list[Token] = []
     canon_side: list[Token] = []
-    runs: list[tuple[list[str], list[str]]] = []  # differing stretches, for the negation flag
-    run: Optional[tuple[list[str], list[str]]] = None
+    claim_run: list[int] = []
+    canon_run: list[int] = []
+    run = 0
     name = False
 
     def gap(i0: int, i1: int) -> int:
@@ -342,16 +358,6 @@ def align(claimed: str, canonical: str) -> TextMatch:
             k = ktoks[i]
             diff.append(DiffOp("delete", canonical=k.raw, gap=True, editorial=k.editorial))
         return canon.ned[i1] - canon.ned[i0]
-
-    def altered(cs, ks) -> None:
-        nonlocal run
-        if run is None:
-            run = ([], [])
-            runs.append(run)
-        run[0].extend(t.norm for t in cs)
-        run[1].extend(t.norm for t in ks)
-        claim_side.extend(cs)
-        canon_side.extend(ks)
 
     def note(type_: str, c: str, k: str, message: str) -> None:
         if not any(x.type == type_ and x.claimed == c and x.canonical == k for x in notes):
@@ -363,7 +369,7 @@ def align(claimed: str, canonical: str) -> TextMatch:
         cost += p_cost
         matched += p_matched
         skipped += gap(pos, s)
-        run = None
+        run += 1
         ptoks = piece.toks
         for tag, i1, i2, j1, j2 in steps_:
             if tag == "equal" or tag == "spelled":
@@ -374,23 +380,26 @@ def align(claimed: str, canonical: str) -> TextMatch:
                 if tag == "spelled":
                     note("name_spelling", c.raw, k.raw,
                          f"\u201c{c.raw}\u201d is spelled \u201c{k.raw}\u201d on record.")
-                run = None
+                run += 1
             elif tag == "delete":
                 for k in ktoks[i1:i2]:
                     diff.append(DiffOp("delete", canonical=k.raw, editorial=k.editorial))
                 said = [k for k in ktoks[i1:i2] if not k.editorial]
-                if said:
-                    altered((), said)
+                canon_side.extend(said)
+                canon_run.extend([run] * len(said))
             elif tag == "insert":
                 for c in ptoks[j1:j2]:
                     diff.append(DiffOp("insert", claimed=c.raw, editorial=c.editorial))
                 added = [c for c in ptoks[j1:j2] if not c.editorial]
-                if added:
-                    altered(added, ())
+                claim_side.extend(added)
+                claim_run.extend([run] * len(added))
             elif tag == "substitute":
                 c, k = ptoks[j1], ktoks[i1]
                 diff.append(DiffOp("substitute", c.raw, k.raw))
-                altered((c,), (k,))
+                claim_side.append(c)
+                canon_side.append(k)
+                claim_run.append(run)
+                canon_run.append(run)
                 name = name or name_like(c, caps) or name_like(k, caps)
             elif tag == "bracket":
                 cs, ks = ptoks[j1:j2], ktoks[i1:i2]
@@ -399,17 +408,21 @@ def align(claimed: str, canonical: str) -> TextMatch:
                 said = quote_span(canonical, ks)
                 note("bracket", quote_span(claimed, cs), said,
                      f"\u201c{quote_span(claimed, cs)}\u201d stands for \u201c{said}\u201d on record.")
-                run = None
+                run += 1
             else:  # rewrite: a bracket that may not stand for these words
                 cs, ks = ptoks[j1:j2], ktoks[i1:i2]
                 diff.extend(_pairs(cs, ks, False))
-                altered(cs, [k for k in ks if not k.editorial])
+                said = [k for k in ks if not k.editorial]
+                claim_side.extend(cs)
+                canon_side.extend(said)
+                claim_run.extend([run] * len(cs))
+                canon_run.extend([run] * len(said))
                 name = name or bracket_fits(cs, ks, lambda k: name_like(k, caps)) == "name"
         pos = e
     skipped += gap(pos, n)
 
     flags: list[str] = []
-    if any(negation_changed(c, k) for c, k in runs):
+    if _negation_changed(claim_side, claim_run, canon_side, canon_run):
         flags.append("negation")
     claim_nums = sorted(v for v in (number_value(t.norm) for t in claim_side) if v is not None)
     canon_nums = sorted(v for v in (number_value(t.norm) for t in canon_side) if v is not None)

@@ -50,6 +50,10 @@ Step = tuple[str, int, int, int, int]
 # for at most MAX_BRACKET_WORDS of them; longer tries only show what it
 # replaced, as a rewrite).
 _MAX_SPAN = 8
+# A differing stretch with a bracket is re-aligned by the dynamic programme
+# when (claim words x record words) is at most this; a longer one (another
+# sentence, mostly: most candidates are) keeps the opcodes' pairing.
+_MAX_CELLS = 40
 _I_FORMS = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
 # Reasons a bracket may not stand for a word that change what the quote means.
 _MEANING = frozenset({"negation", "number", "name"})
@@ -65,7 +69,7 @@ def name_like(t: Token, caps: frozenset[str]) -> bool:
 
 
 def _spelled(c: Token, k: Token, caps: frozenset[str]) -> bool:
-    return (name_like(c, caps) or name_like(k, caps)) and same_name(c, k)
+    return c.capitalized and k.capitalized and (name_like(c, caps) or name_like(k, caps)) and same_name(c, k)
 
 
 def step_cost(step: Step, ned_claim: tuple[int, ...], ned_canon: tuple[int, ...]) -> tuple[int, int]:
@@ -91,25 +95,37 @@ def steps(piece, canon, s: int, e: int, caps: frozenset[str]) -> tuple[int, int,
     """(alterations, matched words, steps) of ``piece`` against canon[s:e]."""
     ops = Levenshtein.opcodes(canon.keys[s:e], piece.keys).as_list()
     ptoks, ktoks = piece.toks, canon.toks
+    pned, kned = piece.ned, canon.ned
     out: list[Step] = []
+    cost = matched = 0
     if piece.has_editorial:
         _bracket_steps(piece, canon, s, ops, caps, out)
-    else:
-        for tag, i1, i2, j1, j2 in ops:
-            i1 += s
-            i2 += s
-            if tag != "replace":
-                out.append((tag, i1, i2, j1, j2))
-                continue
+        for st in out:
+            c, m = step_cost(st, pned, kned)
+            cost += c
+            matched += m
+        return cost, matched, out
+    # No brackets in the claim (the common case): the opcodes as they are,
+    # costed inline.
+    for tag, i1, i2, j1, j2 in ops:
+        i1 += s
+        i2 += s
+        if tag == "equal":
+            matched += i2 - i1
+        elif tag == "insert":
+            cost += j2 - j1
+        elif tag == "delete":
+            cost += kned[i2] - kned[i1]
+        else:
             for x in range(i2 - i1):
-                c, k = ptoks[j1 + x], ktoks[i1 + x]
-                out.append(("spelled" if _spelled(c, k, caps) else "substitute", i1 + x, i1 + x + 1, j1 + x, j1 + x + 1))
-    cost = matched = 0
-    pned, kned = piece.ned, canon.ned
-    for st in out:
-        c, m = step_cost(st, pned, kned)
-        cost += c
-        matched += m
+                if _spelled(ptoks[j1 + x], ktoks[i1 + x], caps):
+                    out.append(("spelled", i1 + x, i1 + x + 1, j1 + x, j1 + x + 1))
+                    matched += 1
+                else:
+                    out.append(("substitute", i1 + x, i1 + x + 1, j1 + x, j1 + x + 1))
+                    cost += 1
+            continue
+        out.append((tag, i1, i2, j1, j2))
     return cost, matched, out
 
 
@@ -146,21 +162,50 @@ def _bracket_steps(piece, canon, s: int, ops: list, caps: frozenset[str], out: l
         i1, i2 = (is_[0], is_[-1] + 1) if is_ else (i_at, i_at)
         if not h:
             out.append(("equal", i1, i2, j1, j2))
-        elif any(ptoks[j].group for j in js):
+        elif any(ptoks[j].group for j in js) and len(js) * (i2 - i1) <= _MAX_CELLS:
             out.extend(_realign(piece, canon, i1, i2, j1, j2, caps))
         else:
-            for j, i in pairs[n:m]:
-                if j >= 0 and i >= 0:
-                    tag = "spelled" if _spelled(ptoks[j], ktoks[i], caps) else "substitute"
-                    out.append((tag, i, i + 1, j, j + 1))
-                elif j >= 0:
-                    out.append(("insert", i_at, i_at, j, j + 1))
-                else:
-                    out.append(("delete", i, i + 1, j_at, j_at))
-                j_at = j + 1 if j >= 0 else j_at
-                i_at = i + 1 if i >= 0 else i_at
+            _pairwise(piece, canon, pairs[n:m], j_at, i_at, caps, out)
         j_at, i_at = j2, i2
         n = m
+
+
+def _pairwise(piece, canon, pairs: list[tuple[int, int]], j_at: int, i_at: int, caps: frozenset[str],
+              out: list[Step]) -> None:
+    """Steps for a differing stretch as the opcodes paired its words (a
+    stretch too long to re-align: a different sentence, mostly); a bracket
+    stands for the record words paired with it."""
+    ptoks, ktoks = piece.toks, canon.toks
+    is_name: Callable[[Token], bool] = lambda k: name_like(k, caps)  # noqa: E731
+    n = 0
+    while n < len(pairs):
+        j, i = pairs[n]
+        g = ptoks[j].group if j >= 0 else 0
+        if g and any(t.editorial and t.group == g for t in ptoks):
+            end = n
+            while end + 1 < len(pairs) and (pairs[end + 1][0] < 0 or ptoks[pairs[end + 1][0]].group == g):
+                end += 1
+            while pairs[end][0] < 0:  # deletions after the bracket are not its own
+                end -= 1
+            ks = [x for _, x in pairs[n:end + 1] if x >= 0]
+            a, b = j, pairs[end][0] + 1
+            i1, i2 = (ks[0], ks[-1] + 1) if ks else (i_at, i_at)
+            why = bracket_fits(ptoks[a:b], ktoks[i1:i2], is_name) if ks else (
+                "negation" if any(t.editorial and is_negation(t.norm) for t in ptoks[a:b]) else None)
+            out.append(("bracket" if why is None and ks else "insert" if why is None else "rewrite",
+                        i1, i2, a, b))
+            j_at, i_at, n = b, i2, end + 1
+            continue
+        if j >= 0 and i >= 0:
+            tag = "spelled" if _spelled(ptoks[j], ktoks[i], caps) else "substitute"
+            out.append((tag, i, i + 1, j, j + 1))
+        elif j >= 0:
+            out.append(("insert", i_at, i_at, j, j + 1))
+        else:
+            out.append(("delete", i, i + 1, j_at, j_at))
+        j_at = j + 1 if j >= 0 else j_at
+        i_at = i + 1 if i >= 0 else i_at
+        n += 1
 
 
 def _items(ptoks, j1: int, j2: int) -> list[tuple[int, int, bool]]:

@@ -184,3 +184,17 @@ def test_a_glued_contraction_stands_for_the_verb_and_the_bracket_for_its_subject
 def test_a_name_at_a_sentences_start_needs_evidence(claim, record, spelled):
     m = align(claim, record)
     assert (m.status != "altered") is spelled and bool(m.notes) is spelled
+
+
+@pytest.mark.parametrize("claim", [
+    "The weather in [the capital] was sunny and warm all week long, said [the forecaster]'s office",
+    "[They] said the weather in London was [not] sunny and warm all week long",
+])
+def test_a_bracket_in_a_long_differing_stretch_keeps_the_diff_whole(claim):
+    # Against another sentence the differing stretch is too long to re-align
+    # word by word; the diff still gives every word of both texts in order.
+    from verification.normalize import tokenize
+    m = align(claim, PUTIN)
+    assert m.status == "altered"
+    assert [d.claimed for d in m.diff if d.op != "delete"] == [t.raw for t in tokenize(claim)]
+    assert [d.canonical for d in m.diff if d.op != "insert"] == [t.raw for t in tokenize(PUTIN)]
