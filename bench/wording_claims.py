@@ -156,7 +156,9 @@ def make_wording_claims(kind: str, n: int, seed: int, *, quotes: Sequence[Canoni
     ``idx`` is the corpus's text index, ``heldout`` the held-out passages."""
     norm_words, fragment_span, surface = tools["norm_words"], tools["fragment_span"], tools["surface"]
     surname, stopwords = tools["surname"], tools["stopwords"]
-    lowercase_words = {w for q in quotes for w in re.findall(r"(?<![\w'])[a-z]+(?![\w'])", q.text)}
+    if kind == "name_spelling":
+        surnames = {surname(s.name) for s in speakers}
+        lowercase_words = {w for q in quotes for w in re.findall(r"(?<![\w'])[a-z]+(?![\w'])", q.text)}
     r = random.Random(f"{seed}:{kind}")
     pool = list(quotes)
     r.shuffle(pool)
@@ -195,8 +197,7 @@ def make_wording_claims(kind: str, n: int, seed: int, *, quotes: Sequence[Canoni
             out = (_bracket_over(toks, r) if negative else
                    _bracket_for(toks, r, surname(q.speaker.name), others, stopwords))
         elif kind == "name_spelling":
-            out = _respell(toks, r, {surname(s.name) for s in speakers}, others, lowercase_words,
-                           swap=negative)
+            out = _respell(toks, r, surnames, others, lowercase_words, swap=negative)
         else:
             out = _reword(toks, r)
         if out is None:
