@@ -493,7 +493,20 @@ class DiffOpSchema(Schema):
     claimed = Str()
     canonical = Str()
     gap = fields.Boolean()
-    editorial = fields.Boolean()
+    editorial = fields.Boolean(metadata={"description": (
+        "The step is the editor's and does not count as alteration: bracketed words in either "
+        "text, and the record's words a bracket in the claim stands for. A bracket that may "
+        "not stand for them (more than three words, a negation, a number, another name) is "
+        "not editorial.")})
+
+
+class TextNoteSchema(Schema):
+    type = Str(metadata={"description": "name_spelling (a name spelled otherwise than on record) "
+                                        "or bracket (what a bracket in the claim stands for)"})
+    claimed = Str()
+    canonical = Str()
+    message = Str(metadata={"description": "A sentence to paste, e.g. "
+                                           "\u201cZelensky\u201d is spelled \u201cZelenskyy\u201d on record."})
 
 
 class TextMatchSchema(Schema):
@@ -501,8 +514,11 @@ class TextMatchSchema(Schema):
     score = fields.Float()
     coverage = fields.Float()
     diff = fields.List(fields.Nested(DiffOpSchema))
-    flags = fields.List(Str())
+    flags = fields.List(Str(), metadata={"description": "Meaning-changing edits: negation, number, name"})
     claimed_words = fields.Integer()
+    notes = fields.List(fields.Nested(TextNoteSchema), metadata={"description": (
+        "What an editor should know that does not alter the quote: a name in another "
+        "spelling, what a bracket stands for.")})
 
 
 class FieldCheckSchema(Schema):

@@ -43,6 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+from bench.wording_claims import WORDING_EXPECTED, WORDING_KINDS, make_wording_claims
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
 from .trust_kinds import TRUST_KINDS, make_trust_claims, with_roles
@@ -712,6 +713,7 @@ KINDS = (
     "exact", "fragment", "ellipsis", "typography", "alias", "date_format", "place_format",
     "swapped_speaker", "shifted_date", "swapped_place", "one_word_edit", "unrelated",
     "small_town", "nearby_town", "unplaceable_place",
+    *WORDING_KINDS,
 ) + TRUST_KINDS
 EXPECTED = {
     "exact": ("verified", frozenset()),
@@ -735,6 +737,9 @@ EXPECTED = {
     "small_town": ("verified", frozenset()),
     "nearby_town": ("verified", frozenset()),
     "unplaceable_place": ("unverified", frozenset()),
+    # Wording kinds (bench/wording_claims.py): each claim carries its own
+    # expectation; these are the first halves'.
+    **WORDING_EXPECTED,
 }
 # Optional kinds (not in the default set): a line the speaker repeated at several
 # events, claimed with the date and/or place of one of them (the engine must pick
@@ -796,6 +801,13 @@ class _TextIndex:
         version: at least ``ratio`` of the claim's words, and of its content
         words, appear in order in that quote (longest common subsequence).
         A claim like that is not "unrelated": calling it altered is fair too."""
+        return next(self._near_variants(words, ratio, top), None)
+
+    def near_variants(self, words: Sequence[str], ratio: float = 0.75, top: int = 15) -> list:
+        """The ids of every canonical quote ``words`` read as a rewording of."""
+        return [self.quotes[j].id for j in self._near_variants(words, ratio, top)]
+
+    def _near_variants(self, words: Sequence[str], ratio: float, top: int) -> Iterator[int]:
         from rapidfuzz.distance import LCSseq
 
         if self._postings is None:
@@ -816,8 +828,7 @@ class _TextIndex:
                 continue
             cand_content = [w for w in cand if w not in STOPWORDS]
             if not content or LCSseq.similarity(content, cand_content) >= ratio * len(content):
-                return j
-        return None
+                yield j
 
     def containing(self, words: Sequence[str]) -> list[int]:
         """Indexes of quotes whose words contain ``words`` contiguously."""
@@ -1130,8 +1141,8 @@ def make_claims(
     expected = EXPECTED
     kinds = list(kinds)
 
-    def add(kind, claim, q, acc, variant):
-        v, iss = expected[kind]
+    def add(kind, claim, q, acc, variant, expect=None):
+        v, iss = expect or expected[kind]
         cases.append(ClaimCase(kind, claim, q.id if q else None, v, iss, frozenset(acc), variant))
 
     all_pool = pool(lambda q: True)
@@ -1146,6 +1157,13 @@ def make_claims(
                 verdict, issues, reason = m.expected
                 cases.append(ClaimCase(kind, m.claim, m.quote.id, verdict, issues, m.acceptable, m.variant,
                                        reason))
+            continue
+        if kind in WORDING_KINDS:
+            make_wording_claims(
+                kind, n_per_kind, seed, quotes=quotes, speakers=speakers, idx=idx,
+                heldout=heldout_passages(seed) if kind == "paraphrase" else (), prominent=prominent, add=add,
+                tools={"norm_words": norm_words, "fragment_span": _fragment_span, "surface": _surface,
+                       "surname": surname, "stopwords": STOPWORDS})
             continue
         if kind in ("stock_line", "stock_line_wrong_date"):
             if stock is None:

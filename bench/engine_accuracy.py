@@ -40,7 +40,9 @@ from bench.corpus import EXTRA_KINDS, KINDS, STOPWORDS, ClaimCase, load_canonica
 from verification.model import CanonicalQuote, SpeakerRef  # noqa: E402
 
 ALL_KINDS = KINDS + EXTRA_KINDS
-UNSAFE_KINDS = ("one_word_edit", "swapped_speaker", "unrelated")  # reported verified = unsafe
+# Reported verified = unsafe (for the wording kinds, on their claims that must not verify).
+UNSAFE_KINDS = ("one_word_edit", "swapped_speaker", "unrelated", "bracketed_substitution", "name_spelling",
+                "paraphrase")
 LENIENT_KINDS = ("shifted_date", "swapped_place", "stock_line_wrong_date")  # reported verified = a wrong fact let through
 
 
@@ -102,8 +104,12 @@ def judge(case: ClaimCase, v) -> tuple[bool, str]:
     return True, ""
 
 
+def _unsafe(case: ClaimCase, verdict: str) -> bool:
+    return verdict == "verified" and case.kind in UNSAFE_KINDS and case.expected_verdict != "verified"
+
+
 def _severity(case: ClaimCase, res: dict) -> int:
-    if res["verdict"] == "verified" and case.kind in UNSAFE_KINDS:
+    if _unsafe(case, res["verdict"]):
         return 0
     if res["verdict"] == "verified" and res["match_id"] is not None and not case.accepts(res["match_id"]):
         return 1
@@ -224,8 +230,7 @@ def summarize(cases: list[ClaimCase], results: list[dict], hits: list[bool]) -> 
                   "why_wrong": dict(Counter(r["why"] for _, r, _ in rs if not r["ok"]))}
     n = len(cases)
     right = sum(r["ok"] for r in results)
-    unsafe = Counter(c.kind for c, r in zip(cases, results)
-                     if r["verdict"] == "verified" and c.kind in UNSAFE_KINDS)
+    unsafe = Counter(c.kind for c, r in zip(cases, results) if _unsafe(c, r["verdict"]))
     lenient = Counter(c.kind for c, r in zip(cases, results)
                       if r["verdict"] == "verified" and c.kind in LENIENT_KINDS)
     wrong_quote_verified = sum(1 for c, r in zip(cases, results)
@@ -269,6 +274,8 @@ def print_report(s: dict, top: int) -> None:
     print("\nfalse verified: a claim whose expected verdict is not 'verified' reported verified")
     print(f"\nunsafe verifications (altered / misattributed / unrelated reported verified): {s['unsafe_total']} "
           f"{s['unsafe_verified'] or ''}")
+    fv = {k: d["false_verified"] for k, d in s["per_kind"].items() if d["false_verified"]}
+    print(f"false verified (any claim expected mismatch or unverified), per kind: {fv or 0}")
     print(f"wrong date/place reported verified: {sum(s['wrong_fact_verified'].values())} "
           f"{s['wrong_fact_verified'] or ''}")
     print(f"verified against a quote that does not hold the words: {s['wrong_quote_verified']}")

@@ -16,8 +16,9 @@ How it works, per ellipsis-separated piece of the claim, left to right:
    When editorial words are around, the same is done on the canonical
    without its editorial words, and windows are widened over adjacent
    editorial words.
-2. *Diff* each candidate window with ``rapidfuzz.distance.Levenshtein.opcodes``
-   and keep the one with the fewest real alterations (editorial words are
+2. *Diff* each candidate window (:func:`verification.diff.steps`) and keep
+   the one with the fewest real alterations (editorial words, brackets that
+   may stand for the record's words and names in another spelling are
    free), then the most matched words, then the length closest to the piece.
 
 Canonical words before, between and after the chosen windows are ``delete``
@@ -30,20 +31,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
-from verification.model import DiffOp, TextMatch
-from verification.normalize import (
-    Token,
-    _tokenize,
-    collapse_whitespace,
-    is_negation,
-    number_value,
-)
+from verification.diff import edge_brackets, name_like, steps
+from verification.editorial import bracket_fits
+from verification.model import DiffOp, Note, TextMatch
+from verification.normalize import STOPWORDS, Token, _tokenize, collapse_whitespace, is_negation, number_value
+from verification.wording import negation_changed, quote_span
 
 __all__ = ["align", "quick_score"]
 
-_I_FORMS = frozenset({"i", "i'm", "i've", "i'll", "i'd"})
 _OPEN_QUOTES = "\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a"
 _CLOSE_QUOTES = "\"'\u201c\u201d\u00bb\u00ab\u2019\u2018\u203a\u2039"
 _MAX_ENDS = 3
@@ -97,7 +93,7 @@ def _make_seq(toks: tuple[Token, ...]) -> _Seq:
 class _Text:
     whole: _Seq
     pieces: tuple[_Seq, ...]  # split at ellipses
-    caps: frozenset[str]  # words written capitalised in mid-sentence
+    caps: frozenset[str]  # words the text shows to be names (_name_evidence)
     plain: str  # whitespace-collapsed, enclosing quote marks removed
 
 
@@ -105,6 +101,17 @@ def _strip_enclosing_quotes(s: str) -> str:
     while len(s) >= 2 and s[0] in _OPEN_QUOTES and s[-1] in _CLOSE_QUOTES:
         s = s[1:-1].strip()
     return s
+
+
+def _name_evidence(toks: tuple[Token, ...]) -> frozenset[str]:
+    """Words the text shows to be names: written capitalised in mid-sentence,
+    or capitalised at a sentence's start right before such a word ("Donald
+    Trump", "Scott Walker")."""
+    caps = {t.norm for t in toks if t.capitalized and not t.sentence_start and t.norm not in STOPWORDS}
+    for t, nxt in zip(toks, toks[1:]):
+        if t.sentence_start and t.capitalized and nxt.norm in caps and not nxt.sentence_start:
+            caps.add(t.norm)
+    return frozenset(caps)
 
 
 @lru_cache(maxsize=4096)
@@ -121,7 +128,7 @@ def _prep(text: str) -> _Text:
     return _Text(
         whole=_make_seq(toks),
         pieces=tuple(_make_seq(p) for p in pieces),
-        caps=frozenset(t.norm for t in toks if t.capitalized and not t.sentence_start),
+        caps=_name_evidence(toks),
         plain=_strip_enclosing_quotes(collapse_whitespace(text)),
     )
 
@@ -176,7 +183,10 @@ def _windows(pattern: list[str] | tuple[str, ...], text: list[str] | tuple[str, 
         return []
     scores = _myers(pattern, text)
     d = min(scores)
-    ends = [j + 1 for j, sc in enumerate(scores) if sc == d][:_MAX_ENDS]
+    ends = [j + 1 for j, sc in enumerate(scores) if sc == d]
+    # The first few best ends, and the last: a claim that rewords the
+    # record's closing words ties with one that stops before them.
+    ends = ends[:_MAX_ENDS] + ends[-1:] if len(ends) > _MAX_ENDS else ends
     n_starts = _MAX_STARTS
     if 2 * d > m:
         # Mostly unrelated: one window is enough, the claim is altered anyway.
@@ -192,49 +202,50 @@ def _windows(pattern: list[str] | tuple[str, ...], text: list[str] | tuple[str, 
     return out
 
 
-def _sub_cost(c: Token, k: Token) -> int:
-    """Whether claimed word ``c`` standing for canonical word ``k`` alters the
-    quote. Bracketed claim words may stand for canonical words ("[Trump]" for
-    "He"), but not for a negation or a number."""
-    if c.editorial:
-        if k.editorial:
-            return 0
-        return 1 if (is_negation(k.norm) or number_value(k.norm) is not None) else 0
-    return 1
+def _occurrences(canon: _Seq, words: tuple[str, ...], lo: int, limit: int = 3) -> list[int]:
+    """Start indexes (>= lo) of the first few exact runs of ``words``."""
+    needle = " " + " ".join(words) + " "
+    out: list[int] = []
+    pos = canon.joined.find(needle, canon.offsets[lo])
+    while pos >= 0 and len(out) < limit:
+        out.append(bisect_left(canon.offsets, pos))
+        pos = canon.joined.find(needle, pos + 1)
+    return out
 
 
-def _evaluate(piece: _Seq, canon: _Seq, s: int, e: int) -> tuple[int, int, list]:
-    """(alterations, matched words, opcodes) of ``piece`` against canon[s:e]."""
-    ops = Levenshtein.opcodes(canon.keys[s:e], piece.keys).as_list()
-    cost = matched = 0
-    kned, pned = canon.ned, piece.ned
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            matched += i2 - i1
-        elif tag == "delete":
-            cost += kned[s + i2] - kned[s + i1]
-        elif tag == "insert":
-            cost += pned[j2] - pned[j1]
-        else:
-            for x in range(i2 - i1):
-                if _sub_cost(piece.toks[j1 + x], canon.toks[s + i1 + x]):
-                    cost += 1
-                else:
-                    matched += 1
-    return cost, matched, ops
+def _anchored(piece: _Seq, canon: _Seq, lo: int, cands: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Windows that begin where the piece's words before its first bracket
+    occur, or end where its words after the last bracket do. The nearest
+    windows by edit distance skip the record words a bracket stands for
+    when they outnumber it ("[the Democrats]" for "the people on the other
+    side"); these do not."""
+    toks = piece.toks
+    first = next(i for i, t in enumerate(toks) if t.group)
+    last = max(i for i, t in enumerate(toks) if t.group)
+    starts = _occurrences(canon, piece.keys[:first], lo) if first else []
+    ends = [i + len(toks) - last - 1 for i in _occurrences(canon, piece.keys[last + 1:], lo)] \
+        if last < len(toks) - 1 else []
+    out = set()
+    for a in starts:
+        out.update((a, e) for _, e in cands if e > a)
+        out.update((a, e) for e in ends if e > a)
+    for e in ends:
+        out.update((s, e) for s, _ in cands if s < e)
+    return out
 
 
-def _place(piece: _Seq, canon: _Seq, lo: int) -> tuple[int, int, list]:
-    """The window canon[s:e] (s >= lo) for ``piece`` and its opcodes."""
+def _place(piece: _Seq, canon: _Seq, lo: int, caps: frozenset[str]) -> tuple[int, int, int, int, list]:
+    """The window canon[s:e] (s >= lo) for ``piece``: (s, e, alterations,
+    matched words, diff steps)."""
     n = len(canon.keys)
     m = len(piece.keys)
     # Fast path: the piece's words occur as they are.
     pos = canon.joined.find(piece.joined, canon.offsets[lo] if lo < n else len(canon.joined))
     if pos >= 0:
         s = bisect_left(canon.offsets, pos)
-        return s, s + m, [("equal", 0, m, 0, m)]
+        return s, s + m, 0, m, [("equal", s, s + m, 0, m)]
     if lo >= n:
-        return n, n, [("insert", 0, 0, 0, m)]
+        return n, n, piece.n_content, 0, [("insert", n, n, 0, m)]
 
     cands = set((lo + s, lo + e) for s, e in _windows(piece.keys, canon.keys[lo:]))
     if canon.has_editorial or piece.has_editorial:
@@ -254,17 +265,24 @@ def _place(piece: _Seq, canon: _Seq, lo: int) -> tuple[int, int, list]:
                 while e2 < n and ed[e2]:
                     e2 += 1
                 cands.update(((s2, e), (s, e2), (s2, e2)))
+    if piece.has_editorial and cands:
+        cands |= _anchored(piece, canon, lo, cands)
     if not cands:
         cands.add((lo, min(n, lo + m)))
 
     best = None
     for s, e in cands:
-        cost, matched, ops = _evaluate(piece, canon, s, e)
-        key = (cost, -matched, abs(e - s - m), e, -s)
+        cost, matched, st = steps(piece, canon, s, e, caps)
+        # A bracket is read as standing for as few record words as it can.
+        absorbed = sum(x[2] - x[1] for x in st if x[0] == "bracket") if piece.has_editorial else 0
+        key = (cost, -matched, absorbed, abs(e - s - m), e, -s)
         if best is None or key < best[0]:
-            best = (key, s, e, ops)
+            best = (key, s, e, cost, matched, st)
     assert best is not None
-    return best[1], best[2], best[3]
+    _, s, e, cost, matched, st = best
+    if piece.has_editorial:
+        return edge_brackets(piece, canon, lo, s, e, cost, matched, st, caps)
+    return s, e, cost, matched, st
 
 
 # --------------------------------------------------------------------------
@@ -272,10 +290,34 @@ def _place(piece: _Seq, canon: _Seq, lo: int) -> tuple[int, int, list]:
 # --------------------------------------------------------------------------
 
 
-def _name_like(t: Token, caps: frozenset[str]) -> bool:
-    """A capitalised word that is not "I" and not capitalised merely because
-    it starts a sentence (unless it is written capitalised elsewhere)."""
-    return t.capitalized and t.norm not in _I_FORMS and (not t.sentence_start or t.norm in caps)
+def _pairs(ctoks, ktoks, editorial: bool) -> list[DiffOp]:
+    """Diff ops for a bracket (or a rewritten one) and the record words it
+    stands for: one op per word on each side, paired from the left."""
+    ops = []
+    for x in range(max(len(ctoks), len(ktoks))):
+        c = ctoks[x] if x < len(ctoks) else None
+        k = ktoks[x] if x < len(ktoks) else None
+        if c is not None and k is not None:
+            ops.append(DiffOp("substitute", c.raw, k.raw, editorial=editorial))
+        elif c is not None:
+            ops.append(DiffOp("insert", claimed=c.raw, editorial=editorial))
+        else:
+            ops.append(DiffOp("delete", canonical=k.raw, editorial=editorial or k.editorial))
+    return ops
+
+
+def _negation_changed(claim_side: list[Token], claim_run: list[int],
+                      canon_side: list[Token], canon_run: list[int]) -> bool:
+    """Whether, in some differing stretch, one side negates what the other
+    asserts (:func:`verification.wording.negation_changed`)."""
+    if not any(is_negation(t.norm) for t in claim_side) and not any(is_negation(t.norm) for t in canon_side):
+        return False
+    runs: dict[int, tuple[list[str], list[str]]] = {}
+    for t, r in zip(claim_side, claim_run):
+        runs.setdefault(r, ([], []))[0].append(t.norm)
+    for t, r in zip(canon_side, canon_run):
+        runs.setdefault(r, ([], []))[1].append(t.norm)
+    return any(negation_changed(c, k) for c, k in runs.values())
 
 
 def align(claimed: str, canonical: str) -> TextMatch:
@@ -285,9 +327,11 @@ def align(claimed: str, canonical: str) -> TextMatch:
     (same words, whole quote), ``fragment`` (same words, part(s) of the
     quote) or ``altered`` (any word added, removed or changed inside a quoted
     span). Editorial words (bracketed, in either text) never count as
-    alteration. ``score`` is 100 unless altered, then the share of aligned
-    words that match; ``coverage`` the share of the canonical's
-    non-editorial words the claim quotes.
+    alteration, and a bracket in the claim may stand for a few words of the
+    record (:mod:`verification.editorial`); a name spelled another way is
+    the same word, with a note. ``score`` is 100 unless altered, then the
+    share of aligned words that match; ``coverage`` the share of the
+    canonical's non-editorial words the claim quotes.
     """
     ctext = _prep(claimed)
     ktext = _prep(canonical)
@@ -298,9 +342,15 @@ def align(claimed: str, canonical: str) -> TextMatch:
     claimed_words = ctext.whole.n_content
 
     diff: list[DiffOp] = []
+    notes: list[Note] = []
     cost = matched = covered = skipped = 0
+    # Altered words of each side, and the differing stretch ("run") each is
+    # in, for the number and negation flags.
     claim_side: list[Token] = []
     canon_side: list[Token] = []
+    claim_run: list[int] = []
+    canon_run: list[int] = []
+    run = 0
     name = False
 
     def gap(i0: int, i1: int) -> int:
@@ -309,50 +359,70 @@ def align(claimed: str, canonical: str) -> TextMatch:
             diff.append(DiffOp("delete", canonical=k.raw, gap=True, editorial=k.editorial))
         return canon.ned[i1] - canon.ned[i0]
 
+    def note(type_: str, c: str, k: str, message: str) -> None:
+        if not any(x.type == type_ and x.claimed == c and x.canonical == k for x in notes):
+            notes.append(Note(type_, c, k, message))
+
     pos = 0
     for piece in ctext.pieces:
-        s, e, ops = _place(piece, canon, pos)
+        s, e, p_cost, p_matched, steps_ = _place(piece, canon, pos, caps)
+        cost += p_cost
+        matched += p_matched
         skipped += gap(pos, s)
+        run += 1
         ptoks = piece.toks
-        for tag, i1, i2, j1, j2 in ops:
-            if tag == "equal":
+        for tag, i1, i2, j1, j2 in steps_:
+            if tag == "equal" or tag == "spelled":
                 for x in range(i2 - i1):
-                    c, k = ptoks[j1 + x], ktoks[s + i1 + x]
+                    c, k = ptoks[j1 + x], ktoks[i1 + x]
                     diff.append(DiffOp("equal", c.raw, k.raw, editorial=c.editorial or k.editorial))
                     covered += not k.editorial
-                matched += i2 - i1
+                if tag == "spelled":
+                    note("name_spelling", c.raw, k.raw,
+                         f"\u201c{c.raw}\u201d is spelled \u201c{k.raw}\u201d on record.")
+                run += 1
             elif tag == "delete":
-                for i in range(s + i1, s + i2):
-                    k = ktoks[i]
+                for k in ktoks[i1:i2]:
                     diff.append(DiffOp("delete", canonical=k.raw, editorial=k.editorial))
-                    if not k.editorial:
-                        cost += 1
-                        canon_side.append(k)
+                said = [k for k in ktoks[i1:i2] if not k.editorial]
+                canon_side.extend(said)
+                canon_run.extend([run] * len(said))
             elif tag == "insert":
-                for j in range(j1, j2):
-                    c = ptoks[j]
+                for c in ptoks[j1:j2]:
                     diff.append(DiffOp("insert", claimed=c.raw, editorial=c.editorial))
-                    if not c.editorial:
-                        cost += 1
-                        claim_side.append(c)
-            else:  # replace: same length on both sides
-                for x in range(i2 - i1):
-                    c, k = ptoks[j1 + x], ktoks[s + i1 + x]
-                    if _sub_cost(c, k):
-                        diff.append(DiffOp("substitute", c.raw, k.raw))
-                        cost += 1
-                        claim_side.append(c)
-                        canon_side.append(k)
-                        name = name or _name_like(c, caps) or _name_like(k, caps)
-                    else:
-                        diff.append(DiffOp("substitute", c.raw, k.raw, editorial=True))
-                        matched += 1
-                        covered += not k.editorial
+                added = [c for c in ptoks[j1:j2] if not c.editorial]
+                claim_side.extend(added)
+                claim_run.extend([run] * len(added))
+            elif tag == "substitute":
+                c, k = ptoks[j1], ktoks[i1]
+                diff.append(DiffOp("substitute", c.raw, k.raw))
+                claim_side.append(c)
+                canon_side.append(k)
+                claim_run.append(run)
+                canon_run.append(run)
+                name = name or name_like(c, caps) or name_like(k, caps)
+            elif tag == "bracket":
+                cs, ks = ptoks[j1:j2], ktoks[i1:i2]
+                diff.extend(_pairs(cs, ks, True))
+                covered += canon.ned[i2] - canon.ned[i1]
+                said = quote_span(canonical, ks)
+                note("bracket", quote_span(claimed, cs), said,
+                     f"\u201c{quote_span(claimed, cs)}\u201d stands for \u201c{said}\u201d on record.")
+                run += 1
+            else:  # rewrite: a bracket that may not stand for these words
+                cs, ks = ptoks[j1:j2], ktoks[i1:i2]
+                diff.extend(_pairs(cs, ks, False))
+                said = [k for k in ks if not k.editorial]
+                claim_side.extend(cs)
+                canon_side.extend(said)
+                claim_run.extend([run] * len(cs))
+                canon_run.extend([run] * len(said))
+                name = name or bracket_fits(cs, ks, lambda k: name_like(k, caps)) == "name"
         pos = e
     skipped += gap(pos, n)
 
     flags: list[str] = []
-    if sum(is_negation(t.norm) for t in claim_side) != sum(is_negation(t.norm) for t in canon_side):
+    if _negation_changed(claim_side, claim_run, canon_side, canon_run):
         flags.append("negation")
     claim_nums = sorted(v for v in (number_value(t.norm) for t in claim_side) if v is not None)
     canon_nums = sorted(v for v in (number_value(t.norm) for t in canon_side) if v is not None)
@@ -381,6 +451,7 @@ def align(claimed: str, canonical: str) -> TextMatch:
         diff=diff,
         flags=flags,
         claimed_words=claimed_words,
+        notes=notes,
     )
 
 

@@ -79,8 +79,11 @@ class DiffOp:
     """One step of the word-level diff, claimed words against canonical words.
 
     ``gap`` marks canonical words the claim skipped with an ellipsis or by
-    quoting a fragment; ``editorial`` marks bracketed insertions in either text
-    that do not count as alteration.
+    quoting a fragment; ``editorial`` marks steps that are the editor's and do
+    not count as alteration: bracketed words in either text, and the record's
+    words a bracket in the claim stands for ("[the Republicans]" for "they").
+    A bracket that may not stand for them (too long, or replacing a negation,
+    a number or a name) is an alteration: its steps are not editorial.
     """
 
     op: DiffOpName
@@ -88,6 +91,18 @@ class DiffOp:
     canonical: str = ""
     gap: bool = False
     editorial: bool = False
+
+
+@dataclass
+class Note:
+    """Something about the claimed words an editor should know that does not
+    alter the quote: ``name_spelling`` (a name spelled otherwise than on
+    record) or ``bracket`` (what a bracket in the claim stands for)."""
+
+    type: Literal["name_spelling", "bracket"]
+    claimed: str
+    canonical: str
+    message: str
 
 
 @dataclass
@@ -101,6 +116,7 @@ class TextMatch:
     # Meaning-changing edits: "negation", "number", "name"
     flags: list[str] = field(default_factory=list)
     claimed_words: int = 0
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass

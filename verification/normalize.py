@@ -9,8 +9,13 @@ from, and ``raw`` (``text[start:end]``).
 
 Besides words, the tokenizer recognises two editorial conventions:
 
-* words inside ``[square brackets]`` or ``(parentheses)`` are *editorial
-  insertions* (``Token.editorial``);
+* words inside ``[square brackets]`` or ``(parentheses)`` are *editorial*
+  (``Token.editorial``): the editor's, not the speaker's. Each bracket pair
+  is a *group* (``Token.group``, numbered from 1 in the text); a word written
+  against a bracket with no space ("[Trump]'s", "[the Republicans]'ve",
+  "[T]he", "love[s]") is the speaker's but belongs to that group too, and a
+  contraction or possessive glued after the closing bracket is marked
+  ``Token.clitic`` (its ``norm`` stays the bare "s", "ve", ...);
 * an ellipsis (``...``, ``…``, ``. . .``, ``[...]``, ``(...)``) marks a gap:
   the next word has ``Token.gap_before`` set. ``[...]`` is a gap, not an
   editorial insertion.
@@ -110,6 +115,9 @@ class Token(NamedTuple):
     parentheses, ``gap_before`` when an ellipsis precedes the word, and
     ``sentence_start`` when the word begins the text or follows ``.``, ``!``,
     ``?`` or an ellipsis (so its capital letter says nothing about names).
+    ``group`` numbers the bracket pair an editorial word is in, or the one a
+    word is glued to (0: none); ``clitic`` marks an apostrophe ending glued
+    after a closing bracket ("'s" in "[Trump]'s").
     An immutable named tuple: cheap to build, safe to cache.
     """
 
@@ -120,6 +128,8 @@ class Token(NamedTuple):
     editorial: bool = False
     gap_before: bool = False
     sentence_start: bool = False
+    group: int = 0
+    clitic: bool = False
 
     @property
     def capitalized(self) -> bool:
@@ -200,8 +210,11 @@ def _tokenize(text: str) -> tuple[Token, ...]:
     gap = False
     prev_end = 0
     boundary = True  # start of text counts as a sentence start
+    group = 0  # the last bracket group opened
     for idx, m in enumerate(matches):
         if delta is not None:
+            if delta[idx] > 0 and depth == 0:
+                group += 1
             depth += delta[idx]
         kind = m.lastgroup
         a, b = m.span()
@@ -222,6 +235,9 @@ def _tokenize(text: str) -> tuple[Token, ...]:
             o_start, o_end = a, b
         else:
             o_start, o_end = starts[a], ends[b - 1]
+        tok_group, clitic = (group if depth > 0 else 0), False
+        if delta is not None and depth == 0:
+            tok_group, clitic = _glued_group(matches, delta, idx, u, group)
         tokens.append(
             Token(
                 _norm_word(m.group(), kind),
@@ -231,12 +247,31 @@ def _tokenize(text: str) -> tuple[Token, ...]:
                 depth > 0,
                 gap,
                 boundary,
+                tok_group,
+                clitic,
             )
         )
         gap = False
         boundary = False
         prev_end = b
     return tuple(tokens)
+
+
+def _glued_group(matches: list[re.Match[str]], delta: list[int], idx: int, u: str, group: int) -> tuple[int, bool]:
+    """(group, clitic) for the word ``matches[idx]`` outside brackets: the
+    group of a bracket pair it is written against ("[Trump]'s", "[T]he",
+    "love[s]"), and whether it is an apostrophe ending after the closing
+    bracket; (0, False) for a free-standing word."""
+    a, b = matches[idx].span()
+    if idx > 0 and delta[idx - 1] < 0:
+        end = matches[idx - 1].end()
+        if end == a:
+            return group, False
+        if end == a - 1 and u[end] == "'":
+            return group, True
+    if idx + 1 < len(matches) and delta[idx + 1] > 0 and matches[idx + 1].start() == b:
+        return group + 1, False
+    return 0, False
 
 
 def tokenize(text: str) -> list[Token]:

@@ -20,12 +20,14 @@ from .model import (
     FieldCheck,
     Issue,
     Match,
+    Note,
     SpeakerRef,
     TextMatch,
     Verdict,
 )
 from .places import compare_place, describe_place, resolve_place
 from .speakers import compare_speaker
+from .wording import MAX_QUOTED_CHANGES, changes
 
 # Thresholds. MATCH_THRESHOLD is calibrated on bench/engine_accuracy.py
 # (see docs/calibration.md): the lowest alignment score at which the claimed
@@ -207,7 +209,7 @@ def _issues(claim: Claim, m: Match) -> list[Issue]:
             type="altered_wording",
             claimed=claim.text,
             canonical=canonical_span(m.text.diff),
-            message=_wording_message(who, m.text),
+            message=_wording_message(who, m.text, claim.text, q.text),
         ))
     if m.date.status == "mismatch":
         issues.append(Issue(
@@ -246,23 +248,26 @@ def canonical_span(diff: Sequence[DiffOp]) -> str:
 _FLAG_WORDS = {"negation": "a negation", "number": "a number", "name": "a name"}
 
 
-def _wording_message(who: str, text: TextMatch) -> str:
-    changes: list[str] = []
-    for op in text.diff:
-        if op.gap or op.editorial or op.op == "equal":
-            continue
-        if op.op == "substitute":
-            changes.append(f"\u201c{op.claimed}\u201d instead of \u201c{op.canonical}\u201d")
-        elif op.op == "insert":
-            changes.append(f"\u201c{op.claimed}\u201d added")
-        elif op.op == "delete":
-            changes.append(f"\u201c{op.canonical}\u201d left out")
-    listed = "; ".join(changes[:3]) + ("; and more" if len(changes) > 3 else "")
+def _wording_message(who: str, text: TextMatch, claimed: str = "", canonical: str = "") -> str:
+    """What differs, quoted side by side from the two texts: "the record says
+    “to avoid a meeting”, the claim “the meeting to not happen”"."""
+    listed = []
+    found = changes(text.diff, claimed, canonical)
+    for record, claim in found[:MAX_QUOTED_CHANGES]:
+        if record and claim:
+            listed.append(f"the record says \u201c{record}\u201d, the claim \u201c{claim}\u201d")
+        elif claim:
+            listed.append(f"the claim adds \u201c{claim}\u201d")
+        else:
+            listed.append(f"the claim leaves out \u201c{record}\u201d")
+    more = len(found) - len(listed)
+    if more:
+        listed.append(f"and {more} more difference{'s' if more > 1 else ''}")
     flags = [_FLAG_WORDS[f] for f in text.flags if f in _FLAG_WORDS]
     meaning = f" (this changes {' and '.join(flags)})" if flags else ""
     if not listed:
         return f"The wording differs from what {who} said{meaning}."
-    return f"The wording differs from what {who} said: {listed}{meaning}."
+    return f"The wording differs from what {who} said: {'; '.join(listed)}{meaning}."
 
 
 # --- JSON ------------------------------------------------------------------------
@@ -286,10 +291,14 @@ def _diff_op(op: DiffOp) -> dict:
             "editorial": op.editorial}
 
 
+def _note(n: Note) -> dict:
+    return {"type": n.type, "claimed": n.claimed, "canonical": n.canonical, "message": n.message}
+
+
 def _text_match(t: TextMatch) -> dict:
     return {"status": t.status, "score": t.score, "coverage": t.coverage,
             "diff": [_diff_op(op) for op in t.diff], "flags": list(t.flags),
-            "claimed_words": t.claimed_words}
+            "claimed_words": t.claimed_words, "notes": [_note(n) for n in t.notes]}
 
 
 def _field_check(f: FieldCheck) -> dict:

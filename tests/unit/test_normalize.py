@@ -150,6 +150,36 @@ def test_nested_and_unmatched_brackets():
     assert not any(t.editorial for t in closing)
 
 
+def test_each_bracket_pair_is_a_group():
+    toks = tokenize("(US President) Donald (Trump) asked [the (US) president]")
+    assert [(t.norm, t.group) for t in toks] == [
+        ("us", 1), ("president", 1), ("donald", 0), ("trump", 2), ("asked", 0),
+        ("the", 3), ("us", 3), ("president", 3),
+    ]
+
+
+@pytest.mark.parametrize("text, glued", [
+    # Real bracket styles from news copy (PolNeAR articles): a contraction or
+    # possessive after the bracket, a capital or an ending inside it.
+    ("Look at what [the Republicans]\u2019ve done", [("ve", 1, True)]),
+    ("[Trump]'s comments", [("s", 1, True)]),
+    ("[T]he stakes", [("he", 1, False)]),
+    ("he love[s] what he does", [("love", 1, False)]),
+])
+def test_a_word_written_against_a_bracket_joins_its_group(text, glued):
+    toks = tokenize(text)
+    assert [(t.norm, t.group, t.clitic) for t in toks if t.group and not t.editorial] == glued
+    assert all(not t.group for t in toks if not t.editorial and t.norm not in [g[0] for g in glued])
+
+
+def test_a_word_after_a_space_or_an_ellipsis_is_not_glued():
+    toks = tokenize("[Trump] 's fine [...] 've [he] said")
+    assert [(t.norm, t.group, t.clitic) for t in toks] == [
+        ("trump", 1, False), ("s", 0, False), ("fine", 0, False), ("ve", 0, False),
+        ("he", 2, False), ("said", 0, False),
+    ]
+
+
 # --- gaps -----------------------------------------------------------------------
 
 

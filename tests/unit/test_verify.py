@@ -212,3 +212,58 @@ def test_a_utc_timestamp_is_compared_on_the_local_date_of_the_records_place():
     assert v.match.date.message == "01:30 UTC on 4 September is 21:30 on 3 September in Washington."
     v = verify(Claim(text=LINE, speaker="Barack Obama", date="2015-09-04T13:30:00Z"), [evening], [BARACK])
     assert [i.type for i in v.issues] == ["wrong_date"]
+
+
+# --- wording: brackets, spellings, messages ---------------------------------------------
+
+
+def test_the_seed_paraphrase_message_quotes_both_wordings(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="if you want the meeting to not happen, you should invite me to Moscow.",
+            speaker="Zelenskyy")
+    assert issue_types(v) == ["altered_wording"]
+    assert "negation" not in v.match.text.flags  # "avoid" and "not happen" both wish the meeting away
+    assert v.issues[0].message == (
+        "The wording differs from what Volodymyr Zelenskyy said: the record says \u201cto avoid a meeting\u201d, "
+        "the claim \u201cthe meeting to not happen\u201d.")
+
+
+def test_a_dropped_negation_is_quoted_and_named(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="Russia has started talking about a meeting, which is already bad",
+            speaker="Zelenskyy")
+    assert v.issues[0].message == (
+        "The wording differs from what Volodymyr Zelenskyy said: the record says \u201calready not bad\u201d, "
+        "the claim \u201calready bad\u201d (this changes a negation).")
+
+
+def test_many_differences_are_counted_after_the_first_three():
+    sp = SpeakerRef(id=1, name="Barack Obama")
+    q = CanonicalQuote(id=1, text=LINE, speaker=sp)
+    v = verify(Claim(text="They are not a bunch of red states and green states; they are the United States of Europe.",
+                     speaker="Barack Obama"), [q], [sp])
+    msg = v.issues[0].message
+    assert msg.count("the record says") == 3 and msg.endswith("; and 1 more difference (this changes a name).")
+
+
+def test_a_name_in_another_spelling_verifies_with_a_note(seed_quotes, seed_speakers):
+    v = run(seed_quotes, seed_speakers, text="If Zelensky is ready, let him come to Moscow", speaker="Putin",
+            location="Beijing", date="3 September 2025")
+    assert v.verdict == "verified", verdict_to_dict(v)
+    d = verdict_to_dict(v)["match"]["text"]
+    assert d["notes"] == [{"type": "name_spelling", "claimed": "Zelensky", "canonical": "Zelenskyy",
+                           "message": "\u201cZelensky\u201d is spelled \u201cZelenskyy\u201d on record."}]
+    # Another name is not a spelling.
+    v = run(seed_quotes, seed_speakers, text="If Putin is ready, let him come to Moscow", speaker="Putin")
+    assert v.verdict == "mismatch" and v.match.text.flags == ["name"]
+
+
+def test_a_bracketed_substitution_verifies_and_a_bracket_over_a_negation_does_not():
+    trump = SpeakerRef(id=1, name="Donald Trump")
+    q = CanonicalQuote(id=1, text="Look at what they've done to our country. They don't care about you.",
+                       speaker=trump)
+    v = verify(Claim(text="Look at what [the Democrats]'ve done to our country", speaker="Donald Trump"), [q], [trump])
+    assert v.verdict == "verified" and v.match.text.status == "fragment"
+    assert [n.message for n in v.match.text.notes] == [
+        "\u201c[the Democrats]'ve\u201d stands for \u201cthey've\u201d on record."]
+    v = verify(Claim(text="They [do] care about you", speaker="Donald Trump"), [q], [trump])
+    assert v.verdict == "mismatch" and "negation" in v.match.text.flags
+    assert "the record says \u201cdon't\u201d, the claim \u201c[do]\u201d" in v.issues[0].message
