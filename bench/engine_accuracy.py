@@ -279,8 +279,6 @@ def print_report(s: dict, top: int) -> None:
     print(f"wrong date/place reported verified: {sum(s['wrong_fact_verified'].values())} "
           f"{s['wrong_fact_verified'] or ''}")
     print(f"verified against a quote that does not hold the words: {s['wrong_quote_verified']}")
-    print(f"false verified (verified where something else was expected), all kinds: {s['false_verified_total']} "
-          f"{s['false_verified'] or ''}")
     if s["crashes"]:
         print(f"engine crashes: {s['crashes']}")
     print("\nconfusion (expected -> got):")

@@ -97,9 +97,10 @@ def make_trust_claims(kind: str, quotes: Sequence[CanonicalQuote], speakers: Seq
     def add(q: CanonicalQuote, claim: Claim, verdict: str, issues: set, variant: str,
             reason: Optional[str] = None) -> None:
         # Any quote of the speaker holding the words is a right match (a line
-        # said twice), on the same day when the claim gives a date.
+        # said twice), on the same day when the claim gives a readable date.
+        same_day = claim.date and kind != "unreadable_date"
         acc = {q.id} | {i for i in helpers["acceptable"](claim.text, q.speaker)
-                        if not claim.date or (by_id[i].spoken_at or "")[:10] == (q.spoken_at or "")[:10]}
+                        if not same_day or (by_id[i].spoken_at or "")[:10] == (q.spoken_at or "")[:10]}
         cases.append(case_type(kind, claim, q.id, verdict, frozenset(issues), frozenset(acc), variant,
                                expected_reason=reason))
 
