@@ -29,6 +29,7 @@ from .models import (
     ApiKey,
     Quote,
     QuoteRevision,
+    QuoteSource,
     Source,
     Speaker,
     SpeakerAlias,
@@ -294,7 +295,7 @@ def pair_plan(session: Session, claim_text: str) -> PairPlan:
 
 
 def _with_speaker_and_sources():
-    return (selectinload(Quote.speaker).selectinload(Speaker.aliases), selectinload(Quote.sources))
+    return (selectinload(Quote.speaker).selectinload(Speaker.aliases), selectinload(Quote.source_links))
 
 
 def quotes_by_ids(session: Session, ids: Sequence[int]) -> list[Quote]:
@@ -321,19 +322,23 @@ def quote_records(session: Session, ids: Sequence[int]) -> dict[int, SimpleNames
         select(*cols, Speaker.name.label("speaker_name"))
         .join(Speaker, Speaker.id == Quote.speaker_id).where(Quote.id.in_(ids))
     ).mappings().all()
-    sources: dict[int, list[SimpleNamespace]] = {}
+    links: dict[int, list[SimpleNamespace]] = {}
     for r in session.execute(
-        select(Source.quote_id, Source.url, Source.publisher, Source.title, Source.published_at)
-        .where(Source.quote_id.in_(ids)).order_by(Source.quote_id, Source.position, Source.id)
+        select(QuoteSource.quote_id, QuoteSource.position, Source.id, Source.url, Source.publisher,
+               Source.title, Source.published_at)
+        .join(Source, Source.id == QuoteSource.source_id)
+        .where(QuoteSource.quote_id.in_(ids)).order_by(QuoteSource.quote_id, QuoteSource.source_order)
     ).mappings():
-        sources.setdefault(r["quote_id"], []).append(
-            SimpleNamespace(url=r["url"], publisher=r["publisher"], title=r["title"], published_at=r["published_at"]))
+        source = SimpleNamespace(id=r["id"], url=r["url"], publisher=r["publisher"], title=r["title"],
+                                 published_at=r["published_at"])
+        links.setdefault(r["quote_id"], []).append(SimpleNamespace(source=source, position=r["position"]))
     out = {}
     for r in rows:
         d = dict(r)
         name = d.pop("speaker_name")
+        mine = links.get(d["id"], [])
         out[d["id"]] = SimpleNamespace(**d, speaker=SimpleNamespace(id=d["speaker_id"], name=name),
-                                       sources=sources.get(d["id"], []))
+                                       source_links=mine, sources=[link.source for link in mine])
     return out
 
 
@@ -809,3 +814,72 @@ def iter_all_quotes(session: Session, batch: int = 500) -> Iterable[Quote]:
             return
         yield from rows
         last = rows[-1].id
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def sources_with_keys(session: Session, keys: Sequence[str]) -> dict[str, list[Source]]:
+    """For each lookup key (:func:`app.sources.source_key`), the sources with it, oldest first."""
+    found: dict[str, list[Source]] = {}
+    for i in range(0, len(keys), 500):
+        for s in session.scalars(select(Source).where(Source.key.in_(keys[i:i + 500])).order_by(Source.id)):
+            found.setdefault(s.key, []).append(s)
+    return found
+
+
+def last_positions(session: Session, source_ids: Sequence[int]) -> dict[int, int]:
+    """The last position of each source's sequence (sources without one are left out)."""
+    out: dict[int, int] = {}
+    for i in range(0, len(source_ids), 500):
+        rows = session.execute(
+            select(QuoteSource.source_id, func.max(QuoteSource.position))
+            .where(QuoteSource.source_id.in_(source_ids[i:i + 500]), QuoteSource.position.is_not(None))
+            .group_by(QuoteSource.source_id)).all()
+        out.update({sid: int(pos) for sid, pos in rows})
+    return out
+
+
+def get_source(session: Session, source_id: int) -> Optional[Source]:
+    return session.get(Source, source_id)
+
+
+def quote_counts(session: Session, source_ids: Sequence[int]) -> dict[int, int]:
+    if not source_ids:
+        return {}
+    rows = session.execute(select(QuoteSource.source_id, func.count()).where(QuoteSource.source_id.in_(source_ids))
+                           .group_by(QuoteSource.source_id)).all()
+    return {sid: int(n) for sid, n in rows}
+
+
+def list_sources(session: Session, *, url: Optional[str] = None, key: Optional[str] = None,
+                 q: Optional[str] = None, kind: Optional[str] = None, page: int = 1, per_page: int = 20) -> Page:
+    """Sources, newest first. ``key`` narrows by lookup key (the URL's) and
+    ``url`` to that exact URL; ``q`` finds words of the title or publisher."""
+    conds = []
+    if key is not None:
+        conds.append(Source.key == key)
+    if url is not None:
+        conds.append(Source.url == url)
+    if kind:
+        conds.append(Source.kind == kind)
+    if q:
+        pattern = f"%{_like_escape(q.strip().lower())}%"
+        conds.append(or_(func.lower(Source.title).like(pattern, escape="\\"),
+                         func.lower(Source.publisher).like(pattern, escape="\\")))
+    total = session.scalar(select(func.count()).select_from(Source).where(*conds)) or 0
+    items = list(session.scalars(select(Source).where(*conds).order_by(Source.id.desc())
+                                 .limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page)
+
+
+def source_quotes(session: Session, source_id: int, *, limit: int, offset: int = 0) -> list[Any]:
+    """A source's quotes in order (by position; quotes that only cite it, after),
+    with each quote's place in it and its speaker."""
+    return list(session.execute(
+        select(Quote.id, Quote.text, Quote.speaker_id, Speaker.name.label("speaker"), Quote.status,
+               QuoteSource.position, QuoteSource.doc_start, QuoteSource.doc_end)
+        .join(QuoteSource, QuoteSource.quote_id == Quote.id).join(Speaker, Speaker.id == Quote.speaker_id)
+        .where(QuoteSource.source_id == source_id)
+        .order_by(QuoteSource.position.is_(None), QuoteSource.position, Quote.id)
+        .limit(limit).offset(offset)).mappings().all())

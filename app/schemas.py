@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates, validates_schema
 
 from .models import APPROVED, PENDING_REVIEW, RETRACTED
 from .when import parse_spoken_at
@@ -98,6 +98,25 @@ class SourceSchema(Schema):
             raise ValidationError("A source needs at least a url, a publisher or a title.")
 
 
+class SourceRefSchema(Schema):
+    """One of a quote's sources, as the quote cites it (dumped from its link)."""
+
+    id = fields.Integer(metadata={"description": "The source record: GET /api/v1/sources/{id}."})
+    url = Str(allow_none=True)
+    publisher = Str(allow_none=True)
+    title = Str(allow_none=True)
+    published_at = Str(allow_none=True)
+    position = fields.Integer(allow_none=True, metadata={
+        "description": "The quote's place in the source's sequence (1 = first said), or null when the "
+                       "source keeps no order (a report quoting it)."})
+
+    @pre_dump
+    def _from_link(self, link: Any, **_: Any) -> dict:
+        s = link.source
+        return {"id": s.id, "url": s.url, "publisher": s.publisher, "title": s.title,
+                "published_at": s.published_at, "position": link.position}
+
+
 # --- quotes ----------------------------------------------------------------------
 
 _QUOTE_FIELDS_DOC = {
@@ -179,7 +198,7 @@ class QuoteSchema(Schema):
     event = Str(allow_none=True)
     language = Str(allow_none=True)
     context = Str(allow_none=True)
-    sources = fields.List(fields.Nested(SourceSchema))
+    sources = fields.List(fields.Nested(SourceRefSchema), attribute="source_links")
     status = Str()
     retraction_reason = Str(allow_none=True)
     retracted_at = fields.DateTime(allow_none=True)

@@ -29,13 +29,13 @@ from sqlalchemy.orm import Session
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
 from . import engine, repository
+from . import sources as source_records
 from .models import (
     APPROVED,
     RETRACTED,
     ApiKey,
     Quote,
     QuoteRevision,
-    Source,
     Speaker,
     SpeakerAlias,
     SpeakerKey,
@@ -291,7 +291,7 @@ def create_quote(session: Session, data: dict[str, Any], api_key: Optional[ApiKe
     assert speaker is not None
     quote = Quote(**quote_columns(data, speaker))
     quote.speaker = speaker
-    quote.sources = [Source(position=i, **s) for i, s in enumerate(data.get("sources") or [])]
+    source_records.link_quote(session, quote, data.get("sources") or [])
     session.add(quote)
     session.flush()
     session.add(QuoteRevision(quote_id=quote.id, revision=1, action="create",
@@ -343,7 +343,7 @@ def update_quote(session: Session, quote: Quote, data: dict[str, Any],
     if "sources" in data:
         new = _sources_json(data["sources"])
         if new != before["sources"]:
-            quote.sources = [Source(position=i, **s) for i, s in enumerate(data["sources"])]
+            source_records.link_quote(session, quote, data["sources"])
     if "status" in data and data["status"] != quote.status:
         quote.status = data["status"]
         if quote.status != RETRACTED:  # restoring a retracted quote
@@ -419,7 +419,7 @@ def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]])
 # beforehand, so the importing process only passes them on: measured on 50,000
 # quotes, its own work per chunk had been the part the server waited for.
 
-SOURCE_COPY_COLUMNS = ("quote_id", "position", "url", "publisher", "title", "published_at")
+SOURCE_COPY_COLUMNS = ("quote_id", "source_order", "source_id", "position")
 REVISION_COPY_COLUMNS = ("quote_id", "revision", "action", "changes", "api_key_id", "created_at")
 
 
@@ -451,18 +451,20 @@ def _copy_line(values: Iterable[Any]) -> str:
     return "\t".join(map(_copy_field, values)) + "\n"
 
 
-# Per prepared row on PostgreSQL: (quote id, quotes line, sources lines, revision line).
-CopyRow = tuple[int, str, str, str]
+# Per prepared row on PostgreSQL: (quote id, quotes line, sources, revision line).
+CopyRow = tuple[int, str, list[dict[str, Any]], str]
 # Per prepared row on SQLite, in storage form (dates as SQLAlchemy's SQLite
-# dialect writes them): (the quote's values after its id, its sources' values
-# after quote_id, its first revision's changes as JSON, that revision's time).
-SqliteRow = tuple[tuple[Any, ...], list[tuple[Any, ...]], str, str]
+# dialect writes them): (the quote's values after its id, its sources, its
+# first revision's changes as JSON, that revision's time). The sources are
+# the given dicts: their records and positions are the importing process's
+# (app.sources.ImportLinks).
+SqliteRow = tuple[tuple[Any, ...], list[dict[str, Any]], str, str]
 
 
 @lru_cache(maxsize=None)
 def _sqlite_insert(table: str) -> str:
     """The INSERT an SQLite import runs per table, columns in prepared order."""
-    columns = {"quotes": quote_copy_columns(), "sources": SOURCE_COPY_COLUMNS,
+    columns = {"quotes": quote_copy_columns(), "quote_sources": SOURCE_COPY_COLUMNS,
                "quote_revisions": REVISION_COPY_COLUMNS}[table]
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
@@ -478,16 +480,13 @@ def _sqlite_value(v: Any) -> Any:
 
 
 def _row_values(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache"
-                ) -> Iterator[tuple[list[Any], list[tuple[Any, ...]], str, dt.datetime]]:
+                ) -> Iterator[tuple[list[Any], list[dict[str, Any]], str, dt.datetime]]:
     """Per new quote: its values (after ``id``, in :func:`quote_copy_columns`
-    order), its sources' values (after ``quote_id``), its first revision's
-    changes as JSON, and the time."""
+    order), its sources, its first revision's changes as JSON, and the time."""
     columns = quote_copy_columns()[1:]
     for d, sid, name in items:
         cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
-        sources = [(i, s.get("url"), s.get("publisher"), s.get("title"), s.get("published_at"))
-                   for i, s in enumerate(d.get("sources") or [])]
-        yield [cols[c] for c in columns], sources, json.dumps(_created_changes(d, name)), utcnow()
+        yield [cols[c] for c in columns], list(d.get("sources") or []), json.dumps(_created_changes(d, name)), utcnow()
 
 
 def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
@@ -498,8 +497,7 @@ def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
 
 def _prepare_copy_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
                        ids: Sequence[int], key_id: Optional[int]) -> list[CopyRow]:
-    return [(qid, _copy_line((qid, *values)), "".join(_copy_line((qid, *src)) for src in sources),
-             _copy_line((qid, 1, "create", changes, key_id, now)))
+    return [(qid, _copy_line((qid, *values)), sources, _copy_line((qid, 1, "create", changes, key_id, now)))
             for qid, (values, sources, changes, now) in zip(ids, _row_values(items, places))]
 
 
@@ -691,6 +689,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     result = ImportResult()
     speakers: dict[str, Optional[Speaker]] = {}
     places = PlaceCache()
+    links = source_records.ImportLinks(session)
     chunk: list[tuple[int, dict[str, Any], Speaker]] = []
     key_id = api_key.id if api_key else None
 
@@ -729,7 +728,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     def write(rows: list[tuple[int, dict[str, Any], Speaker]], prepared: list[Any]) -> None:
         if postgres:
             _copy(session, "quotes", quote_copy_columns(), "".join(p[1] for p in prepared))
-            _copy(session, "sources", SOURCE_COPY_COLUMNS, "".join(p[2] for p in prepared))
+            _copy(session, "quote_sources", SOURCE_COPY_COLUMNS,
+                  "".join(map(_copy_line, links.rows([(p[0], p[2]) for p in prepared if p[2]]))))
             _copy(session, "quote_revisions", REVISION_COPY_COLUMNS, "".join(p[3] for p in prepared))
             ids = [p[0] for p in prepared]
             result.ids.extend(ids)
@@ -740,8 +740,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         start = session.scalar(sql_text("SELECT coalesce(max(id), 0) FROM quotes")) + 1
         ids = list(range(start, start + len(prepared)))
         _driver_executemany(session, _sqlite_insert("quotes"), [(i, *p[0]) for i, p in zip(ids, prepared)])
-        _driver_executemany(session, _sqlite_insert("sources"),
-                            [(i, *src) for i, p in zip(ids, prepared) for src in p[1]])
+        _driver_executemany(session, _sqlite_insert("quote_sources"),
+                            links.rows([(i, p[1]) for i, p in zip(ids, prepared) if p[1]]))
         _driver_executemany(session, _sqlite_insert("quote_revisions"),
                             [(i, 1, "create", p[2], key_id, p[3]) for i, p in zip(ids, prepared)])
         result.ids.extend(ids)
@@ -751,13 +751,17 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         try:
             with session.begin_nested():
                 write(rows, values)
+            links.done()
         except SQLAlchemyError:
+            links.undo()
             log.warning("import chunk failed; retrying row by row", exc_info=True)
             for row, value in zip(rows, values):
                 try:
                     with session.begin_nested():
                         write([row], [value])
+                    links.done()
                 except SQLAlchemyError as exc:
+                    links.undo()
                     result.errors.append({"line": row[0], "errors": {"_database": [
                         f"Could not be stored: {type(getattr(exc, 'orig', exc)).__name__}."]}})
         session.commit()

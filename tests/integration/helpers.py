@@ -27,6 +27,11 @@ def create(client, headers, **overrides):
     return r.get_json()
 
 
+def cited(quote):
+    """A quote's sources as they were given (without the record's id and the position in it)."""
+    return [{k: s[k] for k in ("url", "publisher", "title", "published_at")} for s in quote["sources"]]
+
+
 def assert_error(response, code):
     """Every error is JSON {code, status, message, errors?}."""
     assert response.status_code == code, (response.status_code, response.get_data(as_text=True)[:500])
