@@ -86,16 +86,15 @@ def link_quote(session: Session, quote: Quote, sources: Sequence[dict[str, Any]]
     """Point ``quote`` at ``sources`` in this order. A link to a source the
     quote already cites keeps its position and document offsets. Links are
     changed in place (a quote's link rows are keyed by their order)."""
-    kept = {link.source_id: link for link in quote.source_links if link.source_id is not None}
+    kept = {link.source_id: {"position": link.position, "doc_start": link.doc_start, "doc_end": link.doc_end}
+            for link in reversed(quote.source_links) if link.source_id is not None}
     wanted = []
     for s in sources:
         record = find_or_create(session, dict(s))
-        old = kept.pop(record.id, None)
-        wanted.append((record, old))
+        place = kept.pop(record.id, None) or {"position": None, "doc_start": None, "doc_end": None}
+        wanted.append({"source": record, **place})
     links = quote.source_links
-    for i, (record, old) in enumerate(wanted):
-        values = {"source": record, "position": old.position if old else None,
-                  "doc_start": old.doc_start if old else None, "doc_end": old.doc_end if old else None}
+    for i, values in enumerate(wanted):
         if i < len(links):
             for k, v in values.items():
                 setattr(links[i], k, v)
