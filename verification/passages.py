@@ -1,0 +1,276 @@
+"""Passages: claims whose words run across consecutive quotes of one source.
+
+A transcript is stored sentence by sentence, so a reporter quoting two or
+three sentences in a row quotes several stored quotes at once, and no single
+one of them matches. The service hands over, next to the usual candidates,
+the stretches of their sources around them (:class:`Stretch`: quotes in the
+order they were said). For a candidate the claim's words go beyond, the
+claim is aligned with a window of its stretch; the run of quotes the claimed
+words fall in is a *passage*, a candidate like any other whose text is the
+quotes' words joined. :func:`verify` then judges passages and quotes
+together with the engine's one judgement (:func:`verification.verify.verify`),
+so the diff, the text status and the issues of a passage are those of its
+whole text.
+
+An ellipsis in the claim may skip quotes of the passage (the alignment
+treats the skipped words as a gap). A passage is one person's only when all
+of it is: one joining two speakers' words, or skipping with an ellipsis what
+someone else said in between, is reported as a ``spliced`` issue (and the
+speaker check says whose words they are), never verified.
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from . import verify as _verify
+from .align import align, quick_score
+from .model import CanonicalQuote, Claim, FieldCheck, Issue, Match, SpeakerRef, Verdict
+from .normalize import normalize_text, tokenize
+from .places import describe_place
+
+__all__ = ["Passage", "PassageId", "Stretch", "expandable", "reach", "verify"]
+
+# How many candidates (best first by the cheap pre-score) are looked at as
+# possible parts of a passage.
+EXPAND_TOP = 4
+# A passage window reaches at most this many quotes to each side of a candidate...
+MAX_REACH = 12
+# ...and, beyond the claim's own length in words, this many more when the
+# claim has an ellipsis (what it skips).
+ELLIPSIS_WORDS = 120
+
+_ELLIPSIS = re.compile(r"[\[(]\s*(?:\.\s*){3,}[\])]|[\[(]\s*\u2026\s*[\])]|\u2026|\.(?:\s*\.){2,}")
+
+
+@dataclass(frozen=True)
+class PassageId:
+    """The id of a passage candidate: its source and its quotes' ids, in order."""
+
+    source_id: Any
+    quote_ids: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Consecutive quotes of one source as ``(position, quote)``, positions
+    ascending (a missing position ends a run: nothing is joined across it)."""
+
+    source_id: Any
+    quotes: tuple[tuple[int, CanonicalQuote], ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    source_id: Any
+    quotes: tuple[CanonicalQuote, ...]
+    quoted: tuple[bool, ...]  # which quotes the claim quotes words of (others: skipped by an ellipsis)
+
+    @property
+    def id(self) -> PassageId:
+        return PassageId(self.source_id, tuple(q.id for q in self.quotes))
+
+    @property
+    def text(self) -> str:
+        return " ".join(q.text for q in self.quotes)
+
+    def speakers(self, quoted_only: bool = False) -> list[SpeakerRef]:
+        out: dict[Any, SpeakerRef] = {}
+        for q, used in zip(self.quotes, self.quoted):
+            if used or not quoted_only:
+                out.setdefault(q.speaker.id if q.speaker.id is not None else q.speaker.name, q.speaker)
+        return list(out.values())
+
+    def as_quote(self) -> CanonicalQuote:
+        first = next(q for q, used in zip(self.quotes, self.quoted) if used)
+        return CanonicalQuote(id=self.id, text=self.text, speaker=first.speaker, spoken_at=first.spoken_at,
+                              location=first.location, event=first.event)
+
+
+# --- which candidates, and how far --------------------------------------------------------
+
+
+def _pieces(claim_text: str) -> list[str]:
+    return [p for p in (normalize_text(x) for x in _ELLIPSIS.split(claim_text)) if p]
+
+
+def _within(pieces: Sequence[str], text: str) -> bool:
+    """Whether the claim's pieces are the quote's own words, in order."""
+    canon = f" {normalize_text(text)} "
+    pos = 0
+    for p in pieces:
+        i = canon.find(f" {p} ", pos)
+        if i < 0:
+            return False
+        pos = i + len(p) + 1
+    return True
+
+
+def expandable(claim_text: str, candidates: Sequence[CanonicalQuote], top: int = EXPAND_TOP) -> list[Any]:
+    """Ids of the candidates worth looking at as parts of a passage: the
+    ``top`` best by the cheap pre-score, unless the claim is some quote's own
+    words (then no passage is needed, and the usual claim costs no extra
+    query)."""
+    pieces = _pieces(claim_text)
+    if not pieces:
+        return []
+    ranked = sorted(candidates, key=lambda c: -quick_score(claim_text, c.text))[:top]
+    if any(_within(pieces, c.text) for c in ranked):
+        return []
+    return [c.id for c in ranked]
+
+
+def _claim_words(claim_text: str) -> int:
+    return sum(not t.editorial for t in tokenize(claim_text))
+
+
+def reach(claim_text: str) -> int:
+    """How many positions to each side of a candidate the service should fetch."""
+    words = _claim_words(claim_text)
+    extra = 6 if _ELLIPSIS.search(claim_text) else 0
+    return min(MAX_REACH, 2 + math.ceil(words / 3) + extra)
+
+
+# --- assembling passages ------------------------------------------------------------------
+
+
+def _words(q: CanonicalQuote) -> int:
+    return max(1, sum(not t.editorial for t in tokenize(q.text)))
+
+
+def _window(run: Mapping[int, CanonicalQuote], pos: int, budget: int) -> list[tuple[int, CanonicalQuote]]:
+    out = [(pos, run[pos])]
+    for step in (-1, 1):
+        words, p = 0, pos + step
+        while p in run and abs(p - pos) <= MAX_REACH and words < budget:
+            out.append((p, run[p]))
+            words += _words(run[p])
+            p += step
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def _covered(claim_text: str, window: Sequence[CanonicalQuote]) -> Optional[tuple[int, int, list[bool]]]:
+    """Which quotes of ``window`` the claim's words fall in: (first, last, quoted flags)."""
+    starts, pos = [], 0
+    for q in window:
+        starts.append(pos)
+        pos += len(q.text) + 1
+    text = " ".join(q.text for q in window)
+    tm = align(claim_text, text)
+    if tm.score < _verify.MATCH_THRESHOLD:
+        return None
+    toks = tokenize(text)
+    quoted = [False] * len(window)
+    k = 0
+    for op in tm.diff:
+        if op.op == "insert":
+            continue
+        if k >= len(toks):
+            return None  # the diff does not walk the tokens as expected: no passage
+        if not op.gap and op.op in ("equal", "substitute") and not (op.editorial and toks[k].editorial):
+            quoted[bisect_right(starts, toks[k].start) - 1] = True
+        k += 1
+    if k != len(toks) or not any(quoted):
+        return None
+    first = quoted.index(True)
+    last = len(quoted) - 1 - quoted[::-1].index(True)
+    return first, last, quoted[first:last + 1]
+
+
+def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: Iterable[Stretch],
+             top: int = EXPAND_TOP) -> list[Passage]:
+    """The passages the claim's words run across (two quotes or more)."""
+    runs: dict[Any, dict[int, CanonicalQuote]] = {}
+    where: dict[Any, list[tuple[Any, int]]] = {}
+    for st in stretches:
+        run = runs.setdefault(st.source_id, {})
+        for p, q in st.quotes:
+            run[p] = q
+            where.setdefault(q.id, []).append((st.source_id, p))
+    if not runs:
+        return []
+    wanted = set(expandable(claim_text, candidates, top))
+    budget = _claim_words(claim_text) + (ELLIPSIS_WORDS if _ELLIPSIS.search(claim_text) else 0)
+    found: dict[PassageId, Passage] = {}
+    inside: set[tuple[Any, int]] = set()
+    for c in candidates:
+        if c.id not in wanted:
+            continue
+        for sid, pos in where.get(c.id, ()):
+            if (sid, pos) in inside:
+                continue
+            window = _window(runs[sid], pos, budget)
+            if len(window) < 2:
+                continue
+            cover = _covered(claim_text, [q for _, q in window])
+            if cover is None:
+                continue
+            first, last, quoted = cover
+            if first == last:
+                continue
+            part = window[first:last + 1]
+            passage = Passage(sid, tuple(q for _, q in part), tuple(quoted))
+            inside.update((sid, p) for p, _ in part)
+            found.setdefault(passage.id, passage)
+    return list(found.values())
+
+
+# --- judging ---------------------------------------------------------------------------
+
+
+def _names(speakers: Sequence[SpeakerRef]) -> str:
+    names = [s.name for s in speakers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _spliced(claim: Claim, passage: Passage, q: CanonicalQuote) -> tuple[Issue, FieldCheck]:
+    quoted = passage.speakers(quoted_only=True)
+    everyone = passage.speakers()
+    places = {x.location for x in passage.quotes}
+    where = f" in {describe_place(q.location)}" if q.location and len(places) == 1 else ""
+    if len(quoted) > 1:
+        message = (f"These words join what {_names(quoted)} said{where}: they are not one person's "
+                   "quote.")
+        who = quoted
+    else:
+        others = [s for s in everyone if s not in quoted]
+        message = (f"{quoted[0].name} said these words{where}, but not as one remark: the ellipsis "
+                   f"skips what {_names(others)} said in between.")
+        who = everyone
+    issue = Issue(type="spliced", claimed=claim.text, canonical=passage.text, message=message)
+    check = FieldCheck(status="mismatch" if claim.speaker else "not_claimed", claimed=claim.speaker,
+                       canonical=_names(who), message=message)
+    return issue, check
+
+
+def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: Sequence[SpeakerRef] = (),
+           stretches: Iterable[Stretch] = ()) -> Verdict:
+    """:func:`verification.verify.verify` over the candidates and the passages
+    they are part of. A matched passage's ``quote.id`` is its :class:`PassageId`."""
+    passages = {p.id: p for p in assemble(claim.text, candidates, stretches)}
+    verdict = _verify.verify(claim, [*candidates, *(p.as_quote() for p in passages.values())], known_speakers)
+    if not passages or verdict.match is None:
+        return verdict
+
+    def mixed(m: Match) -> Optional[tuple[Issue, FieldCheck]]:
+        p = passages.get(m.quote.id)
+        if p is None or len(p.speakers()) < 2:
+            return None
+        return _spliced(claim, p, m.quote)
+
+    alternatives = []
+    for alt in verdict.alternatives:
+        found = mixed(alt)
+        alternatives.append(replace(alt, speaker=found[1]) if found else alt)
+    verdict = replace(verdict, alternatives=alternatives)
+    found = mixed(verdict.match)
+    if found is None:
+        return verdict
+    issue, check = found
+    issues = [issue, *(i for i in verdict.issues if i.type != "misattributed")]
+    return replace(verdict, verdict="mismatch", issues=issues, match=replace(verdict.match, speaker=check),
+                   reason=None, message=None)
