@@ -883,3 +883,70 @@ def source_quotes(session: Session, source_id: int, *, limit: int, offset: int =
         .where(QuoteSource.source_id == source_id)
         .order_by(QuoteSource.position.is_(None), QuoteSource.position, Quote.id)
         .limit(limit).offset(offset)).mappings().all())
+
+
+# --- passages and context --------------------------------------------------------------------
+
+
+def stretches_around(session: Session, quote_ids: Sequence[int], reach: int) -> list[tuple[int, int, CanonicalQuote]]:
+    """``(source id, position, quote)`` of the approved quotes within ``reach``
+    positions of each of ``quote_ids`` in the sequences they belong to: one
+    query over the (source, position) index, and one for the speakers."""
+    if not quote_ids:
+        return []
+    rows = session.execute(text(
+        "SELECT DISTINCT n.source_id, n.position, q.id, q.text, q.speaker_id, q.spoken_at, q.location, q.event "
+        "FROM quote_sources c JOIN quote_sources n ON n.source_id = c.source_id "
+        "AND n.position BETWEEN c.position - :r AND c.position + :r "
+        "JOIN quotes q ON q.id = n.quote_id "
+        "WHERE c.quote_id IN :ids AND c.position IS NOT NULL AND q.status = :approved"
+    ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all()
+    if not rows:
+        return []
+    refs = speaker_refs(session, (r.speaker_id for r in rows))
+    return [(r.source_id, r.position, CanonicalQuote(id=r.id, text=r.text, speaker=refs[r.speaker_id],
+                                                     spoken_at=r.spoken_at, location=r.location, event=r.event))
+            for r in rows]
+
+
+# How much of a document around a quote is read to find the sentences before and after it.
+CONTEXT_CHARS = 1500
+
+
+def context_links(session: Session, quote_ids: Sequence[int]) -> list[Any]:
+    """For each of ``quote_ids``, its links to sources that hold a document or a
+    sequence, with the document's text just before and after the quote."""
+    if not quote_ids:
+        return []
+    n = CONTEXT_CHARS
+    # document[max(0, start - n):start] and document[end:end + n], in SQL's 1-based substr.
+    before_from = f"CASE WHEN l.doc_start > {n} THEN l.doc_start - {n} + 1 ELSE 1 END"
+    before_len = f"CASE WHEN l.doc_start > {n} THEN {n} ELSE l.doc_start END"
+    return list(session.execute(text(
+        "SELECT l.quote_id, l.source_order, l.source_id, l.position, l.doc_start, l.doc_end, "
+        "s.url, s.title, s.publisher, s.kind, "
+        f"CASE WHEN s.document IS NULL OR l.doc_start IS NULL THEN NULL "
+        f"ELSE substr(s.document, {before_from}, {before_len}) END AS doc_before, "
+        f"CASE WHEN s.document IS NULL OR l.doc_end IS NULL THEN NULL "
+        f"ELSE substr(s.document, l.doc_end + 1, {n}) END AS doc_after "
+        "FROM quote_sources l JOIN sources s ON s.id = l.source_id "
+        "WHERE l.quote_id IN :ids AND (l.position IS NOT NULL OR l.doc_start IS NOT NULL) "
+        "ORDER BY l.quote_id, l.source_order"
+    ).bindparams(bindparam("ids", expanding=True)), {"ids": list(quote_ids)}).mappings().all())
+
+
+def sequence_texts(session: Session, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The approved quotes' texts at ``(source id, position)``."""
+    out: dict[tuple[int, int], str] = {}
+    by_source: dict[int, list[int]] = {}
+    for sid, pos in wanted:
+        by_source.setdefault(sid, []).append(pos)
+    for sid, positions in by_source.items():
+        rows = session.execute(
+            select(QuoteSource.position, Quote.text).join(Quote, Quote.id == QuoteSource.quote_id)
+            .where(QuoteSource.source_id == sid, QuoteSource.position.in_(sorted(set(positions))),
+                   Quote.status == APPROVED)).all()
+        for pos, txt in rows:
+            out.setdefault((sid, pos), txt)
+    return out

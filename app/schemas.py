@@ -360,7 +360,8 @@ class VerifySchema(Schema):
 
 
 class IssueSchema(Schema):
-    type = Str(metadata={"description": "misattributed, altered_wording, wrong_date or wrong_location"})
+    type = Str(metadata={"description": "misattributed, altered_wording, wrong_date, wrong_location, or "
+                                        "spliced (a passage that is not one person's single remark)"})
     claimed = fields.Raw()
     canonical = fields.Raw()
     message = Str()
@@ -391,13 +392,36 @@ class FieldCheckSchema(Schema):
     message = Str(allow_none=True)
 
 
+class PassageSchema(Schema):
+    source_id = fields.Integer()
+    quote_ids = fields.List(fields.Integer(), metadata={"description": "The passage's quotes, in order."})
+    text = Str(metadata={"description": "The passage on record: its quotes' words joined."})
+
+
+class ContextSchema(Schema):
+    source_id = fields.Integer()
+    url = Str(allow_none=True)
+    title = Str(allow_none=True)
+    publisher = Str(allow_none=True)
+    before = Str(metadata={"description": "The sentence or two said just before the matched words "
+                                          "(speaker labels and questions included, as in the document)."})
+    after = Str(metadata={"description": "The sentence or two said just after."})
+
+
 class MatchSchema(Schema):
-    quote = fields.Nested(QuoteSchema)
+    quote = fields.Nested(QuoteSchema, metadata={"description": "The quote on record (a passage's first)."})
     score = fields.Float(metadata={"description": "0-100"})
-    text = fields.Nested(TextMatchSchema)
+    text = fields.Nested(TextMatchSchema, metadata={
+        "description": "The claimed words against the quote's, or the whole passage's."})
     speaker = fields.Nested(FieldCheckSchema)
     date = fields.Nested(FieldCheckSchema)
     location = fields.Nested(FieldCheckSchema)
+    passage = fields.Nested(PassageSchema, allow_none=True, metadata={
+        "description": "When the claimed words run across consecutive quotes of one source: those "
+                       "quotes; the text, diff and issues are the whole passage's. Else null."})
+    context = fields.Nested(ContextSchema, allow_none=True, metadata={
+        "description": "What was said around the matched words, when the record has the source's "
+                       "document or sequence; else null."})
 
 
 class VerdictSchema(Schema):

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
-from . import engine, repository
+from . import engine, passages, repository
 from . import sources as source_records
 from .models import (
     APPROVED,
@@ -906,10 +906,10 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
     known = {c.speaker.id: c.speaker for c in candidates}
     for ref in claimed:
         known.setdefault(ref.id, ref)
-    verdict = engine.verify(claim, candidates, list(known.values()))
-    shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
-    by_id = repository.quote_records(session, [m.quote.id for m in shown])
-    return engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[cq.id]))
+    # Quotes and the passages they are part of, judged together; full rows
+    # (with sources and context) only for what the answer shows.
+    verdict = passages.judge(session, claim, candidates, list(known.values()))
+    return passages.answer(session, verdict, quote_serializer)
 
 
 def demo_records(path: str) -> Iterator[dict[str, Any]]:
