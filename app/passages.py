@@ -2,7 +2,9 @@
 
 :func:`judge` gives the engine (:mod:`verification.passages`) the stretches
 of the candidates' sources it needs, fetched only when the claim's words go
-beyond some candidate's (so the usual claim costs no extra query).
+beyond the best candidates' (so the usual claim costs no extra query): the
+candidates' places in their sources first, then the stretches around the few
+worth looking at.
 :func:`answer` writes the verify answer: for each match, ``passage``
 (``source_id``, ``quote_ids``, ``text``) when it is a passage, and
 ``context`` (the sentence or two ``before`` and ``after`` the matched words,
@@ -29,15 +31,17 @@ CONTEXT_SENTENCES = 2
 def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
           known: Sequence[SpeakerRef]) -> Verdict:
     """The verdict over the candidates and the passages they are part of."""
-    wanted = engine_passages.expandable(claim.text, candidates)
+    plan = engine_passages.plan(claim.text, candidates)
     stretches: list[Stretch] = []
+    wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates])) if plan.needed else []
     if wanted:
-        rows = repository.stretches_around(session, wanted, engine_passages.reach(claim.text))
+        refs = {s.id: s for s in known}
+        rows = repository.stretches_around(session, wanted, engine_passages.reach(claim.text), refs)
         by_source: dict[int, dict[int, CanonicalQuote]] = {}
         for sid, pos, quote in rows:
             by_source.setdefault(sid, {})[pos] = quote
         stretches = [Stretch(sid, tuple(sorted(run.items()))) for sid, run in by_source.items()]
-    return engine_passages.verify(claim, candidates, known, stretches)
+    return engine_passages.verify(claim, candidates, known, stretches, plan.scores)
 
 
 def _span(m: Match) -> tuple[Any, Any, Optional[PassageId]]:

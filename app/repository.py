@@ -888,10 +888,23 @@ def source_quotes(session: Session, source_id: int, *, limit: int, offset: int =
 # --- passages and context --------------------------------------------------------------------
 
 
-def stretches_around(session: Session, quote_ids: Sequence[int], reach: int) -> list[tuple[int, int, CanonicalQuote]]:
+def positions_of(session: Session, quote_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each quote's ``(source id, position)`` places in the sequences it belongs to."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    if not quote_ids:
+        return out
+    for qid, sid, pos in session.execute(
+            select(QuoteSource.quote_id, QuoteSource.source_id, QuoteSource.position)
+            .where(QuoteSource.quote_id.in_(list(quote_ids)), QuoteSource.position.is_not(None))):
+        out.setdefault(qid, []).append((sid, pos))
+    return out
+
+
+def stretches_around(session: Session, quote_ids: Sequence[int], reach: int,
+                     refs: Optional[dict[int, SpeakerRef]] = None) -> list[tuple[int, int, CanonicalQuote]]:
     """``(source id, position, quote)`` of the approved quotes within ``reach``
     positions of each of ``quote_ids`` in the sequences they belong to: one
-    query over the (source, position) index, and one for the speakers."""
+    query over the (source, position) index, and one for the speakers not in ``refs``."""
     if not quote_ids:
         return []
     rows = session.execute(text(
@@ -904,7 +917,8 @@ def stretches_around(session: Session, quote_ids: Sequence[int], reach: int) -> 
         {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all()
     if not rows:
         return []
-    refs = speaker_refs(session, (r.speaker_id for r in rows))
+    refs = dict(refs or {})
+    refs.update(speaker_refs(session, {r.speaker_id for r in rows} - refs.keys()))
     return [(r.source_id, r.position, CanonicalQuote(id=r.id, text=r.text, speaker=refs[r.speaker_id],
                                                      spoken_at=r.spoken_at, location=r.location, event=r.event))
             for r in rows]

@@ -118,6 +118,8 @@ class ImportLinks:
         self.session = session
         self.records: dict[str, list[dict[str, Any]]] = {}  # key -> records (id, fields, document)
         self.next_position: dict[int, int] = {}
+        # The record each source as given resolved to (most rows of an import cite a few sources).
+        self._memo: dict[tuple, dict[str, Any]] = {}
         self._undo: list[tuple[str, Any, Any]] = []
 
     def _load(self, keys: Iterable[str]) -> None:
@@ -131,6 +133,15 @@ class ImportLinks:
             self._undo.append(("records", k, None))
 
     def _record_for(self, data: dict[str, Any], new: list[dict[str, Any]]) -> dict[str, Any]:
+        given = tuple(data.get(f) for f in FIELDS)
+        hit = self._memo.get(given)
+        if hit is not None:
+            return hit
+        record = self._resolve(data, new)
+        self._memo[given] = record
+        return record
+
+    def _resolve(self, data: dict[str, Any], new: list[dict[str, Any]]) -> dict[str, Any]:
         key = key_of(data)
         for record in self.records[key]:
             if not _contradicts(record, data):
@@ -158,7 +169,8 @@ class ImportLinks:
 
     def rows(self, quotes: Sequence[tuple[int, Sequence[dict[str, Any]]]]) -> list[tuple[int, int, int, Optional[int]]]:
         """Link rows for ``[(quote_id, [source dicts in order])]``, in that order."""
-        self._load(key_of(s) for _, sources in quotes for s in sources)
+        self._load({key_of(s) for _, sources in quotes for s in sources
+                    if tuple(s.get(f) for f in FIELDS) not in self._memo})
         new: list[dict[str, Any]] = []
         chosen = [[self._record_for(dict(s), new) for s in sources] for _, sources in quotes]
         if new:
@@ -189,6 +201,7 @@ class ImportLinks:
 
     def undo(self) -> None:
         """Forget everything since :meth:`done` (the chunk's transaction was rolled back)."""
+        self._memo.clear()
         for what, k, old in reversed(self._undo):
             if what == "records":
                 self.records.pop(k, None)

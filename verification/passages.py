@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from . import verify as _verify
@@ -32,7 +32,7 @@ from .model import CanonicalQuote, Claim, FieldCheck, Issue, Match, SpeakerRef, 
 from .normalize import normalize_text, tokenize
 from .places import describe_place
 
-__all__ = ["Passage", "PassageId", "Stretch", "expandable", "reach", "verify"]
+__all__ = ["Passage", "PassageId", "Plan", "Stretch", "expandable", "plan", "reach", "verify"]
 
 # How many candidates (best first by the cheap pre-score) are looked at as
 # possible parts of a passage.
@@ -109,18 +109,69 @@ def _within(pieces: Sequence[str], text: str) -> bool:
     return True
 
 
-def expandable(claim_text: str, candidates: Sequence[CanonicalQuote], top: int = EXPAND_TOP) -> list[Any]:
-    """Ids of the candidates worth looking at as parts of a passage: the
-    ``top`` best by the cheap pre-score, unless the claim is some quote's own
-    words (then no passage is needed, and the usual claim costs no extra
-    query)."""
+@dataclass
+class Plan:
+    """Whether a claim may be a passage, and which candidates to look at.
+
+    ``needed`` is False when the claim is one of the best candidates' own
+    words: no passage can do better, and the usual claim costs no extra
+    query. Otherwise :meth:`expandable` names the candidates whose
+    neighbours the service should fetch.
+    """
+
+    claim_text: str
+    ranked: list[CanonicalQuote]  # the candidates, best first by the cheap pre-score
+    needed: bool
+    scores: dict[Any, float] = field(default_factory=dict)  # the pre-scores, by candidate id
+
+    def expandable(self, positions: Optional[Mapping[Any, Sequence[tuple[Any, int]]]] = None,
+                   top: int = EXPAND_TOP) -> list[Any]:
+        """Ids of up to ``top`` candidates to look at as parts of a passage.
+
+        The ``top`` best by the pre-score that belong to a sequence; with
+        ``positions`` (each candidate's ``(source, position)`` places), also
+        up to ``top`` more, best first, that have another candidate right
+        next to them in the same source: a passage is most likely where the
+        claim's sentences are found next to each other (a line said in many
+        speeches is one candidate per speech, and only some speeches go on as
+        the claim does).
+        """
+        if not self.needed:
+            return []
+        if positions is None:
+            return [c.id for c in self.ranked[:top]]
+        placed = [(c, positions.get(c.id) or ()) for c in self.ranked]
+        placed = [(c, places) for c, places in placed if places]
+        chosen = [c.id for c, _ in placed[:top]]
+        taken = set(chosen)
+        spots = {(sid, pos) for _, places in placed for sid, pos in places}
+        for c, places in placed[top:]:
+            if len(chosen) >= 2 * top:
+                break
+            if any((sid, pos + d) in spots for sid, pos in places for d in (-1, 1)) and c.id not in taken:
+                chosen.append(c.id)
+                taken.add(c.id)
+        return chosen
+
+
+def plan(claim_text: str, candidates: Sequence[CanonicalQuote], top: int = EXPAND_TOP,
+         scores: Optional[Mapping[Any, float]] = None) -> Plan:
+    """Rank the candidates by the cheap pre-score (``scores`` already known are reused)."""
     pieces = _pieces(claim_text)
-    if not pieces:
-        return []
-    ranked = sorted(candidates, key=lambda c: -quick_score(claim_text, c.text))[:top]
-    if any(_within(pieces, c.text) for c in ranked):
-        return []
-    return [c.id for c in ranked]
+    known = dict(scores or {})
+    for c in candidates:
+        if c.id not in known:
+            known[c.id] = quick_score(claim_text, c.text)
+    ranked = sorted(candidates, key=lambda c: -known[c.id])
+    needed = bool(pieces) and not any(_within(pieces, c.text) for c in ranked[:top])
+    return Plan(claim_text, ranked, needed, known)
+
+
+def expandable(claim_text: str, candidates: Sequence[CanonicalQuote],
+               positions: Optional[Mapping[Any, Sequence[tuple[Any, int]]]] = None,
+               top: int = EXPAND_TOP) -> list[Any]:
+    """Ids of the candidates worth looking at as parts of a passage (see :class:`Plan`)."""
+    return plan(claim_text, candidates, top).expandable(positions, top)
 
 
 def _claim_words(claim_text: str) -> int:
@@ -138,7 +189,7 @@ def reach(claim_text: str) -> int:
 
 
 def _words(q: CanonicalQuote) -> int:
-    return max(1, sum(not t.editorial for t in tokenize(q.text)))
+    return max(1, len(q.text.split()))  # a budget, not a count: whitespace words are close enough
 
 
 def _window(run: Mapping[int, CanonicalQuote], pos: int, budget: int) -> list[tuple[int, CanonicalQuote]]:
@@ -153,8 +204,41 @@ def _window(run: Mapping[int, CanonicalQuote], pos: int, budget: int) -> list[tu
     return out
 
 
-def _covered(claim_text: str, window: Sequence[CanonicalQuote]) -> Optional[tuple[int, int, list[bool]]]:
-    """Which quotes of ``window`` the claim's words fall in: (first, last, quoted flags)."""
+def _span(quoted: list[bool]) -> Optional[tuple[int, int, list[bool]]]:
+    if not any(quoted):
+        return None
+    first = quoted.index(True)
+    last = len(quoted) - 1 - quoted[::-1].index(True)
+    return first, last, quoted[first:last + 1]
+
+
+def _located(pieces: Sequence[str], window: Sequence[CanonicalQuote]) -> Optional[tuple[int, int, list[bool]]]:
+    """The claim's pieces found word for word in the window's words, in order
+    (most passage claims): which quotes they fall in, without an alignment."""
+    starts, joined = [], [" "]
+    pos = 1
+    for q in window:
+        words = normalize_text(q.text)
+        starts.append(pos)
+        joined.append(words + " ")
+        pos += len(words) + 1
+    text = "".join(joined)
+    quoted = [False] * len(window)
+    at = 0
+    for p in pieces:
+        i = text.find(f" {p} ", at)
+        if i < 0:
+            return None
+        a, b = i + 1, i + 1 + len(p)
+        for k in range(bisect_right(starts, a) - 1, bisect_right(starts, b - 1)):
+            quoted[k] = True
+        at = b
+    return _span(quoted)
+
+
+def _aligned(claim_text: str, window: Sequence[CanonicalQuote]) -> Optional[tuple[int, int, list[bool]]]:
+    """Which quotes of ``window`` the claim's words fall in, by aligning them
+    (an altered claim): (first, last, quoted flags)."""
     starts, pos = [], 0
     for q in window:
         starts.append(pos)
@@ -174,16 +258,13 @@ def _covered(claim_text: str, window: Sequence[CanonicalQuote]) -> Optional[tupl
         if not op.gap and op.op in ("equal", "substitute") and not (op.editorial and toks[k].editorial):
             quoted[bisect_right(starts, toks[k].start) - 1] = True
         k += 1
-    if k != len(toks) or not any(quoted):
-        return None
-    first = quoted.index(True)
-    last = len(quoted) - 1 - quoted[::-1].index(True)
-    return first, last, quoted[first:last + 1]
+    return _span(quoted) if k == len(toks) else None
 
 
 def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: Iterable[Stretch],
-             top: int = EXPAND_TOP) -> list[Passage]:
-    """The passages the claim's words run across (two quotes or more)."""
+             top: int = EXPAND_TOP, scores: Optional[Mapping[Any, float]] = None) -> list[Passage]:
+    """The passages the claim's words run across (two quotes or more).
+    ``scores``: the candidates' pre-scores, when the caller has them (:attr:`Plan.scores`)."""
     runs: dict[Any, dict[int, CanonicalQuote]] = {}
     where: dict[Any, list[tuple[Any, int]]] = {}
     for st in stretches:
@@ -193,29 +274,42 @@ def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: I
             where.setdefault(q.id, []).append((st.source_id, p))
     if not runs:
         return []
-    wanted = set(expandable(claim_text, candidates, top))
+    # Every candidate in the stretches (the service fetched them around the
+    # ones worth it), best first.
+    wanted = set(plan(claim_text, [c for c in candidates if c.id in where], top, scores).expandable(where, top * 2))
     budget = _claim_words(claim_text) + (ELLIPSIS_WORDS if _ELLIPSIS.search(claim_text) else 0)
+    windows = []
+    for c in candidates:
+        if c.id in wanted:
+            for sid, pos in where.get(c.id, ()):
+                window = _window(runs[sid], pos, budget)
+                if len(window) > 1:
+                    windows.append((sid, pos, window))
+    # The claim's words found as they are first (most claims); only if no
+    # window holds them, by alignment (an altered claim).
+    pieces = _pieces(claim_text)
+    found = _passages(windows, lambda quotes: _located(pieces, quotes))
+    return found or _passages(windows, lambda quotes: _aligned(claim_text, quotes))
+
+
+def _passages(windows: Sequence[tuple[Any, int, list[tuple[int, CanonicalQuote]]]], cover: Any) -> list[Passage]:
+    """The passages ``cover`` finds in the windows around candidates (a
+    candidate already in a passage found is not looked at again)."""
     found: dict[PassageId, Passage] = {}
     inside: set[tuple[Any, int]] = set()
-    for c in candidates:
-        if c.id not in wanted:
+    for sid, pos, window in windows:
+        if (sid, pos) in inside:
             continue
-        for sid, pos in where.get(c.id, ()):
-            if (sid, pos) in inside:
-                continue
-            window = _window(runs[sid], pos, budget)
-            if len(window) < 2:
-                continue
-            cover = _covered(claim_text, [q for _, q in window])
-            if cover is None:
-                continue
-            first, last, quoted = cover
-            if first == last:
-                continue
-            part = window[first:last + 1]
-            passage = Passage(sid, tuple(q for _, q in part), tuple(quoted))
-            inside.update((sid, p) for p, _ in part)
-            found.setdefault(passage.id, passage)
+        covered = cover([q for _, q in window])
+        if covered is None:
+            continue
+        first, last, quoted = covered
+        if first == last:
+            continue
+        part = window[first:last + 1]
+        inside.update((sid, p) for p, _ in part)
+        passage = Passage(sid, tuple(q for _, q in part), tuple(quoted))
+        found.setdefault(passage.id, passage)
     return list(found.values())
 
 
@@ -248,11 +342,16 @@ def _spliced(claim: Claim, passage: Passage, q: CanonicalQuote) -> tuple[Issue, 
 
 
 def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: Sequence[SpeakerRef] = (),
-           stretches: Iterable[Stretch] = ()) -> Verdict:
+           stretches: Iterable[Stretch] = (), scores: Optional[Mapping[Any, float]] = None) -> Verdict:
     """:func:`verification.verify.verify` over the candidates and the passages
-    they are part of. A matched passage's ``quote.id`` is its :class:`PassageId`."""
-    passages = {p.id: p for p in assemble(claim.text, candidates, stretches)}
-    verdict = _verify.verify(claim, [*candidates, *(p.as_quote() for p in passages.values())], known_speakers)
+    they are part of. A matched passage's ``quote.id`` is its :class:`PassageId`.
+    ``scores``: the candidates' pre-scores if known (:attr:`Plan.scores`)."""
+    passages = {p.id: p for p in assemble(claim.text, candidates, stretches, scores=scores)}
+    # Passages first: the cheap pre-score ranks a quote contained in the
+    # claim as highly as one containing it, and on equal scores the earlier
+    # candidate is aligned. A line repeated in many speeches would otherwise
+    # fill the aligned few with its copies and leave the passage out.
+    verdict = _verify.verify(claim, [*(p.as_quote() for p in passages.values()), *candidates], known_speakers)
     if not passages or verdict.match is None:
         return verdict
 
