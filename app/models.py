@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Float,
@@ -228,10 +229,20 @@ class QuoteSource(Base):
     place in the source's sequence (1, 2, ...: the order things were said),
     or None when the source keeps no order; ``doc_start``/``doc_end`` are the
     quote's character offsets in the source's ``document``, when it has one.
+    ``boundary_key`` hashes the two words before the quote (the end of the
+    quote at the previous position) and its first two: a claim running from
+    one quote into the next holds those four words, which finds the pair
+    among thousands of copies of either sentence
+    (:func:`app.repository.boundary_key`).
     """
 
     __tablename__ = "quote_sources"
-    __table_args__ = (Index("ix_quote_sources_source_position", "source_id", "position"),)
+    __table_args__ = (
+        Index("ix_quote_sources_source_position", "source_id", "position"),
+        Index("ix_quote_sources_boundary_key", "boundary_key",
+              postgresql_where=sql_text("boundary_key IS NOT NULL"),
+              sqlite_where=sql_text("boundary_key IS NOT NULL")),
+    )
 
     quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True)
     source_order: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -239,6 +250,7 @@ class QuoteSource(Base):
     position: Mapped[Optional[int]] = mapped_column(Integer)
     doc_start: Mapped[Optional[int]] = mapped_column(Integer)
     doc_end: Mapped[Optional[int]] = mapped_column(Integer)
+    boundary_key: Mapped[Optional[int]] = mapped_column(BigInteger)
 
     quote: Mapped[Quote] = relationship(back_populates="source_links")
     source: Mapped[Source] = relationship(lazy="joined")

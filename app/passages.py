@@ -32,8 +32,16 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
           known: Sequence[SpeakerRef]) -> Verdict:
     """The verdict over the candidates and the passages they are part of."""
     plan = engine_passages.plan(claim.text, candidates)
+    if not plan.needed:
+        return engine_passages.verify(claim, candidates, known, (), plan.scores)
+    positions = repository.positions_of(session, [c.id for c in candidates])
+    wanted = plan.expandable(positions)
+    # Quotes the claim runs into from the quote before them, whichever the
+    # candidates are (a sentence repeated in a thousand speeches leaves the
+    # right speech out of them): found by the four words around their boundary.
+    hits = repository.boundary_hits(session, repository.claim_boundary_keys(engine.search_text(claim.text)))
+    wanted += [qid for qid in hits if qid not in wanted]
     stretches: list[Stretch] = []
-    wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates])) if plan.needed else []
     if wanted:
         refs = {s.id: s for s in known}
         rows = repository.stretches_around(session, wanted, engine_passages.reach(claim.text), refs)
@@ -41,7 +49,7 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
         for sid, pos, quote in rows:
             by_source.setdefault(sid, {})[pos] = quote
         stretches = [Stretch(sid, tuple(sorted(run.items()))) for sid, run in by_source.items()]
-    return engine_passages.verify(claim, candidates, known, stretches, plan.scores)
+    return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=hits)
 
 
 def _span(m: Match) -> tuple[Any, Any, Optional[PassageId]]:

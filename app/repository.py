@@ -181,6 +181,26 @@ def pair_key(token: str) -> int:
     return int(token[1:], 16)
 
 
+def boundary_key(before: str, after: str) -> Optional[int]:
+    """The key of the boundary between two consecutive quotes of a sequence:
+    a hash of the last two words of ``before`` and the first two of ``after``
+    (search texts), or None when either has fewer than two words."""
+    a, b = before.split()[-2:], after.split()[:2]
+    if len(a) < 2 or len(b) < 2:
+        return None
+    return _four_key(*a, *b)
+
+
+def _four_key(w1: str, w2: str, w3: str, w4: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{w1} {w2}|{w3} {w4}".encode("utf-8"), digest_size=5).digest(), "big")
+
+
+def claim_boundary_keys(search_text: str, limit: int = 200) -> list[int]:
+    """Every boundary key a claim could hold: one per run of four words."""
+    w = search_text.split()
+    return list(dict.fromkeys(_four_key(*w[i:i + 4]) for i in range(len(w) - 3)))[:limit]
+
+
 def shingle_text(search_text: str) -> str:
     """What the word-pair index stores for a quote (``quotes.shingles``)."""
     return " ".join(pair_tokens(search_text))
@@ -828,15 +848,35 @@ def sources_with_keys(session: Session, keys: Sequence[str]) -> dict[str, list[S
     return found
 
 
-def last_positions(session: Session, source_ids: Sequence[int]) -> dict[int, int]:
-    """The last position of each source's sequence (sources without one are left out)."""
-    out: dict[int, int] = {}
+def last_positions(session: Session, source_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """The last position of each source's sequence and its quote's search text
+    (sources without a sequence are left out)."""
+    out: dict[int, tuple[int, str]] = {}
     for i in range(0, len(source_ids), 500):
+        last = (select(QuoteSource.source_id, func.max(QuoteSource.position).label("position"))
+                .where(QuoteSource.source_id.in_(source_ids[i:i + 500]), QuoteSource.position.is_not(None))
+                .group_by(QuoteSource.source_id).subquery())
         rows = session.execute(
-            select(QuoteSource.source_id, func.max(QuoteSource.position))
-            .where(QuoteSource.source_id.in_(source_ids[i:i + 500]), QuoteSource.position.is_not(None))
-            .group_by(QuoteSource.source_id)).all()
-        out.update({sid: int(pos) for sid, pos in rows})
+            select(last.c.source_id, last.c.position, Quote.search_text)
+            .join(QuoteSource, and_(QuoteSource.source_id == last.c.source_id,
+                                    QuoteSource.position == last.c.position))
+            .join(Quote, Quote.id == QuoteSource.quote_id)).all()
+        out.update({sid: (int(pos), st) for sid, pos, st in rows})
+    return out
+
+
+def boundary_hits(session: Session, keys: Sequence[int], limit: int = 20) -> dict[int, list[tuple[int, int]]]:
+    """Quotes whose boundary with the quote before them is one of ``keys``:
+    ``{quote id: [(source id, position)]}`` (both quotes' ids are found by
+    position afterwards)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    if not keys:
+        return out
+    rows = session.execute(
+        select(QuoteSource.quote_id, QuoteSource.source_id, QuoteSource.position)
+        .where(QuoteSource.boundary_key.in_(list(keys))).limit(limit)).all()
+    for qid, sid, pos in rows:
+        out.setdefault(qid, []).append((sid, pos))
     return out
 
 

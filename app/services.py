@@ -419,7 +419,7 @@ def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]])
 # beforehand, so the importing process only passes them on: measured on 50,000
 # quotes, its own work per chunk had been the part the server waited for.
 
-SOURCE_COPY_COLUMNS = ("quote_id", "source_order", "source_id", "position")
+SOURCE_COPY_COLUMNS = ("quote_id", "source_order", "source_id", "position", "boundary_key")
 REVISION_COPY_COLUMNS = ("quote_id", "revision", "action", "changes", "api_key_id", "created_at")
 
 
@@ -451,14 +451,16 @@ def _copy_line(values: Iterable[Any]) -> str:
     return "\t".join(map(_copy_field, values)) + "\n"
 
 
+# A prepared row's sources: None, or (its search text, the source dicts as
+# given); their records and positions are the importing process's
+# (app.sources.ImportLinks).
+Cited = Optional[tuple[str, list[dict[str, Any]]]]
 # Per prepared row on PostgreSQL: (quote id, quotes line, sources, revision line).
-CopyRow = tuple[int, str, list[dict[str, Any]], str]
+CopyRow = tuple[int, str, Cited, str]
 # Per prepared row on SQLite, in storage form (dates as SQLAlchemy's SQLite
 # dialect writes them): (the quote's values after its id, its sources, its
-# first revision's changes as JSON, that revision's time). The sources are
-# the given dicts: their records and positions are the importing process's
-# (app.sources.ImportLinks).
-SqliteRow = tuple[tuple[Any, ...], list[dict[str, Any]], str, str]
+# first revision's changes as JSON, that revision's time).
+SqliteRow = tuple[tuple[Any, ...], Cited, str, str]
 
 
 @lru_cache(maxsize=None)
@@ -480,13 +482,14 @@ def _sqlite_value(v: Any) -> Any:
 
 
 def _row_values(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache"
-                ) -> Iterator[tuple[list[Any], list[dict[str, Any]], str, dt.datetime]]:
+                ) -> Iterator[tuple[list[Any], Cited, str, dt.datetime]]:
     """Per new quote: its values (after ``id``, in :func:`quote_copy_columns`
     order), its sources, its first revision's changes as JSON, and the time."""
     columns = quote_copy_columns()[1:]
     for d, sid, name in items:
         cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
-        yield [cols[c] for c in columns], list(d.get("sources") or []), json.dumps(_created_changes(d, name)), utcnow()
+        cited = (cols["search_text"], list(d["sources"])) if d.get("sources") else None
+        yield [cols[c] for c in columns], cited, json.dumps(_created_changes(d, name)), utcnow()
 
 
 def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
@@ -729,7 +732,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         if postgres:
             _copy(session, "quotes", quote_copy_columns(), "".join(p[1] for p in prepared))
             _copy(session, "quote_sources", SOURCE_COPY_COLUMNS,
-                  "".join(map(_copy_line, links.rows([(p[0], p[2]) for p in prepared if p[2]]))))
+                  "".join(map(_copy_line, links.rows([(p[0], *p[2]) for p in prepared if p[2]]))))
             _copy(session, "quote_revisions", REVISION_COPY_COLUMNS, "".join(p[3] for p in prepared))
             ids = [p[0] for p in prepared]
             result.ids.extend(ids)
@@ -741,7 +744,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         ids = list(range(start, start + len(prepared)))
         _driver_executemany(session, _sqlite_insert("quotes"), [(i, *p[0]) for i, p in zip(ids, prepared)])
         _driver_executemany(session, _sqlite_insert("quote_sources"),
-                            links.rows([(i, p[1]) for i, p in zip(ids, prepared) if p[1]]))
+                            links.rows([(i, *p[1]) for i, p in zip(ids, prepared) if p[1]]))
         _driver_executemany(session, _sqlite_insert("quote_revisions"),
                             [(i, 1, "create", p[2], key_id, p[3]) for i, p in zip(ids, prepared)])
         result.ids.extend(ids)

@@ -107,9 +107,10 @@ class ImportLinks:
     """Source records and sequence positions for an import's quotes.
 
     :meth:`rows` turns each stored quote's sources into link rows
-    ``(quote_id, source_order, source_id, position)``: sources are looked up
-    once per import (new ones inserted a chunk at a time), and each URL's
-    positions continue from where its sequence ends. If a chunk fails,
+    ``(quote_id, source_order, source_id, position, boundary_key)``: sources
+    are looked up once per import (new ones inserted a chunk at a time), and
+    each URL's positions continue from where its sequence ends, each quote
+    with the key of its boundary with the one before. If a chunk fails,
     :meth:`undo` forgets what it did, so the rows retried one by one get the
     same positions.
     """
@@ -118,6 +119,7 @@ class ImportLinks:
         self.session = session
         self.records: dict[str, list[dict[str, Any]]] = {}  # key -> records (id, fields, document)
         self.next_position: dict[int, int] = {}
+        self.tail: dict[int, str] = {}  # search text of each sequence's last quote
         # The record each source as given resolved to (most rows of an import cite a few sources).
         self._memo: dict[tuple, dict[str, Any]] = {}
         self._undo: list[tuple[str, Any, Any]] = []
@@ -164,15 +166,19 @@ class ImportLinks:
         if ask:
             last = repository.last_positions(self.session, ask)
             for i in ask:
-                self.next_position[i] = last.get(i, 0) + 1
+                pos, text = last.get(i, (0, ""))
+                self.next_position[i] = pos + 1
                 self._undo.append(("position", i, None))
+                self._undo.append(("tail", i, self.tail.get(i)))
+                self.tail[i] = text
 
-    def rows(self, quotes: Sequence[tuple[int, Sequence[dict[str, Any]]]]) -> list[tuple[int, int, int, Optional[int]]]:
-        """Link rows for ``[(quote_id, [source dicts in order])]``, in that order."""
-        self._load({key_of(s) for _, sources in quotes for s in sources
+    def rows(self, quotes: Sequence[tuple[int, str, Sequence[dict[str, Any]]]]
+             ) -> list[tuple[int, int, int, Optional[int], Optional[int]]]:
+        """Link rows for ``[(quote_id, search_text, [source dicts in order])]``, in that order."""
+        self._load({key_of(s) for _, _, sources in quotes for s in sources
                     if tuple(s.get(f) for f in FIELDS) not in self._memo})
         new: list[dict[str, Any]] = []
-        chosen = [[self._record_for(dict(s), new) for s in sources] for _, sources in quotes]
+        chosen = [[self._record_for(dict(s), new) for s in sources] for _, _, sources in quotes]
         if new:
             now = utcnow()
             ids = self.session.scalars(
@@ -183,16 +189,22 @@ class ImportLinks:
                 r["id"] = i
                 self.next_position[i] = 1
                 self._undo.append(("position", i, None))
+                self._undo.append(("tail", i, None))
+                self.tail[i] = ""
         self._positions(r["id"] for records in chosen for r in records if r["url"] and not r["document"])
         out = []
-        for (quote_id, _), records in zip(quotes, chosen):
+        for (quote_id, text, _), records in zip(quotes, chosen):
             for order, r in enumerate(records):
-                position = None
+                position = key = None
                 if r["url"] and not r["document"]:
-                    position = self.next_position[r["id"]]
-                    self._undo.append(("advance", r["id"], position))
-                    self.next_position[r["id"]] = position + 1
-                out.append((quote_id, order, r["id"], position))
+                    sid = r["id"]
+                    position = self.next_position[sid]
+                    key = repository.boundary_key(self.tail[sid], text)
+                    self._undo.append(("advance", sid, position))
+                    self._undo.append(("tail", sid, self.tail[sid]))
+                    self.next_position[sid] = position + 1
+                    self.tail[sid] = text
+                out.append((quote_id, order, r["id"], position, key))
         return out
 
     def done(self) -> None:
@@ -215,4 +227,9 @@ class ImportLinks:
                 self.next_position.pop(k, None)
             elif what == "advance":
                 self.next_position[k] = old
+            elif what == "tail":
+                if old is None:
+                    self.tail.pop(k, None)
+                else:
+                    self.tail[k] = old
         self._undo.clear()

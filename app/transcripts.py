@@ -174,9 +174,11 @@ def add_transcript(session: Session, text: str, data: dict[str, Any],
 
     if rows:
         ids = list(session.scalars(insert(Quote).returning(Quote.id, sort_by_parameter_order=True), rows))
+        said = {pos: row["search_text"] for (pos, _, _), row in zip(places_in_doc, rows)}
         session.execute(insert(QuoteSource), [
             {"quote_id": qid, "source_order": 0, "source_id": source.id, "position": pos,
-             "doc_start": start, "doc_end": end}
+             "doc_start": start, "doc_end": end,
+             "boundary_key": repository.boundary_key(said[pos - 1], said[pos]) if pos - 1 in said else None}
             for qid, (pos, start, end) in zip(ids, places_in_doc)])
         now = utcnow()
         session.execute(insert(QuoteRevision), [

@@ -262,12 +262,16 @@ def _aligned(claim_text: str, window: Sequence[CanonicalQuote]) -> Optional[tupl
 
 
 def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: Iterable[Stretch],
-             top: int = EXPAND_TOP, scores: Optional[Mapping[Any, float]] = None) -> list[Passage]:
+             top: int = EXPAND_TOP, scores: Optional[Mapping[Any, float]] = None,
+             seeds: Iterable[Any] = ()) -> list[Passage]:
     """The passages the claim's words run across (two quotes or more).
-    ``scores``: the candidates' pre-scores, when the caller has them (:attr:`Plan.scores`)."""
+    ``scores``: the candidates' pre-scores, when the caller has them
+    (:attr:`Plan.scores`); ``seeds``: ids of quotes in the stretches to look
+    at whatever their score (the service found them by their boundary)."""
+    stretches_list = list(stretches)
     runs: dict[Any, dict[int, CanonicalQuote]] = {}
     where: dict[Any, list[tuple[Any, int]]] = {}
-    for st in stretches:
+    for st in stretches_list:
         run = runs.setdefault(st.source_id, {})
         for p, q in st.quotes:
             run[p] = q
@@ -277,6 +281,9 @@ def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: I
     # Every candidate in the stretches (the service fetched them around the
     # ones worth it), best first.
     wanted = set(plan(claim_text, [c for c in candidates if c.id in where], top, scores).expandable(where, top * 2))
+    wanted.update(i for i in seeds if i in where)
+    candidates = [*candidates, *(q for i in sorted(set(seeds) - {c.id for c in candidates})
+                                 for q in [_quote_in(stretches_list, i)] if q is not None)]
     budget = _claim_words(claim_text) + (ELLIPSIS_WORDS if _ELLIPSIS.search(claim_text) else 0)
     windows = []
     for c in candidates:
@@ -290,6 +297,10 @@ def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: I
     pieces = _pieces(claim_text)
     found = _passages(windows, lambda quotes: _located(pieces, quotes))
     return found or _passages(windows, lambda quotes: _aligned(claim_text, quotes))
+
+
+def _quote_in(stretches: Sequence[Stretch], quote_id: Any) -> Optional[CanonicalQuote]:
+    return next((q for st in stretches for _, q in st.quotes if q.id == quote_id), None)
 
 
 def _passages(windows: Sequence[tuple[Any, int, list[tuple[int, CanonicalQuote]]]], cover: Any) -> list[Passage]:
@@ -342,11 +353,14 @@ def _spliced(claim: Claim, passage: Passage, q: CanonicalQuote) -> tuple[Issue, 
 
 
 def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: Sequence[SpeakerRef] = (),
-           stretches: Iterable[Stretch] = (), scores: Optional[Mapping[Any, float]] = None) -> Verdict:
+           stretches: Iterable[Stretch] = (), scores: Optional[Mapping[Any, float]] = None,
+           seeds: Iterable[Any] = ()) -> Verdict:
     """:func:`verification.verify.verify` over the candidates and the passages
     they are part of. A matched passage's ``quote.id`` is its :class:`PassageId`.
-    ``scores``: the candidates' pre-scores if known (:attr:`Plan.scores`)."""
-    passages = {p.id: p for p in assemble(claim.text, candidates, stretches, scores=scores)}
+    ``scores``: the candidates' pre-scores if known (:attr:`Plan.scores`);
+    ``seeds``: quotes of the stretches to look at as parts of a passage
+    whatever their pre-score (see :func:`assemble`)."""
+    passages = {p.id: p for p in assemble(claim.text, candidates, stretches, scores=scores, seeds=seeds)}
     # Passages first: the cheap pre-score ranks a quote contained in the
     # claim as highly as one containing it, and on equal scores the earlier
     # candidate is aligned. A line repeated in many speeches would otherwise

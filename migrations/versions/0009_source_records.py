@@ -10,7 +10,10 @@ Before: ``sources`` held one copy of a source per quote (``quote_id``,
   event's facts (``spoken_at``, ``location``, ``event``, ``language``).
 * ``quote_sources``: a quote's links to its sources, in order
   (``source_order``), with the quote's ``position`` in the source's sequence
-  and its offsets in the document (``doc_start``, ``doc_end``) where known.
+  and its offsets in the document (``doc_start``, ``doc_end``) where known;
+  ``boundary_key`` hashes the two words before a quote in its sequence and
+  its first two, so a claim running from one quote into the next is found
+  (partial index: only quotes in a sequence have one).
 
 The data moves without loss: copies that are identical in all four fields
 become one source, anything that differs stays a source of its own, and each
@@ -84,8 +87,12 @@ def _create_new_tables() -> None:
         sa.Column("position", sa.Integer()),
         sa.Column("doc_start", sa.Integer()),
         sa.Column("doc_end", sa.Integer()),
+        sa.Column("boundary_key", sa.BigInteger()),
     )
     op.create_index("ix_quote_sources_source_position", "quote_sources", ["source_id", "position"])
+    op.create_index("ix_quote_sources_boundary_key", "quote_sources", ["boundary_key"],
+                    postgresql_where=sa.text("boundary_key IS NOT NULL"),
+                    sqlite_where=sa.text("boundary_key IS NOT NULL"))
 
 
 def _quote_id_ranges(bind: Any, table: str) -> list[tuple[int, int]]:

@@ -267,3 +267,29 @@ def test_the_openapi_document_describes_sources(client):
     assert "get" in spec["paths"]["/api/v1/sources/{source_id}"]
     match = spec["components"]["schemas"]["Match"]["properties"]
     assert {"passage", "context"} <= set(match)
+
+
+def test_a_passage_of_two_lines_said_in_many_speeches_is_found_by_its_boundary(client, write_headers):
+    """Each sentence is in dozens of speeches, followed or preceded by other
+    words; only one speech has them one after the other. The candidates are
+    copies of either sentence, and which copies is not up to the passage;
+    the four words around the boundary find the speech that has both."""
+    a = "We are going to bring back our jobs and we are going to bring back our borders."
+    b = "And we will make this country safe again for every family in every city."
+    lines = []
+    for i in range(30):
+        lines += [{"text": a, "speaker": "Donald Trump", "sources": [{"url": f"https://example.org/a/{i}"}]},
+                  {"text": f"Thank you, city number {i}.", "speaker": "Donald Trump",
+                   "sources": [{"url": f"https://example.org/a/{i}"}]},
+                  {"text": f"Hello, town number {i}.", "speaker": "Donald Trump",
+                   "sources": [{"url": f"https://example.org/b/{i}"}]},
+                  {"text": b, "speaker": "Donald Trump", "sources": [{"url": f"https://example.org/b/{i}"}]}]
+    lines += [{"text": a, "speaker": "Donald Trump", "sources": [{"url": "https://example.org/both"}]},
+              {"text": b, "speaker": "Donald Trump", "sources": [{"url": "https://example.org/both"}]}]
+    body = "".join(json.dumps(x) + "\n" for x in lines).encode()
+    r = client.post("/api/v1/quotes/import", data=body, headers={**write_headers, "Content-Type": "application/x-ndjson"})
+    assert r.get_json()["imported"] == len(lines)
+    v = verify(client, text="going to bring back our borders. And we will make this country safe again",
+               speaker="Trump")
+    assert v["verdict"] == "verified", v
+    assert v["match"]["context"]["url"] == "https://example.org/both"
