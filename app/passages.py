@@ -1,10 +1,10 @@
 """Verification over passages, and the words around a match: the service's side.
 
 :func:`judge` gives the engine (:mod:`verification.passages`) the stretches
-of the candidates' sources it needs, fetched only when the claim's words go
-beyond the best candidates' (so the usual claim costs no extra query): the
-candidates' places in their sources first, then the stretches around the few
-worth looking at.
+of the sources it needs, fetched only when the claim's words go beyond the
+best candidates' (so the usual claim costs no extra query): around the
+quotes whose boundary with the quote before them the claim holds, and if
+those make no passage, around the candidates worth it.
 :func:`answer` writes the verify answer: for each match, ``passage``
 (``source_id``, ``quote_ids``, ``text``) when it is a passage, and
 ``context`` (the sentence or two ``before`` and ``after`` the matched words,
@@ -34,22 +34,31 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
     plan = engine_passages.plan(claim.text, candidates)
     if not plan.needed:
         return engine_passages.verify(claim, candidates, known, (), plan.scores)
-    positions = repository.positions_of(session, [c.id for c in candidates])
-    wanted = plan.expandable(positions)
-    # Quotes the claim runs into from the quote before them, whichever the
-    # candidates are (a sentence repeated in a thousand speeches leaves the
-    # right speech out of them): found by the four words around their boundary.
+    refs = {s.id: s for s in known}
+    reach = engine_passages.reach(claim.text)
+    # First the quotes the claim runs into from the quote before them, found
+    # by the four words around their boundary, whichever the candidates are
+    # (a sentence said in a thousand speeches leaves the right speech out of
+    # them). Most passage claims end here.
     hits = repository.boundary_hits(session, repository.claim_boundary_keys(engine.search_text(claim.text)))
+    if hits:
+        stretches = _stretches(session, list(hits), reach, refs)
+        if engine_passages.assemble(claim.text, (), stretches, seeds=hits):
+            return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=hits)
+    # Else (an edited claim, a claim that skips a boundary with an ellipsis):
+    # the candidates worth it, by their places in their sources.
+    wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates]))
     wanted += [qid for qid in hits if qid not in wanted]
-    stretches: list[Stretch] = []
-    if wanted:
-        refs = {s.id: s for s in known}
-        rows = repository.stretches_around(session, wanted, engine_passages.reach(claim.text), refs)
-        by_source: dict[int, dict[int, CanonicalQuote]] = {}
-        for sid, pos, quote in rows:
-            by_source.setdefault(sid, {})[pos] = quote
-        stretches = [Stretch(sid, tuple(sorted(run.items()))) for sid, run in by_source.items()]
+    stretches = _stretches(session, wanted, reach, refs) if wanted else []
     return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=hits)
+
+
+def _stretches(session: Session, quote_ids: Sequence[int], reach: int,
+               refs: dict[Any, SpeakerRef]) -> list[Stretch]:
+    by_source: dict[int, dict[int, CanonicalQuote]] = {}
+    for sid, pos, quote in repository.stretches_around(session, quote_ids, reach, refs):
+        by_source.setdefault(sid, {})[pos] = quote
+    return [Stretch(sid, tuple(sorted(run.items()))) for sid, run in by_source.items()]
 
 
 def _span(m: Match) -> tuple[Any, Any, Optional[PassageId]]:
@@ -74,16 +83,15 @@ def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[Passage
         return next((r for r in rows if r["doc_before"] is not None), rows[0] if rows else None)
 
     picked = []
-    wanted_positions: list[tuple[int, int]] = []
+    in_sequence: set[Any] = set()  # quotes whose context is their sequence's neighbours
     for first, last, pid in spans:
         a = link(first, pid.source_id if pid else None)
         b = link(last, a["source_id"]) if a is not None else None
         picked.append((a, b))
         if a is not None and b is not None and a["doc_before"] is None and a["position"] is not None \
                 and b["position"] is not None:
-            wanted_positions += [(a["source_id"], a["position"] - k) for k in range(1, CONTEXT_SENTENCES + 1)]
-            wanted_positions += [(b["source_id"], b["position"] + k) for k in range(1, CONTEXT_SENTENCES + 1)]
-    texts = repository.sequence_texts(session, wanted_positions) if wanted_positions else {}
+            in_sequence.update((first, last))
+    texts = repository.sequence_neighbours(session, sorted(in_sequence), CONTEXT_SENTENCES) if in_sequence else {}
 
     out: list[Optional[dict]] = []
     for a, b in picked:

@@ -990,17 +990,17 @@ def context_links(session: Session, quote_ids: Sequence[int]) -> list[Any]:
     ).bindparams(bindparam("ids", expanding=True)), {"ids": list(quote_ids)}).mappings().all())
 
 
-def sequence_texts(session: Session, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The approved quotes' texts at ``(source id, position)``."""
-    out: dict[tuple[int, int], str] = {}
-    by_source: dict[int, list[int]] = {}
-    for sid, pos in wanted:
-        by_source.setdefault(sid, []).append(pos)
-    for sid, positions in by_source.items():
-        rows = session.execute(
-            select(QuoteSource.position, Quote.text).join(Quote, Quote.id == QuoteSource.quote_id)
-            .where(QuoteSource.source_id == sid, QuoteSource.position.in_(sorted(set(positions))),
-                   Quote.status == APPROVED)).all()
-        for pos, txt in rows:
-            out.setdefault((sid, pos), txt)
-    return out
+def sequence_neighbours(session: Session, quote_ids: Sequence[int], reach: int) -> dict[tuple[int, int], str]:
+    """The approved quotes within ``reach`` positions of ``quote_ids`` in their
+    sequences, in one query: ``{(source id, position): text}``."""
+    if not quote_ids:
+        return {}
+    rows = session.execute(text(
+        "SELECT DISTINCT n.source_id, n.position, q.text FROM quote_sources l "
+        "JOIN quote_sources n ON n.source_id = l.source_id "
+        "AND n.position BETWEEN l.position - :r AND l.position + :r AND n.position <> l.position "
+        "JOIN quotes q ON q.id = n.quote_id "
+        "WHERE l.quote_id IN :ids AND l.position IS NOT NULL AND q.status = :approved"
+    ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all()
+    return {(sid, pos): txt for sid, pos, txt in rows}

@@ -156,6 +156,7 @@ def verify_all(app, cases: list[dict[str, Any]]) -> dict[str, Any]:
     out["ratio_p50"] = round(p["p50_ms"] / s["p50_ms"], 2)
     out["ratio_mean"] = round(p["mean_ms"] / s["mean_ms"], 2)
     out["ratio_cpu_mean"] = round(p["cpu_mean_ms"] / s["cpu_mean_ms"], 2)
+    out["ratio_cpu_p50"] = round(p["cpu_p50_ms"] / s["cpu_p50_ms"], 2)
     return out
 
 
@@ -209,9 +210,14 @@ def measure(n: int, db: str, *, seed: int = 0, per_kind: int = 150, reuse: bool 
         url = f"sqlite:///{path}" if db == "sqlite" else os.environ.get("BENCH_PG_URL", "")
         app = make_app(url)
     else:
-        url = fresh_database(db, n)
         if db == "sqlite":
-            url = url.replace(f"scale-{n}.db", f"passages-{n}.db")
+            OUT.mkdir(parents=True, exist_ok=True)
+            path = OUT / f"passages-{n}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            url = f"sqlite:///{path}"
+        else:
+            url = fresh_database(db, n)
         app = make_app(url)
         res.update(build(app, n, seed))
         res["db_bytes"] = database_bytes(app)
@@ -220,7 +226,8 @@ def measure(n: int, db: str, *, seed: int = 0, per_kind: int = 150, reuse: bool 
     res["verify"] = verify_all(app, cases)
     v = res["verify"]
     print(f"[{db} {n}] single p50 {v['single']['p50_ms']:.1f} ms, passage p50 {v['passage']['p50_ms']:.1f} ms "
-          f"(x{v['ratio_p50']} p50, x{v['ratio_mean']} mean, x{v['ratio_cpu_mean']} CPU mean); right "
+          f"(x{v['ratio_p50']} p50, x{v['ratio_mean']} mean; CPU x{v['ratio_cpu_p50']} p50, "
+          f"x{v['ratio_cpu_mean']} mean); right "
           f"{v['single']['right_pct']}% / {v['passage']['right_pct']}%", flush=True)
     res["transcript"] = transcript_import(app)
     print(f"[{db} {n}] a {res['transcript']['words']}-word transcript "
