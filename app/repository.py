@@ -940,21 +940,27 @@ def positions_of(session: Session, quote_ids: Sequence[int]) -> dict[int, list[t
     return out
 
 
-def stretches_around(session: Session, quote_ids: Sequence[int], reach: int,
-                     refs: Optional[dict[int, SpeakerRef]] = None) -> list[tuple[int, int, CanonicalQuote]]:
-    """``(source id, position, quote)`` of the approved quotes within ``reach``
-    positions of each of ``quote_ids`` in the sequences they belong to: one
-    query over the (source, position) index, and one for the speakers not in ``refs``."""
+def _around(session: Session, quote_ids: Sequence[int], reach: int) -> list[Any]:
+    """The approved quotes within ``reach`` positions of each of ``quote_ids``
+    in the sequences they belong to, in one query over the (source, position) index."""
     if not quote_ids:
         return []
-    rows = session.execute(text(
+    return list(session.execute(text(
         "SELECT DISTINCT n.source_id, n.position, q.id, q.text, q.speaker_id, q.spoken_at, q.location, q.event "
         "FROM quote_sources c JOIN quote_sources n ON n.source_id = c.source_id "
         "AND n.position BETWEEN c.position - :r AND c.position + :r "
         "JOIN quotes q ON q.id = n.quote_id "
         "WHERE c.quote_id IN :ids AND c.position IS NOT NULL AND q.status = :approved"
     ).bindparams(bindparam("ids", expanding=True)),
-        {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all()
+        {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all())
+
+
+def stretches_around(session: Session, quote_ids: Sequence[int], reach: int,
+                     refs: Optional[dict[int, SpeakerRef]] = None) -> list[tuple[int, int, CanonicalQuote]]:
+    """``(source id, position, quote)`` of the approved quotes within ``reach``
+    positions of ``quote_ids`` in their sequences (and one query for the
+    speakers not in ``refs``)."""
+    rows = _around(session, quote_ids, reach)
     if not rows:
         return []
     refs = dict(refs or {})
@@ -991,16 +997,6 @@ def context_links(session: Session, quote_ids: Sequence[int]) -> list[Any]:
 
 
 def sequence_neighbours(session: Session, quote_ids: Sequence[int], reach: int) -> dict[tuple[int, int], str]:
-    """The approved quotes within ``reach`` positions of ``quote_ids`` in their
-    sequences, in one query: ``{(source id, position): text}``."""
-    if not quote_ids:
-        return {}
-    rows = session.execute(text(
-        "SELECT DISTINCT n.source_id, n.position, q.text FROM quote_sources l "
-        "JOIN quote_sources n ON n.source_id = l.source_id "
-        "AND n.position BETWEEN l.position - :r AND l.position + :r AND n.position <> l.position "
-        "JOIN quotes q ON q.id = n.quote_id "
-        "WHERE l.quote_id IN :ids AND l.position IS NOT NULL AND q.status = :approved"
-    ).bindparams(bindparam("ids", expanding=True)),
-        {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all()
-    return {(sid, pos): txt for sid, pos, txt in rows}
+    """The texts of the approved quotes within ``reach`` positions of ``quote_ids``:
+    ``{(source id, position): text}``."""
+    return {(r.source_id, r.position): r.text for r in _around(session, quote_ids, reach)}

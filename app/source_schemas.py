@@ -129,12 +129,10 @@ class SourceQuotesArgsSchema(Schema):
         "description": "Quotes per page (the document is always whole)."})
 
 
-class SourcePageSchema(Schema):
-    items = fields.List(fields.Nested(SourceListItemSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    pages = fields.Integer()
+SourcePageSchema = Schema.from_dict({
+    "items": fields.List(fields.Nested(SourceListItemSchema)), **{k: fields.Integer() for k in
+                                                                  ("total", "page", "per_page", "pages")}},
+    name="SourcePage")
 
 
 class SpeakerCountSchema(Schema):

@@ -60,29 +60,10 @@ def rows_in_speeches(n: int, seed: int) -> list[dict[str, Any]]:
 
 
 def build(app, n: int, seed: int) -> dict[str, Any]:
-    from app import importer, migrate, services
-    from app.db import get_engine, get_session
-    from bench.corpus import scale_speakers
-    from verification.places import load_gazetteer
+    from bench.scale import build as build_store
 
-    migrate.upgrade(get_engine(app))
-    with app.app_context():
-        session = get_session()
-        for sp in scale_speakers():
-            services.create_speaker(session, sp["name"], sp.get("aliases") or ())
-        session.commit()
-    rows = rows_in_speeches(n, seed)
-    lines = [json.dumps(r).encode() + b"\n" for r in rows]
-    load_gazetteer()
-    t = time.perf_counter()
-    with app.app_context():
-        result = services.import_quotes(get_session(), importer.iter_ndjson(lines),
-                                        chunk_size=app.config["IMPORT_CHUNK_SIZE"],
-                                        workers=app.config["IMPORT_WORKERS"])
-    seconds = time.perf_counter() - t
-    if result.errors:
-        raise RuntimeError(f"import errors: {result.errors[:3]}")
-    return {"import_s": round(seconds, 2), "import_per_s": round(result.imported / seconds, 1)}
+    b = build_store(app, n, seed, rows=rows_in_speeches(n, seed))
+    return {"import_s": round(b["import_s"], 2), "import_per_s": round(b["imported"] / b["import_s"], 1)}
 
 
 def claims(n: int, seed: int, per_kind: int) -> list[dict[str, Any]]:

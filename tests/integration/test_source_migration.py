@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -11,6 +10,8 @@ from sqlalchemy import text
 from app import migrate
 from app.db import make_engine
 from app.sources import source_key
+
+from .helpers import scratch_pg_engine
 
 NOW = "2025-01-01 00:00:00"
 AP = ("https://apnews.com/a", "AP", "Talks", "2025-09-04")
@@ -101,20 +102,8 @@ def test_sqlite_sources_migrate_without_loss(tmp_path):
 
 def test_postgresql_sources_migrate_without_loss(request):
     url = request.getfixturevalue("pg_schema_url")  # skips without TEST_DATABASE_URL
-    from tests.conftest import _pg_url_with_schema
-
-    schema = f"vb_srcmig_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(_pg_url_with_schema(os.environ["TEST_DATABASE_URL"], schema))
-    try:
+    with scratch_pg_engine(url, "vb_srcmig") as engine:
         _check(engine)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.mark.parametrize("url,publisher,title", [
