@@ -68,6 +68,7 @@ class Passage:
     source_id: Any
     quotes: tuple[CanonicalQuote, ...]
     quoted: tuple[bool, ...]  # which quotes the claim quotes words of (others: skipped by an ellipsis)
+    exact: bool = False  # the claim's words are in it as they are (found without an alignment)
 
     @property
     def id(self) -> PassageId:
@@ -295,7 +296,7 @@ def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: I
     # The claim's words found as they are first (most claims); only if no
     # window holds them, by alignment (an altered claim).
     pieces = _pieces(claim_text)
-    found = _passages(windows, lambda quotes: _located(pieces, quotes))
+    found = _passages(windows, lambda quotes: _located(pieces, quotes), exact=True)
     return found or _passages(windows, lambda quotes: _aligned(claim_text, quotes))
 
 
@@ -303,7 +304,8 @@ def _quote_in(stretches: Sequence[Stretch], quote_id: Any) -> Optional[Canonical
     return next((q for st in stretches for _, q in st.quotes if q.id == quote_id), None)
 
 
-def _passages(windows: Sequence[tuple[Any, int, list[tuple[int, CanonicalQuote]]]], cover: Any) -> list[Passage]:
+def _passages(windows: Sequence[tuple[Any, int, list[tuple[int, CanonicalQuote]]]], cover: Any,
+              exact: bool = False) -> list[Passage]:
     """The passages ``cover`` finds in the windows around candidates (a
     candidate already in a passage found is not looked at again)."""
     found: dict[PassageId, Passage] = {}
@@ -319,7 +321,7 @@ def _passages(windows: Sequence[tuple[Any, int, list[tuple[int, CanonicalQuote]]
             continue
         part = window[first:last + 1]
         inside.update((sid, p) for p, _ in part)
-        passage = Passage(sid, tuple(q for _, q in part), tuple(quoted))
+        passage = Passage(sid, tuple(q for _, q in part), tuple(quoted), exact)
         found.setdefault(passage.id, passage)
     return list(found.values())
 
@@ -364,8 +366,14 @@ def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: S
     # Passages first: the cheap pre-score ranks a quote contained in the
     # claim as highly as one containing it, and on equal scores the earlier
     # candidate is aligned. A line repeated in many speeches would otherwise
-    # fill the aligned few with its copies and leave the passage out.
-    verdict = _verify.verify(claim, [*(p.as_quote() for p in passages.values()), *candidates], known_speakers)
+    # fill the aligned few with its copies and leave the passage out. When a
+    # passage holds the claim's words as they are, no single quote can match
+    # them as well: the passages alone are judged (and the alternatives are
+    # the same passage said elsewhere, not its parts).
+    pool = [p.as_quote() for p in passages.values()]
+    if not any(p.exact for p in passages.values()):
+        pool += list(candidates)
+    verdict = _verify.verify(claim, pool, known_speakers)
     if not passages or verdict.match is None:
         return verdict
 
