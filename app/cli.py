@@ -172,7 +172,11 @@ def quotes_reindex() -> None:
     for s in speakers:
         services.rebuild_speaker_keys(session, s)
     session.commit()
-    click.echo(f"Reindexed {n} quote(s) and {len(speakers)} speaker(s).")
+    from .sources import refresh_boundaries
+
+    boundaries = refresh_boundaries(session)
+    session.commit()
+    click.echo(f"Reindexed {n} quote(s) and {len(speakers)} speaker(s); {boundaries} sequence boundary key(s) changed.")
 
 
 # --- demo --------------------------------------------------------------------------

@@ -865,6 +865,34 @@ def last_positions(session: Session, source_ids: Sequence[int]) -> dict[int, tup
     return out
 
 
+def boundary_keys_around(session: Session, quote_ids: Optional[Sequence[int]] = None,
+                         batch: int = 5000) -> Iterable[tuple[QuoteSource, Optional[int]]]:
+    """Links in sequences with the boundary key their texts give now: those of
+    ``quote_ids`` and of the quotes right after them, or (None) every link
+    with a position, a source at a time."""
+    if quote_ids is not None:
+        mine = session.execute(select(QuoteSource.source_id, QuoteSource.position)
+                               .where(QuoteSource.quote_id.in_(list(quote_ids)),
+                                      QuoteSource.position.is_not(None))).all()
+        spots = {(sid, pos + d) for sid, pos in mine for d in (0, 1)}
+        sources = sorted({sid for sid, _ in spots})
+    else:
+        spots = None
+        sources = list(session.scalars(select(QuoteSource.source_id).where(QuoteSource.position.is_not(None))
+                                       .distinct().order_by(QuoteSource.source_id)))
+    for sid in sources:
+        rows = session.execute(
+            select(QuoteSource, Quote.search_text).join(Quote, Quote.id == QuoteSource.quote_id)
+            .where(QuoteSource.source_id == sid, QuoteSource.position.is_not(None))
+            .order_by(QuoteSource.position)).all()
+        before: dict[int, str] = {link.position: st for link, st in rows}
+        for link, st in rows:
+            if spots is not None and (sid, link.position) not in spots:
+                continue
+            prev = before.get(link.position - 1)
+            yield link, (boundary_key(prev, st) if prev is not None else None)
+
+
 def boundary_hits(session: Session, keys: Sequence[int], limit: int = 20) -> dict[int, list[tuple[int, int]]]:
     """Quotes whose boundary with the quote before them is one of ``keys``:
     ``{quote id: [(source id, position)]}`` (both quotes' ids are found by

@@ -326,6 +326,8 @@ def update_quote(session: Session, quote: Quote, data: dict[str, Any],
     if "text" in data and data["text"] != quote.text:
         for k, v in text_columns(data["text"]).items():
             setattr(quote, k, v)
+        session.flush()
+        source_records.refresh_boundaries(session, [quote.id])
     if "speaker" in data and data["speaker"] != quote.speaker.name:
         speaker = resolve_speaker(session, data["speaker"])
         assert speaker is not None

@@ -233,3 +233,17 @@ class ImportLinks:
                 else:
                     self.tail[k] = old
         self._undo.clear()
+
+
+def refresh_boundaries(session: Session, quote_ids: Optional[Sequence[int]] = None) -> int:
+    """Recompute the boundary keys around ``quote_ids`` (their own and the next
+    quotes' in their sequences), or of every sequence: after a quote's text
+    changes, or the engine's normalisation does (``quotes reindex``).
+    Returns how many keys changed."""
+    changed = 0
+    for link, key in repository.boundary_keys_around(session, quote_ids):
+        if link.boundary_key != key:
+            link.boundary_key = key
+            changed += 1
+    session.flush()
+    return changed

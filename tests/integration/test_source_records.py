@@ -88,3 +88,39 @@ def test_a_refused_line_leaves_no_gap_and_no_source_behind(app, database_url):
             if not database_url.startswith("sqlite"):
                 session.execute(text("ALTER TABLE quotes DROP CONSTRAINT refuse_for_links"))
                 session.commit()
+
+
+def test_boundary_keys_follow_an_edited_text_and_a_reindex(app, client, write_headers, runner):
+    from sqlalchemy import text
+
+    from app import repository
+    from app.db import get_session
+    from app.models import QuoteSource
+
+    lines = [{"text": t, "speaker": "Ann Lee", "sources": [{"url": TALKS}]}
+             for t in ("We will build the bridge next year.", "It will cost two billion dollars.",
+                       "And it will carry trains across the river.")]
+    client.post("/api/v1/quotes/import", data=ndjson(*lines), headers={**write_headers, **NDJSON})
+
+    def keys():
+        with app.app_context():
+            return get_session().scalars(select(QuoteSource.boundary_key).order_by(QuoteSource.position)).all()
+
+    first = keys()
+    assert first[0] is None and first[1] == repository.boundary_key("next year", "it will")
+    items = client.get("/api/v1/quotes?per_page=10").get_json()["items"][::-1]
+    r = client.patch(f"/api/v1/quotes/{items[1]['id']}", json={"text": "That will cost three billion dollars."},
+                     headers=write_headers)
+    assert r.status_code == 200
+    edited = keys()
+    assert edited[1] == repository.boundary_key("next year", "that will")
+    assert edited[2] == repository.boundary_key("billion dollars", "and it") == first[2]
+    v = client.post("/api/v1/verify", json={"text": "three billion dollars. And it will carry trains"}).get_json()
+    assert v["verdict"] == "verified" and len(v["match"]["passage"]["quote_ids"]) == 2
+    with app.app_context():
+        session = get_session()
+        session.execute(text("UPDATE quote_sources SET boundary_key = 7"))
+        session.commit()
+    result = runner.invoke(args=["quotes", "reindex"])
+    assert result.exit_code == 0 and "3 sequence boundary key(s) changed" in result.output, result.output
+    assert keys() == edited
