@@ -1,10 +1,12 @@
 """Verification over passages, and the words around a match: the service's side.
 
-:func:`judge` gives the engine (:mod:`verification.passages`) the stretches
-of the sources it needs, fetched only when the claim's words go beyond the
-best candidates' (so the usual claim costs no extra query): around the
-quotes whose boundary with the quote before them the claim holds, and if
-those make no passage, around the candidates worth it.
+:func:`by_boundaries` first (a claim of two sentences or more): the quotes
+whose boundary with the quote before them the claim holds, from the
+boundary index; when the claim's words make a passage of them that verifies,
+that is the verdict, without candidate retrieval. Else :func:`judge` gives
+the engine (:mod:`verification.passages`) the candidates and the stretches of
+the sources it needs, fetched only when the claim's words go beyond the best
+candidates' (so the usual claim costs no extra query).
 :func:`answer` writes the verify answer: for each match, ``passage``
 (``source_id``, ``quote_ids``, ``text``) when it is a passage, and
 ``context`` (the sentence or two ``before`` and ``after`` the matched words,
@@ -13,6 +15,7 @@ sequence, else null. ``quote`` is always a stored quote (a passage's first).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from sqlalchemy.orm import Session
@@ -28,29 +31,60 @@ from . import engine, repository
 CONTEXT_SENTENCES = 2
 
 
+@dataclass
+class Boundaries:
+    """What the boundary index gave for a claim: the quotes the claim runs
+    into from the quote before them (found by the four words around their
+    boundary, whichever the candidates are: a sentence said in a thousand
+    speeches leaves the right speech out of them), the stretches around
+    them, and the verdict when they alone verify the claim."""
+
+    hits: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    stretches: list[Stretch] = field(default_factory=list)
+    verdict: Optional[Verdict] = None
+
+
+def by_boundaries(session: Session, claim: Claim, claimed: Sequence[SpeakerRef]) -> Boundaries:
+    """For a claim of two sentences or more: the boundary index's quotes, and
+    the verdict if the claim's words as they are make a passage of them whose
+    speaker, date and place fit (``verified``). Anything else (an edited
+    claim, another speaker, a single quote elsewhere that may fit better) is
+    left to :func:`judge`, with candidate retrieval. ``claimed``: the stored
+    speakers the claimed name could mean."""
+    out = Boundaries()
+    if not engine_passages.spans_sentences(claim.text):
+        return out
+    out.hits = repository.boundary_hits(session, repository.claim_boundary_keys(engine.search_text(claim.text)))
+    if not out.hits:
+        return out
+    refs = {s.id: s for s in claimed}
+    out.stretches = _stretches(session, list(out.hits), engine_passages.reach(claim.text), refs)
+    found = engine_passages.assemble(claim.text, (), out.stretches, seeds=out.hits, exact_only=True)
+    if found:
+        known = {**refs, **{s.id: s for p in found for s in p.speakers()}}
+        verdict = engine_passages.verify(claim, [], list(known.values()), out.stretches, seeds=out.hits)
+        if verdict.verdict == "verified":
+            out.verdict = verdict
+    return out
+
+
 def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
-          known: Sequence[SpeakerRef]) -> Verdict:
-    """The verdict over the candidates and the passages they are part of."""
+          known: Sequence[SpeakerRef], boundaries: Optional[Boundaries] = None) -> Verdict:
+    """The verdict over the candidates and the passages they are part of
+    (``boundaries``: :func:`by_boundaries`'s lookup, if made)."""
     plan = engine_passages.plan(claim.text, candidates)
     if not plan.needed:
         return engine_passages.verify(claim, candidates, known, (), plan.scores)
-    refs = {s.id: s for s in known}
-    reach = engine_passages.reach(claim.text)
-    # First the quotes the claim runs into from the quote before them, found
-    # by the four words around their boundary, whichever the candidates are
-    # (a sentence said in a thousand speeches leaves the right speech out of
-    # them). Most passage claims end here.
-    hits = repository.boundary_hits(session, repository.claim_boundary_keys(engine.search_text(claim.text)))
-    if hits:
-        stretches = _stretches(session, list(hits), reach, refs)
-        if engine_passages.assemble(claim.text, (), stretches, seeds=hits):
-            return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=hits)
-    # Else (an edited claim, a claim that skips a boundary with an ellipsis):
-    # the candidates worth it, by their places in their sources.
+    b = boundaries or Boundaries()
+    # The candidates worth it, by their places in their sources, and the
+    # boundary index's quotes.
     wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates]))
-    wanted += [qid for qid in hits if qid not in wanted]
-    stretches = _stretches(session, wanted, reach, refs) if wanted else []
-    return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=hits)
+    have = {q.id for st in b.stretches for _, q in st.quotes}
+    more = [qid for qid in wanted if qid not in have]
+    stretches = list(b.stretches)
+    if more:
+        stretches += _stretches(session, more, engine_passages.reach(claim.text), {s.id: s for s in known})
+    return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=b.hits)
 
 
 def _stretches(session: Session, quote_ids: Sequence[int], reach: int,

@@ -906,14 +906,19 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
     # Candidates as plain engine records (Core queries); full rows with their
     # sources only for the quotes the answer shows.
     claimed = repository.speaker_refs_sharing_keys(session, claim.speaker) if claim.speaker else []
-    prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
-    candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
-    known = {c.speaker.id: c.speaker for c in candidates}
-    for ref in claimed:
-        known.setdefault(ref.id, ref)
-    # Quotes and the passages they are part of, judged together; full rows
-    # (with sources and context) only for what the answer shows.
-    verdict = passages.judge(session, claim, candidates, list(known.values()))
+    # A claim of sentences said one after the other is verified from the
+    # sequences on record when it can be, without candidate retrieval.
+    boundaries = passages.by_boundaries(session, claim, claimed)
+    verdict = boundaries.verdict
+    if verdict is None:
+        prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
+        candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
+        known = {c.speaker.id: c.speaker for c in candidates}
+        for ref in claimed:
+            known.setdefault(ref.id, ref)
+        # Quotes and the passages they are part of, judged together.
+        verdict = passages.judge(session, claim, candidates, list(known.values()), boundaries)
+    # Full rows (with sources and context) only for what the answer shows.
     return passages.answer(session, verdict, quote_serializer)
 
 

@@ -13,7 +13,10 @@ makes each URL's sequence, as an archive loaded line by line). Then, through
 
 * ``single``: 8-20 words of one quote (what a reporter usually quotes);
 * ``passage``: the end of one quote and the start of the next one in its
-  speech (at least 5 words of each), the speaker named.
+  speech (at least 5 words of each), the speaker named;
+* ``passage_edit``: the same with one word of the second quote replaced by
+  another real word (a mismatch: the dearest path, since the passage is not
+  found word for word).
 
 Latency (wall clock and the verifying thread's CPU) per kind, the ratio of
 passage to single (the target: at most 2x), and how often each comes back
@@ -90,13 +93,24 @@ def claims(n: int, seed: int, per_kind: int) -> list[dict[str, Any]]:
         ka, kb = rng.randint(5, min(15, len(a))), rng.randint(5, min(15, len(b)))
         text = " ".join(a[len(a) - ka:] + b[:kb])
         out.append({"kind": "passage", "body": {"text": text, "speaker": rows[i]["speaker"]}, "ids": (i + 1, i + 2)})
+    vocab = sorted({w for r in rows[:2000] for w in r["text"].split() if w.isalpha() and w.islower() and len(w) > 5})
+    for case in [c for c in out if c["kind"] == "passage"]:
+        words = case["body"]["text"].split()
+        k = len(words) - rng.randint(2, 4)
+        if words[k].isalpha():
+            words[k] = rng.choice([w for w in vocab if w != words[k].lower()][:500])
+            out.append({"kind": "passage_edit", "body": {**case["body"], "text": " ".join(words)}, "ids": case["ids"]})
     rng.shuffle(out)
     return out
 
 
 def right(case: dict[str, Any], answer: dict[str, Any]) -> bool:
     m = answer.get("match")
-    if answer["verdict"] != "verified" or not m:
+    if not m:
+        return False
+    if case["kind"] == "passage_edit":
+        return answer["verdict"] == "mismatch" and [i["type"] for i in answer["issues"]] == ["altered_wording"]
+    if answer["verdict"] != "verified":
         return False
     if case["kind"] == "single":
         return m["passage"] is None and m["quote"]["id"] in case["ids"] or \
@@ -133,11 +147,14 @@ def verify_all(app, cases: list[dict[str, Any]]) -> dict[str, Any]:
                      "mean_ms": statistics.fmean(d["ms"]), "cpu_p50_ms": pct(d["cpu"], 50),
                      "cpu_mean_ms": statistics.fmean(d["cpu"]),
                      "right_pct": round(100.0 * sum(d["right"]) / len(d["right"]), 1)}
-    s, p = out["single"], out["passage"]
-    out["ratio_p50"] = round(p["p50_ms"] / s["p50_ms"], 2)
-    out["ratio_mean"] = round(p["mean_ms"] / s["mean_ms"], 2)
-    out["ratio_cpu_mean"] = round(p["cpu_mean_ms"] / s["cpu_mean_ms"], 2)
-    out["ratio_cpu_p50"] = round(p["cpu_p50_ms"] / s["cpu_p50_ms"], 2)
+    s = out["single"]
+    for kind in ("passage", "passage_edit"):
+        p = out[kind]
+        suffix = "" if kind == "passage" else "_edit"
+        out[f"ratio_p50{suffix}"] = round(p["p50_ms"] / s["p50_ms"], 2)
+        out[f"ratio_mean{suffix}"] = round(p["mean_ms"] / s["mean_ms"], 2)
+        out[f"ratio_cpu_mean{suffix}"] = round(p["cpu_mean_ms"] / s["cpu_mean_ms"], 2)
+        out[f"ratio_cpu_p50{suffix}"] = round(p["cpu_p50_ms"] / s["cpu_p50_ms"], 2)
     return out
 
 
@@ -208,8 +225,9 @@ def measure(n: int, db: str, *, seed: int = 0, per_kind: int = 150, reuse: bool 
     v = res["verify"]
     print(f"[{db} {n}] single p50 {v['single']['p50_ms']:.1f} ms, passage p50 {v['passage']['p50_ms']:.1f} ms "
           f"(x{v['ratio_p50']} p50, x{v['ratio_mean']} mean; CPU x{v['ratio_cpu_p50']} p50, "
-          f"x{v['ratio_cpu_mean']} mean); right "
-          f"{v['single']['right_pct']}% / {v['passage']['right_pct']}%", flush=True)
+          f"x{v['ratio_cpu_mean']} mean); edited passage CPU x{v['ratio_cpu_p50_edit']} p50, "
+          f"x{v['ratio_cpu_mean_edit']} mean; right {v['single']['right_pct']}% / {v['passage']['right_pct']}% / "
+          f"{v['passage_edit']['right_pct']}%", flush=True)
     res["transcript"] = transcript_import(app)
     print(f"[{db} {n}] a {res['transcript']['words']}-word transcript "
           f"({res['transcript']['quotes_stored']} quotes): median {res['transcript']['median_s']} s", flush=True)

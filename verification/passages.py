@@ -31,8 +31,9 @@ from .align import align, quick_score
 from .model import CanonicalQuote, Claim, FieldCheck, Issue, Match, SpeakerRef, Verdict
 from .normalize import normalize_text, tokenize
 from .places import describe_place
+from .sentences import sentence_spans
 
-__all__ = ["Passage", "PassageId", "Plan", "Stretch", "expandable", "plan", "reach", "verify"]
+__all__ = ["Passage", "PassageId", "Plan", "Stretch", "expandable", "plan", "reach", "spans_sentences", "verify"]
 
 # How many candidates (best first by the cheap pre-score) are looked at as
 # possible parts of a passage.
@@ -175,6 +176,11 @@ def expandable(claim_text: str, candidates: Sequence[CanonicalQuote],
     return plan(claim_text, candidates, top).expandable(positions, top)
 
 
+def spans_sentences(claim_text: str) -> bool:
+    """Whether a claim has more than one sentence, or an ellipsis: what a passage can be."""
+    return bool(_ELLIPSIS.search(claim_text)) or len(sentence_spans(claim_text)) > 1
+
+
 def _claim_words(claim_text: str) -> int:
     return sum(not t.editorial for t in tokenize(claim_text))
 
@@ -264,11 +270,12 @@ def _aligned(claim_text: str, window: Sequence[CanonicalQuote]) -> Optional[tupl
 
 def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: Iterable[Stretch],
              top: int = EXPAND_TOP, scores: Optional[Mapping[Any, float]] = None,
-             seeds: Iterable[Any] = ()) -> list[Passage]:
+             seeds: Iterable[Any] = (), exact_only: bool = False) -> list[Passage]:
     """The passages the claim's words run across (two quotes or more).
     ``scores``: the candidates' pre-scores, when the caller has them
     (:attr:`Plan.scores`); ``seeds``: ids of quotes in the stretches to look
-    at whatever their score (the service found them by their boundary)."""
+    at whatever their score (the service found them by their boundary);
+    ``exact_only``: only passages holding the claim's words as they are."""
     stretches_list = list(stretches)
     runs: dict[Any, dict[int, CanonicalQuote]] = {}
     where: dict[Any, list[tuple[Any, int]]] = {}
@@ -286,18 +293,25 @@ def assemble(claim_text: str, candidates: Sequence[CanonicalQuote], stretches: I
     candidates = [*candidates, *(q for i in sorted(set(seeds) - {c.id for c in candidates})
                                  for q in [_quote_in(stretches_list, i)] if q is not None)]
     budget = _claim_words(claim_text) + (ELLIPSIS_WORDS if _ELLIPSIS.search(claim_text) else 0)
-    windows = []
-    for c in candidates:
-        if c.id in wanted:
-            for sid, pos in where.get(c.id, ()):
-                window = _window(runs[sid], pos, budget)
-                if len(window) > 1:
-                    windows.append((sid, pos, window))
+    seeded = set(seeds)
+    windows: list[tuple[Any, int, list[tuple[int, CanonicalQuote]]]] = []
+    for c in sorted((c for c in candidates if c.id in wanted), key=lambda c: c.id not in seeded):
+        for sid, pos in where.get(c.id, ()):
+            window = _window(runs[sid], pos, budget)
+            if len(window) > 1:
+                windows.append((sid, pos, window))
     # The claim's words found as they are first (most claims); only if no
-    # window holds them, by alignment (an altered claim).
+    # window holds them, by alignment (an altered claim): around the seeds
+    # first, which a claim holding a boundary's four words is likely to be
+    # about, and around the other candidates only if that finds nothing.
     pieces = _pieces(claim_text)
     found = _passages(windows, lambda quotes: _located(pieces, quotes), exact=True)
-    return found or _passages(windows, lambda quotes: _aligned(claim_text, quotes))
+    if found or exact_only:
+        return found
+    first = [w for w in windows if any(q.id in seeded for _, q in w[2])]
+    aligned = _passages(first, lambda quotes: _aligned(claim_text, quotes))
+    return aligned or _passages([w for w in windows if w not in first],
+                                lambda quotes: _aligned(claim_text, quotes))
 
 
 def _quote_in(stretches: Sequence[Stretch], quote_id: Any) -> Optional[CanonicalQuote]:
@@ -354,6 +368,15 @@ def _spliced(claim: Claim, passage: Passage, q: CanonicalQuote) -> tuple[Issue, 
     return issue, check
 
 
+def _best(candidates: Sequence[CanonicalQuote], scores: Optional[Mapping[Any, float]]) -> list[CanonicalQuote]:
+    """The candidates the single-quote judgement would align: its best
+    ``ALIGN_TOP`` by the pre-score, when the scores are known (the same
+    ones, in the same order, without scoring every candidate again)."""
+    if not scores or any(c.id not in scores for c in candidates):
+        return list(candidates)
+    return sorted(candidates, key=lambda c: -scores[c.id])[:_verify.ALIGN_TOP]
+
+
 def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: Sequence[SpeakerRef] = (),
            stretches: Iterable[Stretch] = (), scores: Optional[Mapping[Any, float]] = None,
            seeds: Iterable[Any] = ()) -> Verdict:
@@ -372,7 +395,7 @@ def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: S
     # the same passage said elsewhere, not its parts).
     pool = [p.as_quote() for p in passages.values()]
     if not any(p.exact for p in passages.values()):
-        pool += list(candidates)
+        pool += _best(candidates, scores)
     verdict = _verify.verify(claim, pool, known_speakers)
     if not passages or verdict.match is None:
         return verdict
