@@ -31,9 +31,8 @@ from .align import align, quick_score
 from .model import CanonicalQuote, Claim, FieldCheck, Issue, Match, SpeakerRef, Verdict
 from .normalize import normalize_text, tokenize
 from .places import describe_place
-from .sentences import sentence_spans
 
-__all__ = ["Passage", "PassageId", "Plan", "Stretch", "expandable", "plan", "reach", "spans_sentences", "verify"]
+__all__ = ["Passage", "PassageId", "Plan", "Stretch", "expandable", "plan", "reach", "verify"]
 
 # How many candidates (best first by the cheap pre-score) are looked at as
 # possible parts of a passage.
@@ -174,11 +173,6 @@ def expandable(claim_text: str, candidates: Sequence[CanonicalQuote],
                top: int = EXPAND_TOP) -> list[Any]:
     """Ids of the candidates worth looking at as parts of a passage (see :class:`Plan`)."""
     return plan(claim_text, candidates, top).expandable(positions, top)
-
-
-def spans_sentences(claim_text: str) -> bool:
-    """Whether a claim has more than one sentence, or an ellipsis: what a passage can be."""
-    return bool(_ELLIPSIS.search(claim_text)) or len(sentence_spans(claim_text)) > 1
 
 
 def _claim_words(claim_text: str) -> int:
