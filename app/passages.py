@@ -73,19 +73,20 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
           known: Sequence[SpeakerRef], boundaries: Optional[Boundaries] = None) -> Verdict:
     """The verdict over the candidates and the passages they are part of
     (``boundaries``: :func:`by_boundaries`'s lookup, if made)."""
+    b = boundaries or Boundaries()
+    if b.hits:
+        # The claim holds the words around these boundaries: the passages are
+        # there (an altered claim); the candidates are judged as quotes.
+        return engine_passages.verify(claim, candidates, known, b.stretches, seeds=b.hits)
     plan = engine_passages.plan(claim.text, candidates)
     if not plan.needed:
         return engine_passages.verify(claim, candidates, known, (), plan.scores)
-    b = boundaries or Boundaries()
-    # The candidates worth it, by their places in their sources, and the
-    # boundary index's quotes.
+    # Else the candidates worth it, by their places in their sources (a
+    # claim that skips a boundary with an ellipsis, or alters its words).
     wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates]))
-    have = {q.id for st in b.stretches for _, q in st.quotes}
-    more = [qid for qid in wanted if qid not in have]
-    stretches = list(b.stretches)
-    if more:
-        stretches += _stretches(session, more, engine_passages.reach(claim.text), {s.id: s for s in known})
-    return engine_passages.verify(claim, candidates, known, stretches, plan.scores, seeds=b.hits)
+    stretches = _stretches(session, wanted, engine_passages.reach(claim.text), {s.id: s for s in known}) \
+        if wanted else []
+    return engine_passages.verify(claim, candidates, known, stretches, plan.scores)
 
 
 def _stretches(session: Session, quote_ids: Sequence[int], reach: int,
