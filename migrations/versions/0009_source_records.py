@@ -142,6 +142,11 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql" and next_id > 1:
         op.execute(f"SELECT setval('sources_id_seq', {next_id - 1})")
     op.drop_table("sources_v1")
+    if bind.dialect.name == "postgresql":
+        # Statistics now: without them the planner joins a passage's
+        # neighbours by scanning the quotes.
+        op.execute("ANALYZE quote_sources")
+        op.execute("ANALYZE sources")
 
 
 def downgrade() -> None:

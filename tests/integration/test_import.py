@@ -499,12 +499,21 @@ def test_postgresql_import_leaves_statistics_and_no_pending_entries(app, databas
     from app.db import get_session
 
     n = services.ANALYZE_AFTER + 200
-    lines = [json.dumps({"text": f"Statistics check {i} on the river {i % 7} crossing.", "speaker": "Ann Lee"})
+    lines = [json.dumps({"text": f"Statistics check {i} on the river {i % 7} crossing.", "speaker": "Ann Lee",
+                         "sources": [{"url": f"https://example.org/speech/{i // 20}"}]})
              for i in range(n)]
     with app.app_context():
         session = get_session()
+        started = session.scalar(text("SELECT now()"))
+        session.commit()
         result = services.import_quotes(session, importer.iter_ndjson(lines), chunk_size=500)
         assert result.imported == n
+        # The links too: without statistics the planner joins a passage's
+        # neighbours by scanning the quotes.
+        analyzed = dict(session.execute(text(
+            "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+            "AND relname IN ('quote_sources', 'sources')")).all())
+        assert all(analyzed.get(t) and analyzed[t] >= started for t in ("quote_sources", "sources")), analyzed
         columns = set(session.scalars(text(
             "SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'quotes'")))
         assert {"pair_keys", "search_vector", "speaker_id"} <= columns
