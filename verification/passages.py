@@ -384,12 +384,17 @@ def verify(claim: Claim, candidates: Sequence[CanonicalQuote], known_speakers: S
     # claim as highly as one containing it, and on equal scores the earlier
     # candidate is aligned. A line repeated in many speeches would otherwise
     # fill the aligned few with its copies and leave the passage out. When a
-    # passage holds the claim's words as they are, no single quote can match
-    # them as well: the passages alone are judged (and the alternatives are
-    # the same passage said elsewhere, not its parts).
+    # passage holds the claim's words as they are, only a quote holding them
+    # as well can match as well (someone else's, say, who also said them):
+    # those are judged with the passages, and no quote that is only part of
+    # the claim (the alternatives are the same words said elsewhere).
     pool = [p.as_quote() for p in passages.values()]
-    if not any(p.exact for p in passages.values()):
-        pool += _best(candidates, scores)
+    best = _best(candidates, scores)
+    if any(p.exact for p in passages.values()):
+        pieces = _pieces(claim.text)
+        pool += [c for c in best if _within(pieces, c.text)]
+    else:
+        pool += best
     verdict = _verify.verify(claim, pool, known_speakers)
     if not passages or verdict.match is None:
         return verdict

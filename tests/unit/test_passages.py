@@ -119,3 +119,16 @@ def test_a_claim_within_one_quote_needs_no_passage(record):
     assert v.verdict == "verified" and v.match.quote.id == 4
     # A passage claim does look at its quotes.
     assert 3 in expandable("I replied that yes, it's possible. Ultimately, if Zelenskyy is ready", beijing)
+
+
+def test_a_quote_holding_the_words_is_judged_with_a_passage_holding_them():
+    """Someone else's passage holds the claimed words as they are, and so does
+    a quote of the claimed speaker: the claimed speaker's quote wins (the
+    passage must not make it a misattribution)."""
+    beijing, stretch = transcript(10, 1, PUTIN, BEIJING, "2025-09-03", "Beijing, China")
+    mine = CanonicalQuote(90, "I replied that yes, it's possible. Ultimately, if Zelenskyy is ready, let him come "
+                              "to Moscow.", ZELENSKYY, "2025-09-04", "Paris, France")
+    v = verify(Claim("I replied that yes, it's possible. Ultimately, if Zelenskyy is ready", "Zelenskyy"),
+               [mine, *beijing], [PUTIN, ZELENSKYY], [stretch])
+    assert v.verdict == "verified" and v.match.quote.id == 90
+    assert any(isinstance(a.quote.id, PassageId) for a in v.alternatives)
