@@ -12,6 +12,12 @@ together with the engine's one judgement (:func:`verification.verify.verify`),
 so the diff, the text status and the issues of a passage are those of its
 whole text.
 
+The service may also name *seeds*: quotes it found by the words around their
+boundary with the quote before them (``app.repository.boundary_key``), which
+are looked at first whatever the candidates are. A passage that holds the
+claim's words as they are is judged with the quotes that hold them too, not
+with the quotes that hold only part of them.
+
 An ellipsis in the claim may skip quotes of the passage (the alignment
 treats the skipped words as a gap). A passage is one person's only when all
 of it is: one joining two speakers' words, or skipping with an ellipsis what
