@@ -22,10 +22,12 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import child_processes, engine, repository
+from . import sources as source_records
 from .bulk_rows import (
     REVISION_COPY_COLUMNS,
     SOURCE_COPY_COLUMNS,
     _copy,
+    _copy_line,
     _driver_executemany,
     _prepare_in_worker,
     _prepare_rows,
@@ -184,7 +186,9 @@ def _finish_postgresql_import(session: Session, *, analyze: bool) -> None:
     statements = [("SELECT gin_clean_pending_list(CAST(:i AS regclass))", {"i": index})
                   for index in ("ix_quotes_search_vector", "ix_quotes_pair_keys")]
     if analyze:
-        statements.append(("ANALYZE quotes", {}))
+        # The quotes' links to their sources too: without their statistics the
+        # planner joins a passage's neighbours by scanning the quotes.
+        statements += [("ANALYZE quotes", {}), ("ANALYZE quote_sources", {}), ("ANALYZE sources", {})]
     engine_ = session.get_bind()
 
     def run(statement: tuple[str, dict[str, Any]]) -> None:
@@ -227,6 +231,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     result = ImportResult()
     speakers: dict[str, Optional[Speaker]] = {}
     places = PlaceCache()
+    links = source_records.ImportLinks(session)
     chunk: list[tuple[int, dict[str, Any], Speaker]] = []
     key_id = api_key.id if api_key else None
 
@@ -265,7 +270,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     def write(rows: list[tuple[int, dict[str, Any], Speaker]], prepared: list[Any]) -> None:
         if postgres:
             _copy(session, "quotes", quote_copy_columns(), "".join(p[1] for p in prepared))
-            _copy(session, "sources", SOURCE_COPY_COLUMNS, "".join(p[2] for p in prepared))
+            _copy(session, "quote_sources", SOURCE_COPY_COLUMNS,
+                  "".join(map(_copy_line, links.rows([(p[0], *p[2]) for p in prepared if p[2]]))))
             _copy(session, "quote_revisions", REVISION_COPY_COLUMNS, "".join(p[3] for p in prepared))
             ids = [p[0] for p in prepared]
             result.ids.extend(ids)
@@ -276,8 +282,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         start = session.scalar(sql_text("SELECT coalesce(max(id), 0) FROM quotes")) + 1
         ids = list(range(start, start + len(prepared)))
         _driver_executemany(session, _sqlite_insert("quotes"), [(i, *p[0]) for i, p in zip(ids, prepared)])
-        _driver_executemany(session, _sqlite_insert("sources"),
-                            [(i, *src) for i, p in zip(ids, prepared) for src in p[1]])
+        _driver_executemany(session, _sqlite_insert("quote_sources"),
+                            links.rows([(i, *p[1]) for i, p in zip(ids, prepared) if p[1]]))
         _driver_executemany(session, _sqlite_insert("quote_revisions"),
                             [(i, 1, "create", p[2], key_id, p[3]) for i, p in zip(ids, prepared)])
         result.ids.extend(ids)
@@ -287,13 +293,17 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         try:
             with session.begin_nested():
                 write(rows, values)
+            links.done()
         except (IntegrityError, DataError):
+            links.undo()
             log.warning("import chunk refused; retrying row by row", exc_info=True)
             for row, value in zip(rows, values):
                 try:
                     with session.begin_nested():
                         write([row], [value])
+                    links.done()
                 except (IntegrityError, DataError) as exc:
+                    links.undo()
                     result.reject(row[0], {"_database": [
                         f"Could not be stored: {type(getattr(exc, 'orig', exc)).__name__}."]})
         if on_progress:

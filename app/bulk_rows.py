@@ -57,7 +57,7 @@ def _driver_executemany(session: Session, sql: str, rows: list[tuple[Any, ...]])
 # beforehand, so the importing process only passes them on: measured on 50,000
 # quotes, its own work per chunk had been the part the server waited for.
 
-SOURCE_COPY_COLUMNS = ("quote_id", "position", "url", "publisher", "title", "published_at")
+SOURCE_COPY_COLUMNS = ("quote_id", "source_order", "source_id", "position", "boundary_key")
 REVISION_COPY_COLUMNS = ("quote_id", "revision", "action", "changes", "api_key_id", "created_at")
 
 
@@ -89,18 +89,22 @@ def _copy_line(values: Iterable[Any]) -> str:
     return "\t".join(map(_copy_field, values)) + "\n"
 
 
-# Per prepared row on PostgreSQL: (quote id, quotes line, sources lines, revision line).
-CopyRow = tuple[int, str, str, str]
+# A prepared row's sources: None, or (its search text, the source dicts as
+# given); their records and positions are the importing process's
+# (app.sources.ImportLinks).
+Cited = Optional[tuple[str, list[dict[str, Any]]]]
+# Per prepared row on PostgreSQL: (quote id, quotes line, sources, revision line).
+CopyRow = tuple[int, str, Cited, str]
 # Per prepared row on SQLite, in storage form (dates as SQLAlchemy's SQLite
-# dialect writes them): (the quote's values after its id, its sources' values
-# after quote_id, its first revision's changes as JSON, that revision's time).
-SqliteRow = tuple[tuple[Any, ...], list[tuple[Any, ...]], str, str]
+# dialect writes them): (the quote's values after its id, its sources, its
+# first revision's changes as JSON, that revision's time).
+SqliteRow = tuple[tuple[Any, ...], Cited, str, str]
 
 
 @lru_cache(maxsize=None)
 def _sqlite_insert(table: str) -> str:
     """The INSERT an SQLite import runs per table, columns in prepared order."""
-    columns = {"quotes": quote_copy_columns(), "sources": SOURCE_COPY_COLUMNS,
+    columns = {"quotes": quote_copy_columns(), "quote_sources": SOURCE_COPY_COLUMNS,
                "quote_revisions": REVISION_COPY_COLUMNS}[table]
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
@@ -116,16 +120,14 @@ def _sqlite_value(v: Any) -> Any:
 
 
 def _row_values(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache"
-                ) -> Iterator[tuple[list[Any], list[tuple[Any, ...]], str, dt.datetime]]:
+                ) -> Iterator[tuple[list[Any], Cited, str, dt.datetime]]:
     """Per new quote: its values (after ``id``, in :func:`quote_copy_columns`
-    order), its sources' values (after ``quote_id``), its first revision's
-    changes as JSON, and the time."""
+    order), its sources, its first revision's changes as JSON, and the time."""
     columns = quote_copy_columns()[1:]
     for d, sid, name in items:
         cols = quote_columns(d, SimpleNamespace(id=sid), places)  # type: ignore[arg-type]
-        sources = [(i, s.get("url"), s.get("publisher"), s.get("title"), s.get("published_at"))
-                   for i, s in enumerate(d.get("sources") or [])]
-        yield [cols[c] for c in columns], sources, json.dumps(_created_changes(d, name)), utcnow()
+        cited = (cols["search_text"], list(d["sources"])) if d.get("sources") else None
+        yield [cols[c] for c in columns], cited, json.dumps(_created_changes(d, name)), utcnow()
 
 
 def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
@@ -136,8 +138,7 @@ def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
 
 def _prepare_copy_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
                        ids: Sequence[int], key_id: Optional[int]) -> list[CopyRow]:
-    return [(qid, _copy_line((qid, *values)), "".join(_copy_line((qid, *src)) for src in sources),
-             _copy_line((qid, 1, "create", changes, key_id, now)))
+    return [(qid, _copy_line((qid, *values)), sources, _copy_line((qid, 1, "create", changes, key_id, now)))
             for qid, (values, sources, changes, now) in zip(ids, _row_values(items, places))]
 
 

@@ -247,7 +247,11 @@ def quotes_reindex() -> None:
     for s in speakers:
         services.rebuild_speaker_keys(session, s)
     session.commit()
-    click.echo(f"Reindexed {n} quote(s) and {len(speakers)} speaker(s).")
+    from .sources import refresh_boundaries
+
+    boundaries = refresh_boundaries(session)
+    session.commit()
+    click.echo(f"Reindexed {n} quote(s) and {len(speakers)} speaker(s); {boundaries} sequence boundary key(s) changed.")
 
 
 # --- demo --------------------------------------------------------------------------
@@ -306,12 +310,26 @@ def format_verdict(answer: dict[str, Any]) -> str:
         lines.append(f"On record (quote {q['id']}, score {m['score']:.0f}): {facts}")
         lines.extend(textwrap.wrap(f"\u201c{q['text']}\u201d", width=88, initial_indent="  ",
                                    subsequent_indent="  "))
+        passage = m.get("passage")
+        if passage:
+            lines.append(f"  A passage of {len(passage['quote_ids'])} quotes in order (source {passage['source_id']}, "
+                         f"quotes {', '.join(map(str, passage['quote_ids']))}):")
+            lines.extend(textwrap.wrap(f"\u201c{passage['text']}\u201d", width=88, initial_indent="  ",
+                                       subsequent_indent="  "))
         for s in q.get("sources") or []:
             src = " \u2014 ".join(x for x in (s.get("publisher"), s.get("title"), s.get("published_at"),
                                               s.get("url")) if x)
             lines.append(f"  Source: {src}")
         checks = "; ".join(f"{k} {m[k]['status']}" for k in ("speaker", "date", "location") if k in m)
         lines.append(f"  Text {m['text']['status']}; {checks}")
+        context = m.get("context")
+        if context:
+            lines.append(f"  In context ({context.get('url') or 'source ' + str(context['source_id'])}):")
+            for label, words in (("before", context["before"]), ("after", context["after"])):
+                if words:
+                    lines.extend(textwrap.wrap(f"{label}: \u2026{words}" if label == "before" else
+                                               f"{label}: {words}\u2026", width=88,
+                                               initial_indent="    ", subsequent_indent="      "))
     alts = answer.get("alternatives") or []
     if alts:
         lines.append(f"  ({len(alts)} other close quote(s) on record)")
@@ -349,7 +367,9 @@ def verify_command(text: str, speaker: Optional[str], date: Optional[str], locat
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, keys_cli, speakers_cli, quotes_cli, demo_cli):
+    from .sources_cli import sources_cli  # `sources add`: a transcript for the record
+
+    for group in (db_cli, keys_cli, speakers_cli, quotes_cli, demo_cli, sources_cli):
         app.cli.add_command(group)
     app.cli.add_command(verify_command)
     from . import jobs  # bulk verification: `jobs list|resume` and the RQ `worker`

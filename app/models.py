@@ -185,28 +185,80 @@ class Quote(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     speaker: Mapped[Speaker] = relationship(lazy="joined")
-    sources: Mapped[list["Source"]] = relationship(
-        back_populates="quote", cascade="all, delete-orphan", order_by="Source.position"
+    source_links: Mapped[list["QuoteSource"]] = relationship(
+        back_populates="quote", cascade="all, delete-orphan", order_by="QuoteSource.source_order"
     )
     revisions: Mapped[list["QuoteRevision"]] = relationship(
         back_populates="quote", cascade="all, delete-orphan", order_by="QuoteRevision.revision"
     )
 
+    @property
+    def sources(self) -> list["Source"]:
+        """The quote's sources, in order."""
+        return [link.source for link in self.source_links]
+
 
 class Source(Base):
-    """Where a quote was published; a quote has any number of them."""
+    """Where quotes come from: a publication, or a transcript with the document's text.
+
+    One row per source, shared by every quote that cites it (migration 0009;
+    before that each quote had its own copies). ``key`` identifies the
+    source for lookups (see :func:`app.sources.source_key`): its URL, or
+    without one its publisher and title. A transcript (``kind``
+    ``"transcript"``) keeps the document as it was entered (``document``) and
+    the event's facts; its quotes point into it (:class:`QuoteSource`).
+    """
 
     __tablename__ = "sources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(40), index=True)
     url: Mapped[Optional[str]] = mapped_column(String(2000))
     publisher: Mapped[Optional[str]] = mapped_column(String(300))
     title: Mapped[Optional[str]] = mapped_column(String(1000))
     published_at: Mapped[Optional[str]] = mapped_column(String(40))
+    kind: Mapped[Optional[str]] = mapped_column(String(20))  # "transcript", or None
+    document: Mapped[Optional[str]] = mapped_column(Text)
+    spoken_at: Mapped[Optional[str]] = mapped_column(String(40))
+    location: Mapped[Optional[str]] = mapped_column(String(300))
+    event: Mapped[Optional[str]] = mapped_column(String(500))
+    language: Mapped[Optional[str]] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    quote: Mapped[Quote] = relationship(back_populates="sources")
+
+class QuoteSource(Base):
+    """A quote's link to one of its sources.
+
+    ``source_order`` orders a quote's sources. ``position`` is the quote's
+    place in the source's sequence (1, 2, ...: the order things were said),
+    or None when the source keeps no order; ``doc_start``/``doc_end`` are the
+    quote's character offsets in the source's ``document``, when it has one.
+    ``boundary_key`` hashes the two words before the quote (the end of the
+    quote at the previous position) and its first two: a claim running from
+    one quote into the next holds those four words, which finds the pair
+    among thousands of copies of either sentence
+    (:func:`app.repository.boundary_key`).
+    """
+
+    __tablename__ = "quote_sources"
+    __table_args__ = (
+        Index("ix_quote_sources_source_position", "source_id", "position"),
+        Index("ix_quote_sources_boundary_key", "boundary_key",
+              postgresql_where=sql_text("boundary_key IS NOT NULL"),
+              sqlite_where=sql_text("boundary_key IS NOT NULL")),
+    )
+
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True)
+    source_order: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    position: Mapped[Optional[int]] = mapped_column(Integer)
+    doc_start: Mapped[Optional[int]] = mapped_column(Integer)
+    doc_end: Mapped[Optional[int]] = mapped_column(Integer)
+    boundary_key: Mapped[Optional[int]] = mapped_column(BigInteger)
+
+    quote: Mapped[Quote] = relationship(back_populates="source_links")
+    source: Mapped[Source] = relationship(lazy="joined")
 
 
 class QuoteRevision(Base):

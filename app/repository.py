@@ -29,6 +29,7 @@ from .models import (
     ApiKey,
     Quote,
     QuoteRevision,
+    QuoteSource,
     Source,
     Speaker,
     SpeakerAlias,
@@ -180,6 +181,26 @@ def pair_key(token: str) -> int:
     return int(token[1:], 16)
 
 
+def boundary_key(before: str, after: str) -> Optional[int]:
+    """The key of the boundary between two consecutive quotes of a sequence:
+    a hash of the last two words of ``before`` and the first two of ``after``
+    (search texts), or None when either has fewer than two words."""
+    a, b = before.split()[-2:], after.split()[:2]
+    if len(a) < 2 or len(b) < 2:
+        return None
+    return _four_key(*a, *b)
+
+
+def _four_key(w1: str, w2: str, w3: str, w4: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{w1} {w2}|{w3} {w4}".encode("utf-8"), digest_size=5).digest(), "big")
+
+
+def claim_boundary_keys(search_text: str, limit: int = 200) -> list[int]:
+    """Every boundary key a claim could hold: one per run of four words."""
+    w = search_text.split()
+    return list(dict.fromkeys(_four_key(*w[i:i + 4]) for i in range(len(w) - 3)))[:limit]
+
+
 def shingle_text(search_text: str) -> str:
     """What the word-pair index stores for a quote (``quotes.shingles``)."""
     return " ".join(pair_tokens(search_text))
@@ -294,7 +315,7 @@ def pair_plan(session: Session, claim_text: str) -> PairPlan:
 
 
 def _with_speaker_and_sources():
-    return (selectinload(Quote.speaker).selectinload(Speaker.aliases), selectinload(Quote.sources))
+    return (selectinload(Quote.speaker).selectinload(Speaker.aliases), selectinload(Quote.source_links))
 
 
 def quotes_by_ids(session: Session, ids: Sequence[int]) -> list[Quote]:
@@ -321,19 +342,23 @@ def quote_records(session: Session, ids: Sequence[int]) -> dict[int, SimpleNames
         select(*cols, Speaker.name.label("speaker_name"))
         .join(Speaker, Speaker.id == Quote.speaker_id).where(Quote.id.in_(ids))
     ).mappings().all()
-    sources: dict[int, list[SimpleNamespace]] = {}
+    links: dict[int, list[SimpleNamespace]] = {}
     for r in session.execute(
-        select(Source.quote_id, Source.url, Source.publisher, Source.title, Source.published_at)
-        .where(Source.quote_id.in_(ids)).order_by(Source.quote_id, Source.position, Source.id)
+        select(QuoteSource.quote_id, QuoteSource.position, Source.id, Source.url, Source.publisher,
+               Source.title, Source.published_at)
+        .join(Source, Source.id == QuoteSource.source_id)
+        .where(QuoteSource.quote_id.in_(ids)).order_by(QuoteSource.quote_id, QuoteSource.source_order)
     ).mappings():
-        sources.setdefault(r["quote_id"], []).append(
-            SimpleNamespace(url=r["url"], publisher=r["publisher"], title=r["title"], published_at=r["published_at"]))
+        source = SimpleNamespace(id=r["id"], url=r["url"], publisher=r["publisher"], title=r["title"],
+                                 published_at=r["published_at"])
+        links.setdefault(r["quote_id"], []).append(SimpleNamespace(source=source, position=r["position"]))
     out = {}
     for r in rows:
         d = dict(r)
         name = d.pop("speaker_name")
+        mine = links.get(d["id"], [])
         out[d["id"]] = SimpleNamespace(**d, speaker=SimpleNamespace(id=d["speaker_id"], name=name),
-                                       sources=sources.get(d["id"], []))
+                                       source_links=mine, sources=[link.source for link in mine])
     return out
 
 
@@ -810,3 +835,197 @@ def iter_all_quotes(session: Session, batch: int = 500) -> Iterable[Quote]:
             return
         yield from rows
         last = rows[-1].id
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def sources_with_keys(session: Session, keys: Sequence[str]) -> dict[str, list[Source]]:
+    """For each lookup key (:func:`app.sources.source_key`), the sources with it, oldest first."""
+    found: dict[str, list[Source]] = {}
+    for i in range(0, len(keys), 500):
+        for s in session.scalars(select(Source).where(Source.key.in_(keys[i:i + 500])).order_by(Source.id)):
+            found.setdefault(s.key, []).append(s)
+    return found
+
+
+def last_positions(session: Session, source_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """The last position of each source's sequence and its quote's search text
+    (sources without a sequence are left out)."""
+    out: dict[int, tuple[int, str]] = {}
+    for i in range(0, len(source_ids), 500):
+        last = (select(QuoteSource.source_id, func.max(QuoteSource.position).label("position"))
+                .where(QuoteSource.source_id.in_(source_ids[i:i + 500]), QuoteSource.position.is_not(None))
+                .group_by(QuoteSource.source_id).subquery())
+        rows = session.execute(
+            select(last.c.source_id, last.c.position, Quote.search_text)
+            .join(QuoteSource, and_(QuoteSource.source_id == last.c.source_id,
+                                    QuoteSource.position == last.c.position))
+            .join(Quote, Quote.id == QuoteSource.quote_id)).all()
+        out.update({sid: (int(pos), st) for sid, pos, st in rows})
+    return out
+
+
+def boundary_keys_around(session: Session, quote_ids: Optional[Sequence[int]] = None,
+                         batch: int = 5000) -> Iterable[tuple[QuoteSource, Optional[int]]]:
+    """Links in sequences with the boundary key their texts give now: those of
+    ``quote_ids`` and of the quotes right after them, or (None) every link
+    with a position, a source at a time."""
+    if quote_ids is not None:
+        mine = session.execute(select(QuoteSource.source_id, QuoteSource.position)
+                               .where(QuoteSource.quote_id.in_(list(quote_ids)),
+                                      QuoteSource.position.is_not(None))).all()
+        spots = {(sid, pos + d) for sid, pos in mine for d in (0, 1)}
+        sources = sorted({sid for sid, _ in spots})
+    else:
+        spots = None
+        sources = list(session.scalars(select(QuoteSource.source_id).where(QuoteSource.position.is_not(None))
+                                       .distinct().order_by(QuoteSource.source_id)))
+    for sid in sources:
+        rows = session.execute(
+            select(QuoteSource, Quote.search_text).join(Quote, Quote.id == QuoteSource.quote_id)
+            .where(QuoteSource.source_id == sid, QuoteSource.position.is_not(None))
+            .order_by(QuoteSource.position)).all()
+        before: dict[int, str] = {link.position: st for link, st in rows}
+        for link, st in rows:
+            if spots is not None and (sid, link.position) not in spots:
+                continue
+            prev = before.get(link.position - 1)
+            yield link, (boundary_key(prev, st) if prev is not None else None)
+
+
+def boundary_hits(session: Session, keys: Sequence[int], limit: int = 20) -> dict[int, list[tuple[int, int]]]:
+    """Quotes whose boundary with the quote before them is one of ``keys``:
+    ``{quote id: [(source id, position)]}`` (both quotes' ids are found by
+    position afterwards)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    if not keys:
+        return out
+    rows = session.execute(
+        select(QuoteSource.quote_id, QuoteSource.source_id, QuoteSource.position)
+        .where(QuoteSource.boundary_key.in_(list(keys))).limit(limit)).all()
+    for qid, sid, pos in rows:
+        out.setdefault(qid, []).append((sid, pos))
+    return out
+
+
+def get_source(session: Session, source_id: int) -> Optional[Source]:
+    return session.get(Source, source_id)
+
+
+def quote_counts(session: Session, source_ids: Sequence[int]) -> dict[int, int]:
+    if not source_ids:
+        return {}
+    rows = session.execute(select(QuoteSource.source_id, func.count()).where(QuoteSource.source_id.in_(source_ids))
+                           .group_by(QuoteSource.source_id)).all()
+    return {sid: int(n) for sid, n in rows}
+
+
+def list_sources(session: Session, *, url: Optional[str] = None, key: Optional[str] = None,
+                 q: Optional[str] = None, kind: Optional[str] = None, page: int = 1, per_page: int = 20) -> Page:
+    """Sources, newest first. ``key`` narrows by lookup key (the URL's) and
+    ``url`` to that exact URL; ``q`` finds words of the title or publisher."""
+    conds = []
+    if key is not None:
+        conds.append(Source.key == key)
+    if url is not None:
+        conds.append(Source.url == url)
+    if kind:
+        conds.append(Source.kind == kind)
+    if q:
+        pattern = f"%{_like_escape(q.strip().lower())}%"
+        conds.append(or_(func.lower(Source.title).like(pattern, escape="\\"),
+                         func.lower(Source.publisher).like(pattern, escape="\\")))
+    total = session.scalar(select(func.count()).select_from(Source).where(*conds)) or 0
+    items = list(session.scalars(select(Source).where(*conds).order_by(Source.id.desc())
+                                 .limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page)
+
+
+def source_quotes(session: Session, source_id: int, *, limit: int, offset: int = 0) -> list[Any]:
+    """A source's quotes in order (by position; quotes that only cite it, after),
+    with each quote's place in it and its speaker."""
+    return list(session.execute(
+        select(Quote.id, Quote.text, Quote.speaker_id, Speaker.name.label("speaker"), Quote.status,
+               QuoteSource.position, QuoteSource.doc_start, QuoteSource.doc_end)
+        .join(QuoteSource, QuoteSource.quote_id == Quote.id).join(Speaker, Speaker.id == Quote.speaker_id)
+        .where(QuoteSource.source_id == source_id)
+        .order_by(QuoteSource.position.is_(None), QuoteSource.position, Quote.id)
+        .limit(limit).offset(offset)).mappings().all())
+
+
+# --- passages and context --------------------------------------------------------------------
+
+
+def positions_of(session: Session, quote_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each quote's ``(source id, position)`` places in the sequences it belongs to."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    if not quote_ids:
+        return out
+    for qid, sid, pos in session.execute(
+            select(QuoteSource.quote_id, QuoteSource.source_id, QuoteSource.position)
+            .where(QuoteSource.quote_id.in_(list(quote_ids)), QuoteSource.position.is_not(None))):
+        out.setdefault(qid, []).append((sid, pos))
+    return out
+
+
+def _around(session: Session, quote_ids: Sequence[int], reach: int) -> list[Any]:
+    """The approved quotes within ``reach`` positions of each of ``quote_ids``
+    in the sequences they belong to, in one query over the (source, position) index."""
+    if not quote_ids:
+        return []
+    return list(session.execute(text(
+        "SELECT DISTINCT n.source_id, n.position, q.id, q.text, q.speaker_id, q.spoken_at, q.location, q.event "
+        "FROM quote_sources c JOIN quote_sources n ON n.source_id = c.source_id "
+        "AND n.position BETWEEN c.position - :r AND c.position + :r "
+        "JOIN quotes q ON q.id = n.quote_id "
+        "WHERE c.quote_id IN :ids AND c.position IS NOT NULL AND q.status = :approved"
+    ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(quote_ids), "r": reach, "approved": APPROVED}).all())
+
+
+def stretches_around(session: Session, quote_ids: Sequence[int], reach: int,
+                     refs: Optional[dict[int, SpeakerRef]] = None) -> list[tuple[int, int, CanonicalQuote]]:
+    """``(source id, position, quote)`` of the approved quotes within ``reach``
+    positions of ``quote_ids`` in their sequences (and one query for the
+    speakers not in ``refs``)."""
+    rows = _around(session, quote_ids, reach)
+    if not rows:
+        return []
+    refs = dict(refs or {})
+    refs.update(speaker_refs(session, {r.speaker_id for r in rows} - refs.keys()))
+    return [(r.source_id, r.position, CanonicalQuote(id=r.id, text=r.text, speaker=refs[r.speaker_id],
+                                                     spoken_at=r.spoken_at, location=r.location, event=r.event))
+            for r in rows]
+
+
+# How much of a document around a quote is read to find the sentences before and after it.
+CONTEXT_CHARS = 1500
+
+
+def context_links(session: Session, quote_ids: Sequence[int]) -> list[Any]:
+    """For each of ``quote_ids``, its links to sources that hold a document or a
+    sequence, with the document's text just before and after the quote."""
+    if not quote_ids:
+        return []
+    n = CONTEXT_CHARS
+    # document[max(0, start - n):start] and document[end:end + n], in SQL's 1-based substr.
+    before_from = f"CASE WHEN l.doc_start > {n} THEN l.doc_start - {n} + 1 ELSE 1 END"
+    before_len = f"CASE WHEN l.doc_start > {n} THEN {n} ELSE l.doc_start END"
+    return list(session.execute(text(
+        "SELECT l.quote_id, l.source_order, l.source_id, l.position, l.doc_start, l.doc_end, "
+        "s.url, s.title, s.publisher, s.kind, "
+        f"CASE WHEN s.document IS NULL OR l.doc_start IS NULL THEN NULL "
+        f"ELSE substr(s.document, {before_from}, {before_len}) END AS doc_before, "
+        f"CASE WHEN s.document IS NULL OR l.doc_end IS NULL THEN NULL "
+        f"ELSE substr(s.document, l.doc_end + 1, {n}) END AS doc_after "
+        "FROM quote_sources l JOIN sources s ON s.id = l.source_id "
+        "WHERE l.quote_id IN :ids AND (l.position IS NOT NULL OR l.doc_start IS NOT NULL) "
+        "ORDER BY l.quote_id, l.source_order"
+    ).bindparams(bindparam("ids", expanding=True)), {"ids": list(quote_ids)}).mappings().all())
+
+
+def sequence_neighbours(session: Session, quote_ids: Sequence[int], reach: int) -> dict[tuple[int, int], str]:
+    """The texts of the approved quotes within ``reach`` positions of ``quote_ids``:
+    ``{(source id, position): text}``."""
+    return {(r.source_id, r.position): r.text for r in _around(session, quote_ids, reach)}

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates, validates_schema
 
 from .models import APPROVED, PENDING_REVIEW, RETRACTED
 from .when import FORMATS_HELP, check_anchor, parse_spoken_at, parse_timestamp
@@ -200,6 +200,25 @@ class SourceSchema(Schema):
             raise ValidationError("A source needs at least a url, a publisher or a title.")
 
 
+class SourceRefSchema(Schema):
+    """One of a quote's sources, as the quote cites it (dumped from its link)."""
+
+    id = fields.Integer(metadata={"description": "The source record: GET /api/v1/sources/{id}."})
+    url = Str(allow_none=True)
+    publisher = Str(allow_none=True)
+    title = Str(allow_none=True)
+    published_at = Str(allow_none=True)
+    position = fields.Integer(allow_none=True, metadata={
+        "description": "The quote's place in the source's sequence (1 = first said), or null when the "
+                       "source keeps no order (a report quoting it)."})
+
+    @pre_dump
+    def _from_link(self, link: Any, **_: Any) -> dict:
+        s = link.source
+        return {"id": s.id, "url": s.url, "publisher": s.publisher, "title": s.title,
+                "published_at": s.published_at, "position": link.position}
+
+
 # --- quotes ----------------------------------------------------------------------
 
 _QUOTE_FIELDS_DOC = {
@@ -285,7 +304,7 @@ class QuoteSchema(Schema):
     event = Str(allow_none=True)
     language = Str(allow_none=True)
     context = Str(allow_none=True)
-    sources = fields.List(fields.Nested(SourceSchema))
+    sources = fields.List(fields.Nested(SourceRefSchema), attribute="source_links")
     status = Str()
     retraction_reason = Str(allow_none=True)
     retracted_at = fields.DateTime(allow_none=True)
@@ -482,7 +501,8 @@ class VerifySchema(Schema):
 
 
 class IssueSchema(Schema):
-    type = Str(metadata={"description": "misattributed, altered_wording, wrong_date or wrong_location"})
+    type = Str(metadata={"description": "misattributed, altered_wording, wrong_date, wrong_location, or "
+                                        "spliced (a passage that is not one person's single remark)"})
     claimed = fields.Raw()
     canonical = fields.Raw()
     message = Str()
@@ -529,13 +549,36 @@ class FieldCheckSchema(Schema):
     message = Str(allow_none=True)
 
 
+class PassageSchema(Schema):
+    source_id = fields.Integer()
+    quote_ids = fields.List(fields.Integer(), metadata={"description": "The passage's quotes, in order."})
+    text = Str(metadata={"description": "The passage on record: its quotes' words joined."})
+
+
+class ContextSchema(Schema):
+    source_id = fields.Integer()
+    url = Str(allow_none=True)
+    title = Str(allow_none=True)
+    publisher = Str(allow_none=True)
+    before = Str(metadata={"description": "The sentence or two said just before the matched words "
+                                          "(speaker labels and questions included, as in the document)."})
+    after = Str(metadata={"description": "The sentence or two said just after."})
+
+
 class MatchSchema(Schema):
-    quote = fields.Nested(QuoteSchema)
+    quote = fields.Nested(QuoteSchema, metadata={"description": "The quote on record (a passage's first)."})
     score = fields.Float(metadata={"description": "0-100"})
-    text = fields.Nested(TextMatchSchema)
+    text = fields.Nested(TextMatchSchema, metadata={
+        "description": "The claimed words against the quote's, or the whole passage's."})
     speaker = fields.Nested(FieldCheckSchema)
     date = fields.Nested(FieldCheckSchema)
     location = fields.Nested(FieldCheckSchema)
+    passage = fields.Nested(PassageSchema, allow_none=True, metadata={
+        "description": "When the claimed words run across consecutive quotes of one source: those "
+                       "quotes; the text, diff and issues are the whole passage's. Else null."})
+    context = fields.Nested(ContextSchema, allow_none=True, metadata={
+        "description": "What was said around the matched words, when the record has the source's "
+                       "document or sequence; else null."})
 
 
 class VerdictSchema(Schema):
@@ -652,6 +695,11 @@ CROSS_FIELD_RULES: dict[str, dict[str, Any]] = {
     # The article as text or as html: exactly one.
     "ArticleCheck": {"oneOf": [_given("text"), _given("html")]},
     # text or html (not both), or a url alone; and where the quotes come from.
+    "Transcript": {"allOf": [
+        {"not": {"allOf": [_given("text"), _given("html")]}},
+        {"anyOf": [_given("text"), _given("html"), _given("url")]},
+        {"anyOf": [_given(k, _NAMED) for k in ("url", "publisher", "title")]},
+    ]},
     "Ingest": {"allOf": [
         {"not": {"allOf": [_given("text"), _given("html")]}},
         {"anyOf": [_given("text"), _given("html"), _given("url")]},

@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
-from . import engine, repository
+from . import engine, passages, repository
+from . import sources as source_records
 from .models import (
     APPROVED,
     RETRACTED,
     ApiKey,
     Quote,
     QuoteRevision,
-    Source,
     Speaker,
     SpeakerAlias,
     SpeakerKey,
@@ -328,7 +328,7 @@ def create_quote(session: Session, data: dict[str, Any], api_key: Optional[ApiKe
     record_gender(speaker, data.get("speaker_gender"))
     quote = Quote(**quote_columns(data, speaker))
     quote.speaker = speaker
-    quote.sources = [Source(position=i, **s) for i, s in enumerate(data.get("sources") or [])]
+    source_records.link_quote(session, quote, data.get("sources") or [])
     session.add(quote)
     session.flush()
     session.add(QuoteRevision(quote_id=quote.id, revision=1, action="create",
@@ -363,6 +363,8 @@ def update_quote(session: Session, quote: Quote, data: dict[str, Any],
     if "text" in data and data["text"] != quote.text:
         for k, v in text_columns(data["text"]).items():
             setattr(quote, k, v)
+        session.flush()
+        source_records.refresh_boundaries(session, [quote.id])
     if "speaker" in data and data["speaker"] != quote.speaker.name:
         speaker = resolve_speaker(session, data["speaker"])
         assert speaker is not None
@@ -381,7 +383,7 @@ def update_quote(session: Session, quote: Quote, data: dict[str, Any],
     if "sources" in data:
         new = _sources_json(data["sources"])
         if new != before["sources"]:
-            quote.sources = [Source(position=i, **s) for i, s in enumerate(data["sources"])]
+            source_records.link_quote(session, quote, data["sources"])
     if "status" in data and data["status"] != quote.status:
         quote.status = data["status"]
         if quote.status != RETRACTED:  # restoring a retracted quote
@@ -436,15 +438,20 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
     # Candidates as plain engine records (Core queries); full rows with their
     # sources only for the quotes the answer shows.
     claimed = repository.speaker_refs_sharing_keys(session, claim.speaker) if claim.speaker else []
-    prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
-    candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
-    known = {c.speaker.id: c.speaker for c in candidates}
-    for ref in claimed:
-        known.setdefault(ref.id, ref)
-    verdict = engine.verify(claim, candidates, list(known.values()))
-    shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
-    by_id = repository.quote_records(session, [m.quote.id for m in shown])
-    return engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[cq.id]))
+    # A claim of sentences said one after the other is verified from the
+    # sequences on record when it can be, without candidate retrieval.
+    boundaries = passages.by_boundaries(session, claim, claimed)
+    verdict = boundaries.verdict
+    if verdict is None:
+        prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
+        candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
+        known = {c.speaker.id: c.speaker for c in candidates}
+        for ref in claimed:
+            known.setdefault(ref.id, ref)
+        # Quotes and the passages they are part of, judged together.
+        verdict = passages.judge(session, claim, candidates, list(known.values()), boundaries)
+    # Full rows (with sources and context) only for what the answer shows.
+    return passages.answer(session, verdict, quote_serializer)
 
 
 def demo_records(path: str) -> Iterator[dict[str, Any]]:

@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = ap.parse_args(argv)
-    from app import importer, services
+    from app import bulk_import, importer
     from app.db import get_engine, get_session
     from app.migrate import upgrade
     from app.models import Speaker
@@ -63,7 +63,7 @@ def main(argv=None) -> int:
             upgrade(get_engine())
             session = get_session()
             t = time.perf_counter()
-            result = services.import_quotes(session, importer.iter_ndjson(lines))
+            result = bulk_import.import_quotes(session, importer.iter_ndjson(lines))
             took = time.perf_counter() - t
             names = [n for (n,) in session.execute(select(Speaker.name))]
     surnames = Counter(n.split()[-1].lower() for n in names if n.split())

@@ -122,7 +122,8 @@ def make_app(url: str):
 # --- building the corpus --------------------------------------------------------------
 
 
-def build(app, n: int, seed: int) -> dict[str, Any]:
+def build(app, n: int, seed: int, rows: Optional[list[dict[str, Any]]] = None) -> dict[str, Any]:
+    """A store of ``n`` quotes: ``rows``, or the scale corpus's first ``n``."""
     from app import bulk_import, importer, migrate, services
     from app.db import get_engine, get_session
     from bench.corpus import scale_corpus, scale_speakers
@@ -136,7 +137,7 @@ def build(app, n: int, seed: int) -> dict[str, Any]:
         session.commit()
 
     t = time.perf_counter()
-    rows = list(scale_corpus(n, seed))
+    rows = rows if rows is not None else list(scale_corpus(n, seed))
     gen_s = time.perf_counter() - t
     lines = [json.dumps(r).encode() + b"\n" for r in rows]
 

@@ -90,7 +90,8 @@ def pg_schema_url():
 
 
 # Children first. DELETE is much faster than TRUNCATE on tables this small.
-_TABLES = ("idempotency_keys", "quote_revisions", "sources", "quotes", "speaker_keys", "speaker_aliases", "speakers",
+_TABLES = ("idempotency_keys", "quote_revisions", "quote_sources", "sources", "quotes", "speaker_keys",
+           "speaker_aliases", "speakers",
            "api_keys")
 _SEQUENCES = ("quote_revisions", "sources", "quotes", "speaker_aliases", "speakers", "api_keys")
 

@@ -179,7 +179,7 @@
 
   var ISSUE_LABELS = {
     misattributed: "Wrong speaker", altered_wording: "Altered wording",
-    wrong_date: "Wrong date", wrong_location: "Wrong place"
+    wrong_date: "Wrong date", wrong_location: "Wrong place", spliced: "Not one remark"
   };
 
   var TEXT_STATUS = {
@@ -419,9 +419,14 @@
 
   function renderRecord(match, diff) {
     var q = match.quote || {};
+    var passage = match.passage;
     var section = el("section", {class: "record"});
-    section.appendChild(el("h4", {class: "section-title"}, "On record"));
-    section.appendChild(el("blockquote", {class: "record__quote", lang: q.language || null}, recordText(q.text || "", diff)));
+    // A passage: the claim runs across several stored quotes said in a row; the diff is over all of them.
+    section.appendChild(el("h4", {class: "section-title"},
+      passage ? "On record: " + passage.quote_ids.length + " sentences said in a row" : "On record"));
+    section.appendChild(el("blockquote", {class: "record__quote", lang: q.language || null},
+      recordText(passage ? passage.text : (q.text || ""), diff)));
+    if (match.context) section.appendChild(renderContext(match.context, passage ? passage.text : (q.text || "")));
 
     var dl = el("dl", {class: "facts"});
     function row(label, value, check, plain) {
@@ -450,6 +455,24 @@
           titleNode,
           s.published_at ? el("span", {class: "sources__date"}, humanDate(s.published_at)) : null);
       })));
+    }
+    return section;
+  }
+
+  /** What was said just before and after the matched words, from the source's document or sequence. */
+  function renderContext(ctx, text) {
+    var section = el("section", {class: "context", "aria-label": "What was said before and after"});
+    section.appendChild(el("h4", {class: "section-title"}, "In context"));
+    section.appendChild(el("p", {class: "context__text"},
+      ctx.before ? el("span", {class: "context__before"}, "\u2026" + ctx.before + " ") : null,
+      el("span", {class: "context__quote"}, text),
+      ctx.after ? el("span", {class: "context__after"}, " " + ctx.after + "\u2026") : null));
+    var name = ctx.title || ctx.url || ctx.publisher;
+    if (name) {
+      section.appendChild(el("p", {class: "context__source muted small"}, "From ",
+        isHttpUrl(ctx.url) ? el("a", {href: ctx.url.trim(), target: "_blank", rel: "noopener noreferrer"}, name)
+                           : el("span", null, name),
+        ctx.publisher && name !== ctx.publisher ? " (" + ctx.publisher + ")" : ""));
     }
     return section;
   }

@@ -40,6 +40,7 @@ EXCLUDED = {
     # the machine): such a request gets the 422 of a page that cannot be
     # fetched, as the document says.
     ("POST", "/api/v1/sources/ingest"): ("positive_data_acceptance",),
+    ("POST", "/api/v1/sources"): ("positive_data_acceptance",),  # a transcript by url: the same
 }
 
 

@@ -1,6 +1,10 @@
 """Small helpers shared by the API tests."""
 from __future__ import annotations
 
+import os
+import uuid
+from contextlib import contextmanager
+
 PUTIN_MOSCOW = ("(US President) Donald (Trump) asked me if I could possibly arrange such a meeting. "
                 "I replied that yes, it's possible. Ultimately, if Zelenskyy is ready, let him come to "
                 "Moscow \u2013 then the meeting will take place.")
@@ -25,6 +29,33 @@ def create(client, headers, **overrides):
     r = client.post("/api/v1/quotes", json=quote_body(**overrides), headers=headers)
     assert r.status_code == 201, r.get_json()
     return r.get_json()
+
+
+def cited(quote):
+    """A quote's sources as they were given (without the record's id and the position in it)."""
+    return [{k: s[k] for k in ("url", "publisher", "title", "published_at")} for s in quote["sources"]]
+
+
+@contextmanager
+def scratch_pg_engine(admin_url: str, prefix: str):
+    """An engine on a new, empty PostgreSQL schema of its own (dropped afterwards)."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from tests.conftest import _pg_url_with_schema
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(admin_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(_pg_url_with_schema(os.environ["TEST_DATABASE_URL"], schema))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def assert_error(response, code):

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from .helpers import assert_error
+from .helpers import assert_error, cited
 
 NDJSON = {"Content-Type": "application/x-ndjson"}
 CSV = {"Content-Type": "text/csv"}
@@ -63,7 +63,7 @@ def test_csv_import(client, write_headers):
     texts = {q["text"] for q in items}
     assert texts == {'He said "no", then left.', "Multi-line\nquote text here."}
     q = next(q for q in items if q["text"].startswith("He said"))
-    assert q["sources"] == [{"url": "https://reuters.com/x", "publisher": "Reuters", "title": None,
+    assert cited(q) == [{"url": "https://reuters.com/x", "publisher": "Reuters", "title": None,
                              "published_at": None}]
 
 
@@ -479,7 +479,11 @@ def test_an_imported_quote_reads_back_like_a_created_one(client, write_headers):
     assert len(items) == 4
 
     def comparable(q):
-        return {k: v for k, v in q.items() if k not in ("id", "created_at", "updated_at", "links", "url")}
+        # Imported quotes citing a URL form its sequence (positions); created ones do not.
+        return {**{k: v for k, v in q.items() if k not in ("id", "created_at", "updated_at", "links", "url")},
+                "sources": [{k: v for k, v in s.items() if k != "position"} for s in q["sources"]]}
+
+    assert sorted(q["sources"][0]["position"] or 0 for q in items) == [0, 1, 2, 3]
 
     for q in items:
         assert comparable(q) == comparable(created)
@@ -503,12 +507,21 @@ def test_postgresql_import_leaves_statistics_and_no_pending_entries(app, databas
     from app.db import get_session
 
     n = bulk_import.ANALYZE_AFTER + 200
-    lines = [json.dumps({"text": f"Statistics check {i} on the river {i % 7} crossing.", "speaker": "Ann Lee"})
+    lines = [json.dumps({"text": f"Statistics check {i} on the river {i % 7} crossing.", "speaker": "Ann Lee",
+                         "sources": [{"url": f"https://example.org/speech/{i // 20}"}]})
              for i in range(n)]
     with app.app_context():
         session = get_session()
+        started = session.scalar(text("SELECT now()"))
+        session.commit()
         result = bulk_import.import_quotes(session, importer.iter_ndjson(lines), chunk_size=500)
         assert result.imported == n
+        # The links too: without statistics the planner joins a passage's
+        # neighbours by scanning the quotes.
+        analyzed = dict(session.execute(text(
+            "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+            "AND relname IN ('quote_sources', 'sources')")).all())
+        assert all(analyzed.get(t) and analyzed[t] >= started for t in ("quote_sources", "sources")), analyzed
         columns = set(session.scalars(text(
             "SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'quotes'")))
         assert {"pair_keys", "search_vector", "speaker_id"} <= columns

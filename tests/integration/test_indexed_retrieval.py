@@ -83,3 +83,32 @@ def test_verification_never_scans_a_table(demo, client, write_headers):
     else:
         assert "ix_quotes_pair_keys" in joined
         assert "ix_quotes_search_vector" in joined
+
+
+def test_passages_and_context_never_scan_a_table(demo, client, write_headers):
+    """The boundary index, the sequences around candidates and the context
+    come from indexes too (quote_sources by quote, by source and position,
+    by boundary key)."""
+    lines = "\n".join(json.dumps({
+        "text": f"Sentence {i} of speech {i // 20} about harbours{i % 50} and budgets{i % 7}.",
+        "speaker": f"Person Number{i % 4}", "sources": [{"url": f"https://example.org/speech/{i // 20}"}]})
+        for i in range(1500))
+    r = client.post("/api/v1/quotes/import", data=lines,
+                    headers={**write_headers, "Content-Type": "application/x-ndjson"})
+    assert r.get_json()["imported"] == 1500
+    transcript = {"text": "PUTIN: I have never refused this. I replied that yes, it's possible.\n"
+                          "Q: When?\nPUTIN: Let him come to Moscow. Then the meeting will take place.",
+                  "title": "News conference", "url": "https://kremlin.example/x"}
+    assert client.post("/api/v1/sources", json=transcript, headers=write_headers).status_code == 201
+    statements = _capture(demo, lambda: [
+        client.post("/api/v1/verify", json={"text": "I have never refused this. I replied that yes"}),
+        client.post("/api/v1/verify", json={"text": "Let him come to Moscow. Then the meeting will take plaice"}),
+        client.post("/api/v1/verify", json={"text": "of speech 3 about harbours13 and budgets2. Sentence 14"}),
+        client.get("/api/v1/sources?url=https://kremlin.example/x"),
+    ])
+    dialect, plans = _plans(demo, statements)
+    full_scan = {"sqlite": re.compile(r"^SCAN (quotes|quote_sources|sources|speakers|speaker_keys)\b(?! USING)"),
+                 "postgresql": re.compile(r"Seq Scan on (quotes|quote_sources|sources|speakers|speaker_keys)\b")}
+    scans = [(stmt, plan) for stmt, plan in plans if any(full_scan[dialect].search(line) for line in plan)]
+    assert scans == [], scans
+    assert any("boundary_key" in stmt for stmt, _ in plans)

@@ -18,7 +18,7 @@ import pytest
 
 from app.fetch import Fetcher, FetchError, address_kind, address_policy
 
-from .helpers import assert_error
+from .helpers import assert_error, cited
 
 SEED = (Path(__file__).parent.parent / "fixtures" / "seed_article.txt").read_text(encoding="utf-8")
 INGEST = "/api/v1/sources/ingest"
@@ -377,7 +377,7 @@ def test_ingested_quotes_wait_for_approval(client, write_headers):
     assert answer["source"] == SOURCE
     created = answer["created"]
     assert len(created) >= 6 and all(q["status"] == "pending_review" for q in created)
-    assert all(q["sources"] == [SOURCE] for q in created)
+    assert all(cited(q) == [SOURCE] for q in created)
     putin = [q for q in created if q["speaker"] == "Vladimir Putin"]
     assert len(putin) == 2 and all((q["spoken_at"], q["location"]) == ("2025-09-03", "Beijing") for q in putin)
     assert putin[0]["place"]["country_code"] == "CN"
@@ -459,7 +459,7 @@ def test_skipped_quotes_say_why(client, write_headers):
         assert text[s["start"]:s["end"]] == s["text"] and s["message"]
     (q,) = answer["created"]
     assert q["speaker"] == "Anne Hidalgo" and q["spoken_at"] is None and q["location"] is None
-    assert q["sources"] == [{"url": None, "publisher": "Local Paper", "title": None, "published_at": None}]
+    assert cited(q) == [{"url": None, "publisher": "Local Paper", "title": None, "published_at": None}]
 
 
 def test_approve_rules(client, write_headers):
@@ -517,7 +517,7 @@ def test_ingest_from_a_url(client, write_headers, site, app_config):
     }
     created = answer["created"]
     assert {q["speaker"] for q in created} == {"Zelenskyy", "Vladimir Putin"}
-    assert all(q["sources"] == [answer["source"]] and q["status"] == "pending_review" for q in created)
+    assert all(cited(q) == [answer["source"]] and q["status"] == "pending_review" for q in created)
     putin = [q for q in created if q["speaker"] == "Vladimir Putin"]
     assert all((q["spoken_at"], q["location"]) == ("2025-09-03", "Beijing") for q in putin)
     # What the client says wins over the page's own metadata.

@@ -1,5 +1,4 @@
 """The migrations themselves: up from nothing, down to nothing, up again."""
-import uuid
 
 import pytest
 from sqlalchemy import inspect, text
@@ -34,22 +33,10 @@ def test_sqlite_from_scratch_and_back(tmp_path):
 
 def test_postgresql_from_scratch_and_back(request):
     url = request.getfixturevalue("pg_schema_url")  # skips without TEST_DATABASE_URL
-    from tests.conftest import _pg_url_with_schema
-    import os
+    from .helpers import scratch_pg_engine
 
-    raw = os.environ["TEST_DATABASE_URL"]
-    schema = f"vb_migr_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(_pg_url_with_schema(raw, schema))
-    try:
+    with scratch_pg_engine(url, "vb_migr") as engine:
         _roundtrip(engine)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_sqlite_fts_triggers_follow_the_quotes(tmp_path):

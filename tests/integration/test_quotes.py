@@ -1,7 +1,7 @@
 """Storing, listing, changing and retracting canonical quotes."""
 import pytest
 
-from .helpers import assert_error, create, quote_body
+from .helpers import assert_error, cited, create, quote_body
 
 
 def test_create_returns_the_stored_quote(client, write_headers):
@@ -15,7 +15,7 @@ def test_create_returns_the_stored_quote(client, write_headers):
     assert q["place"]["country_code"] == "GB"
     assert q["place"]["city"] == "London"
     assert q["status"] == "approved"
-    assert q["sources"] == [{"url": "https://example.org/hansard", "publisher": "Hansard",
+    assert cited(q) == [{"url": "https://example.org/hansard", "publisher": "Hansard",
                              "title": "War Situation", "published_at": "1940-06-04"}]
     got = client.get(f"/api/v1/quotes/{q['id']}")
     assert got.status_code == 200
@@ -179,7 +179,7 @@ def test_patch_changes_fields_and_keeps_revisions(client, write_headers):
     changed = r.get_json()
     assert changed["text"] == "We shall fight on the beaches."
     assert changed["spoken_at"] == "1940-06" and changed["when"]["precision"] == "month"
-    assert changed["sources"] == [{"url": None, "publisher": "BBC", "title": None, "published_at": None}]
+    assert cited(changed) == [{"url": None, "publisher": "BBC", "title": None, "published_at": None}]
     assert changed["event"] == q["event"]  # untouched
     assert changed["updated_at"] >= q["updated_at"]
 
