@@ -400,6 +400,10 @@ class Names:
         if k >= lo:
             pw = self.low[k]
             if pw in INVERTING and self.kind[k] == "w":
+                if b < hi and self.kind[b] == "w" and self.tt[b][:1].islower() and \
+                        self.low[b] not in PREPOSITIONS and self.low[b] not in ("who", "whose"):
+                    # "Earnest said Obama has kept in touch": the subject of the complement
+                    return True, False, False
                 return True, True, True  # "said Putin"
             if self.kind[k] == "w" and self.tt[k][:1].islower():
                 if pw in SUBORDINATORS:
