@@ -425,7 +425,19 @@ class Names:
             while k2 < hi and k2 < j + 25 and self.tt[k2] != "," and self.kind[k2] != "q":
                 k2 += 1
             if k2 < hi and self.tt[k2] == "," and k2 > j + 1:
-                j = k2 + 1
+                nxt = k2 + 1
+                if not self._verb_like(nxt) and (self.low[j + 1] in ("who", "whose") or self.low[nxt] in (
+                        "who", "whose", "and", "or") or self._is_cap(nxt)):
+                    # more appositives, or a relative clause holding commas of its own: "Woodrow
+                    # Benford, 58, who lives outside Minneapolis, says", "Westmacott, who served in
+                    # Iran, Turkey and France, praised": the verb follows a later comma
+                    k3 = nxt
+                    while k3 < hi and k3 < j + 30 and self.kind[k3] != "q":
+                        if self.tt[k3] == "," and k3 + 1 < hi and self._verb_like(k3 + 1):
+                            nxt = k3 + 1
+                            break
+                        k3 += 1
+                j = nxt
             else:
                 return False, False, False
         while j < hi and (self.low[j] in SKIP_BEFORE_VERB or (self.low[j].endswith("ly") and self.tt[j][:1].islower())):
@@ -447,6 +459,17 @@ class Names:
                     return True, main, True
             return False, False, False
         return True, main, False
+
+    def _verb_like(self, k: int) -> bool:
+        """Does the lower-case word at k look like a finite verb ("praised", "says", "has")?"""
+        w = self.low[k]
+        if self.kind[k] != "w" or not self.tt[k][:1].islower():
+            return False
+        if w in ("has", "had", "is", "was", "will", "would", "could", "should", "did", "does", "can",
+                 "may", "might", "must") or self._is_report_verb(k) or w in WEAK_VERBS:
+            return True
+        return len(w) > 3 and (w.endswith("ed") or (w.endswith("s") and not w.endswith("ss"))) and \
+            w not in PREPOSITIONS and w not in SUBORDINATORS and not w.endswith("ness")
 
     def _resolve_name(self, a: int, b: int) -> tuple[Optional[str], Optional[Entity]]:
         """Resolve the capitalised run [a, b) (titles included) to a full name."""
