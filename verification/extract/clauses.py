@@ -419,6 +419,8 @@ class Clauses:
             if self._is_cap(k) and self.low[k] not in STOP_CAPS:
                 a = self._name_run_back(k, lo)
                 is_subj, main, _ = self._subject_info(a, k + 1)
+                if is_possessive(self.tt[k]):
+                    is_subj = False  # "Mitt Romney's chief strategist": the strategist is the subject
                 if is_subj and (main or not main_only):
                     return Attr(a, k + 1, "name", v)
                 k = a
