@@ -176,7 +176,8 @@ class Attribution:
                     return Attr(a2, a - 1, "name", -1)
             if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-") or self.kind[a - 1] == "q"
                                   or self.low[a - 1] in ("from", "by")
-                                  or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]))):
+                                  or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1])
+                                      and not self._object_of_preposition(a - 1, lo))):
                 # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
                 return Attr(a, k + 1, "name", -1)
             if self.low[k] in ("response", "reply", "answer", "message", "words", "verdict",
@@ -193,6 +194,18 @@ class Attribution:
                     a = self._name_run_back(p, lo)
                     return Attr(a, p + 1, "name", -1)
         return None
+
+    def _object_of_preposition(self, k: int, lo: int) -> bool:
+        """Is the role noun at k, with its modifiers, the object of a preposition or a verb
+        ("told the Dutch newspaper NRC Handelsblad:", "wrote to party chairman Reince Priebus:")?"""
+        x = k - 1
+        while x >= lo and x > k - 6 and self.kind[x] == "w" and (
+                self.tt[x][:1].islower() or is_nationality(self.tt[x])) and self.low[x] not in PREPOSITIONS \
+                and self.low[x] not in DETERMINERS and not self._is_report_verb(x):
+            x -= 1
+        if x >= lo and self.low[x] in DETERMINERS:
+            x -= 1
+        return x >= lo and self.kind[x] == "w" and (self.low[x] in PREPOSITIONS or self._is_report_verb(x))
 
     def _attr_before(self, q: Quote) -> Optional[Attr]:
         i = q.tok - 1
