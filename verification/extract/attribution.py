@@ -609,9 +609,20 @@ class Attribution:
                 if at is None and self.low[v] in INVERTING:
                     at = self._np_after(v + 1, k)
                 return self._finish(at) if at else None
-        # any clause: its sentence-initial subject
-        at = self._main_subject(k, lo)
-        return self._finish(at) if at else None
+        # any clause: its sentence-initial subject, if the article names it ("Wait, it gets
+        # better:" names nobody)
+        at = self._finish(self._main_subject(k, lo))
+        if at is not None and at.kind == "name" and at.key not in self._known_speakers():
+            return None
+        return at
+
+    def _known_speakers(self) -> set:
+        """Keys of the people and organisations the article names."""
+        keys = getattr(self, "_speaker_keys", None)
+        if keys is None:
+            keys = self._speaker_keys = {e.key for e in (self._canon(x) for x in self.entities.values())
+                                         if e.person or e.org}
+        return keys
 
     def speaker_labels(self) -> None:
         """Transcript lines 'TRUMP: We are going to win.' (no quote marks)."""
