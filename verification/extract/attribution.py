@@ -517,6 +517,8 @@ class Attribution:
         the same paragraph: 'Clinton touted her credentials as a co-sponsor. "We need …"'."""
         if q.tok <= 0 or self.sent_start[self.sent[q.tok]] != q.tok:
             return None
+        if self._unread_clause_after(q):
+            return None
         p = q.tok - 1
         if self.tpara[p] != q.para:
             return None
@@ -529,6 +531,18 @@ class Attribution:
             return None
         at.strong = False
         return at
+
+    def _unread_clause_after(self, q: Quote) -> bool:
+        """Does the quote's sentence go on with a reporting clause that no rule could read
+        ('“…,” perhaps only 10%, he quoted one analyst')? Then the quote is someone's the
+        sentence names, and the speaker of a neighbouring sentence is a guess."""
+        hi = self.sent_end[self.sent[q.tok]]
+        for k in range(q.tok + 1, hi):
+            if self.kind[k] == "q":
+                return False
+            if self._is_report_verb(k) or self.low[k] in ("quoted", "quoting", "quotes"):
+                return True
+        return False
 
     def _prev_para_speaker(self, q: Quote) -> Optional[Attr]:
         """A paragraph that is only a quote continues the speaker of the paragraph before it
