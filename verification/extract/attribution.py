@@ -106,7 +106,9 @@ class Attribution:
                                                      or is_nationality(self.tt[k]) or self._is_cap(k)
                                                      or self.low[k].rstrip(".") in TITLE_WORDS
                                                      or self._role_chain(k, at.ment_start) > k
-                                                     or self.tt[k] == ","):
+                                                     or self.tt[k] == ","
+                                                     or (self.low[k] in ("and", "&") and k > j
+                                                         and self._is_cap(k - 1) and self._is_cap(k + 1))):
                             k = max(k + 1, self._role_chain(k, at.ment_start))
                         if k != at.ment_start:
                             return None

@@ -28,6 +28,8 @@ from .records import Attr, Quote
 _SENTENCE_ADVERBS = {"and", "but", "so", "then", "also", "yet", "still", "now", "meanwhile", "later",
                      "earlier", "instead", "again", "even", "thus"}
 _POSSESSIVE_DETERMINERS = {"his", "her", "their", "its", "our", "my", "your"}
+# Words joining a name to the phrases after it ("Jeffrey Lewis of the James Martin Center").
+_POSTMODIFIER_LINKS = {"of", "for", "at", "from", "in", "and", "&"}
 
 
 
@@ -150,6 +152,13 @@ class Clauses:
                         # stated": "CEO of …" describes him; the organisation is no speaker
                         a, org_of = x + 1, True
                         break
+            if not org_of and a - 1 >= lo and self.low[a - 1] in _POSTMODIFIER_LINKS:
+                head = self._postmodified_head(a, lo)
+                if head is not None and head[1] > head[0]:
+                    # "Jeffrey Lewis of the James Martin Center for Nonproliferation Studies wrote"
+                    return Attr(head[0], head[1], "name", v)
+                if head is not None and self.low[a - 1] in ("and", "&"):
+                    return Attr(a, j + 1, "desc", v)  # "… Institute for Science and International Security"
             if allow_appos and a - 1 >= lo and self.low[a - 1] in ("of", "for", "at", "from", "with", "in"):
                 # "Anthony Anton, president and CEO of Washington Restaurant Association stated"
                 k = a - 2
@@ -185,6 +194,46 @@ class Clauses:
                 n += 1
             return Attr(k, j + 1, "desc", v)
         return None
+
+    def _postmodified_head(self, a: int, lo: int) -> Optional[tuple[int, int]]:
+        """The capitalised run starting at a ends a chain of names joined by prepositions (and
+        "and"): "Jeffrey Lewis of the James Martin Center for Nonproliferation Studies",
+        "Archbishop Aris Shirvanian of the Armenian Patriarchate of Jerusalem", "David Albright
+        and Serena Kelleher-Vergantini of Washington's Institute for Science and International
+        Security". The head is the run before the chain's first preposition: (start, end) when
+        it names a person, (a, a) when it does not (a description), None when no preposition
+        joins the chain (a list: "Trump and Cruz")."""
+        runs = []  # (start, end, link after it), right to left
+        x = a
+        for _ in range(6):
+            p = x - 1
+            if p >= lo and self.low[p] == "the" and p - 1 >= lo and self.low[p - 1] in _POSTMODIFIER_LINKS:
+                p -= 1
+            if p - 1 < lo or self.low[p] not in _POSTMODIFIER_LINKS or not self._is_cap(p - 1) or \
+                    self.low[p - 1] in STOP_CAPS:
+                break
+            x = self._name_run_back(p - 1, lo)
+            runs.append((x, p, self.low[p]))
+        heads = [r for r in runs if r[2] != "and"]
+        if not heads:
+            return None
+        s, e, _ = heads[-1]
+        if s > lo and not (self.tt[s - 1] in (",", "(", "—", "–", ";", ":") or self.kind[s - 1] == "q"
+                           or self.low[s - 1] in SUBORDINATORS or self.low[s - 1] in CLAUSE_OPENERS
+                           or (self.tt[s - 1][:1].islower() and is_role_noun(self.low[s - 1]))):
+            return a, a  # "the Science and Technology Directorate of …", "long time … Committeeman from …"
+        names = list(self._names_in_run(s, e, lo))
+        if not names:
+            return a, a
+        ns, ne, titles = names[-1]
+        last = strip_possessive(self.low[ne - 1]).rstrip(".")
+        if last in ORG_WORDS or self._is_place_run(ns, ne) or is_possessive(self.tt[ne - 1]) or \
+                (ne - ns < 2 and not titles and not self._known_person(self.low[ns])):
+            return a, a
+        return s, ne
+
+    def _known_person(self, w: str) -> bool:
+        return any(self._canon(e).person and not self._canon(e).org for e in self.by_last.get(w, ()))
 
     def _np_after(self, i: int, hi: int) -> Optional[Attr]:
         """The subject noun phrase starting at token i (inverted order: said Putin)."""
