@@ -66,6 +66,12 @@ class Attribution:
             # a credit line: "…" — Name / "…" -- Name, farmer / "…" ― Name (any dash)
             b = self._name_run_fwd(d, hi)
             if b >= hi or self.tt[b] in (",", "(", ".") or b == hi:
+                if self.sent_start[self.sent[q.tok]] < q.tok:
+                    before = self._attr_before(q)
+                    if before is not None and before.kind in ("name", "pron"):
+                        # 'Rajoy insisted that his party was "still the No. 1 force."--Kim
+                        # Hjelmgaard.': a quote inside a reported sentence; the dash signs the item
+                        return None
                 return Attr(d, b, "name", -1)
         if j >= hi:
             return None
