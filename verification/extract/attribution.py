@@ -53,7 +53,7 @@ class Attribution:
         if hi > i and self.tt[hi - 1] in ".!?":
             hi -= 1
         content = self.text[q.start:q.end].rstrip()
-        ends_period = content.endswith(".")
+        ends = content.rstrip("'’\"”")[-1:]
         j = i
         lead_comma = False
         if j < hi and self.tt[j] in (",", ":"):
@@ -88,9 +88,9 @@ class Attribution:
                 at.verb = j
                 return at
             return None
-        if ends_period and not lead_comma and self.tt[j][:1].isupper():
-            # '"… Moscow." Zelenskyy said.' -- only a bare clause counts.
-            pass
+        # '"… Moscow." Zelenskyy said.', '"… run!" He said.': a capitalised clause after a quote
+        # ending a sentence attributes it only when bare (a name after "?" or "!" may start it)
+        ends_period = ends == "." or (ends in ("!", "?") and self.low[j] in PRONOUNS)
         # subject then verb within a short window
         for v in range(j, min(hi, j + 30)):
             if self.kind[v] == "q":
@@ -122,6 +122,9 @@ class Attribution:
                         return None
                 if ends_period and not lead_comma and not self._bare_after(v, hi):
                     return None  # '"… broken." Candidate Hillary Clinton said Wednesday she …': a new sentence
+                if ends_period and not lead_comma and (self.low[j] in ("but", "and", "so", "yet") or any(
+                        self.low[x] in ("not", "never", "n't") for x in range(at.ment_end, v))):
+                    return None  # '"… bad." But Mr. Trump did not respond in kind.'
                 return at
             w = self.low[v]
             if self.kind[v] == "w" and self.tt[v][:1].islower() and w not in TITLE_WORDS and \
