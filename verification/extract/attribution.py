@@ -356,7 +356,8 @@ class Attribution:
             if q.attr is not None or q.kind == "l" or q.cont_prev:
                 continue
             same = [x for x in qs if x is not q and x.attr is not None and x.own_attr and x.tok >= 0
-                    and self.sent[x.tok] == self.sent[q.tok] and x.attr.kind != "none"]
+                    and self.sent[x.tok] == self.sent[q.tok] and x.attr.kind != "none"
+                    and not self._introduced_after(q, x)]
             if same:
                 q.attr = same[0].attr
                 q.own_attr = True
@@ -461,6 +462,14 @@ class Attribution:
                     if prev_at is not None:
                         q.attr = prev_at
                         q.inherited = True
+
+    def _introduced_after(self, q: Quote, x: Quote) -> bool:
+        """Is x a later quote introduced by a clause standing between q and x ('“We are not
+        terrorists.” Mr. Zahed said: “The attack …”')? That clause is x's, not q's."""
+        if x.tok < q.tok or x.attr is None:
+            return False
+        v = x.attr.verb if x.attr.verb >= 0 else x.attr.ment_start
+        return q.tok < v < x.tok and self.tt[x.tok - 1] in (",", ":")
 
     def _sentence_final_clause(self, q: Quote) -> Optional[Attr]:
         """A bare reporting clause closing the quote's sentence after a comma: ", Neil Sroka
