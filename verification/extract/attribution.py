@@ -26,8 +26,8 @@ from typing import Optional
 
 from .lexicon import (
     DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS,
-    REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS,
-    WEEKDAYS, is_nationality, is_possessive, is_role_noun,
+    REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, SPEECH_NOUNS, TITLE_WORDS,
+    WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun,
 )
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
@@ -191,13 +191,7 @@ class Attribution:
                                       and not self._object_of_preposition(a - 1, lo))):
                 # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
                 return Attr(a, k + 1, "name", -1)
-            if self.low[k] in ("response", "reply", "answer", "message", "words", "verdict",
-                               "statement", "tweet", "retort", "reaction", "comment", "advice",
-                               "explanation", "assessment", "take", "argument", "post", "letter",
-                               "email", "memo", "note", "speech", "remarks", "interview", "tweets",
-                               "posts", "op-ed", "column", "book", "blog", "view", "words",
-                               "testimony", "conclusion", "warning", "prediction", "pitch") \
-                    and k - 1 >= lo:
+            if self.low[k] in SPEECH_NOUNS and k - 1 >= lo:
                 p = k - 1
                 if p - 1 >= lo and self._is_cap(p) and not is_possessive(self.tt[p]) and is_possessive(self.tt[p - 1]):
                     p -= 1  # "Bush's Facebook post:"

@@ -19,8 +19,8 @@ from .context import looks_like_place
 from .lexicon import (
     CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, INVERTING, MALE_NAMES, MONTHS,
     NOUNISH, OBJECT_VERBS, ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB,
-    STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive,
-    is_role_noun, strip_possessive,
+    SPEECH_NOUNS, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality,
+    is_possessive, is_role_noun, strip_possessive,
 )
 from .records import Attr, Quote
 
@@ -547,6 +547,16 @@ class Clauses:
             if e > b and e < hi and self._is_cap(e):
                 # "Band member Flea shared …": the name after the role noun
                 k, b = e, self._name_run_fwd(e, hi)
+            elif is_possessive(self.tt[b - 1]):
+                # "Schilling's son, Grant, defended …": the possessive is a determiner; the
+                # appositive names the subject, or nothing does
+                if e > b and e + 1 < hi and self.tt[e] == "," and self._is_cap(e + 1):
+                    b2 = self._name_run_fwd(e + 1, hi)
+                    if b2 < hi and self.tt[b2] == "," and not self._is_place_run(e + 1, b2):
+                        return Attr(e + 1, b2, "name", hi)
+                if e == b and any(self.low[x] in SPEECH_NOUNS for x in range(b, min(hi, b + 3))):
+                    return Attr(k, b, "name", hi)  # "Rubio's catch phrase was that …": his words
+                return Attr(k, max(e, b), "desc", hi)
             if b < hi and (self.tt[b][:1].islower() or self.tt[b] in (",", "(")):
                 return Attr(k, b, "name", hi)
             return None
