@@ -59,6 +59,13 @@ class Attribution:
         if j < hi and self.tt[j] in (",", ":"):
             lead_comma = True
             j += 1
+        if j + 1 < hi and self.tt[j] in ("”", '"') and self.ts[j] == self.te[j - 1] and (
+                lead_comma or self.tt[j + 1] == ","):
+            # '“… he’s like 6’2”,” Rubio said': the inch mark closed the quote, the stray mark is its end
+            j += 1
+            if self.tt[j] == ",":
+                lead_comma = True
+                j += 1
         d = j
         while d < hi and self.tt[d] in DASHES:
             d += 1
