@@ -557,6 +557,10 @@ class Clauses:
                 if e == b and any(self.low[x] in SPEECH_NOUNS for x in range(b, min(hi, b + 3))):
                     return Attr(k, b, "name", hi)  # "Rubio's catch phrase was that …": his words
                 return Attr(k, max(e, b), "desc", hi)
+            if b < hi and self.low[b] in ("and", "&"):
+                one = self._one_subject_of_two(b, hi)
+                if one is not None:
+                    return one
             if b < hi and (self.tt[b][:1].islower() or self.tt[b] in (",", "(")):
                 return Attr(k, b, "name", hi)
             return None
@@ -567,6 +571,25 @@ class Clauses:
                 e += 1
             if e > k + 1 and self.low[e - 1] in HEAD_TITLES:
                 return Attr(k, e, "desc", hi)
+        return None
+
+    def _one_subject_of_two(self, b: int, hi: int) -> Optional[Attr]:
+        """'Yahoo News and former TV network anchor Katie Couric has promoted …': two
+        descriptions of one subject joined by "and" before a verb in the singular; the name
+        after "and" is the subject."""
+        for x in range(b + 2, min(hi, b + 9)):
+            if self.kind[x] != "w":
+                return None
+            w = self.low[x]
+            if self.tt[x][:1].islower() and self._is_cap(x - 1):
+                singular = w in ("has", "is", "was", "does") or (
+                    w.endswith("s") and not w.endswith("ss") and self._verb_like(x))
+                if not singular:
+                    if w in PREPOSITIONS or w in DETERMINERS or self._verb_like(x):
+                        return None
+                    continue  # "former TV network anchor …"
+                a = self._name_run_back(x - 1, b + 1)
+                return Attr(a, x, "name", hi) if x - a >= 2 and not self._is_place_run(a, x) else None
         return None
 
     def _find_clauses(self) -> list:
