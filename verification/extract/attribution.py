@@ -33,6 +33,11 @@ from .marks import is_title_case, word_count
 from .records import Attr, Quote
 
 
+# Subordinators of clauses that are not the quote's attribution ("as" is: "as Smith put it").
+_ADVERBIAL_SUBORDINATORS = {"when", "whenever", "if", "because", "after", "before", "while", "although",
+                            "though", "since", "until", "unless", "once"}
+
+
 _LABEL_RE = re.compile(
     r"^(?P<label>(?:[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})|(?:(?:Mr|Mrs|Ms|Dr)\. )?[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){0,2})"
     r"\s*:\s+(?P<body>\S.*)$"
@@ -207,6 +212,23 @@ class Attribution:
                     return Attr(a, p + 1, "name", -1)
         return None
 
+    def _in_adverbial_clause(self, v: int, lo: int, i: int) -> bool:
+        """Is the verb at v in a clause opened by "when", "if", "because" … that ends with a
+        comma before the quote, its words not the quote ('Clinton said that when Ms. Warren
+        railed against Wall Street from her perch in the Senate, “she is speaking for all of
+        us”')? The quote then belongs to the clause around it."""
+        if self.tt[i] != "," or i - v < 4 or self.low[v].endswith("ing"):
+            return False
+        if any(self.kind[x] == "q" or self.tt[x] in (",", ":") for x in range(v + 1, i)):
+            return False
+        at = self._np_before(v, lo, allow_appos=False)
+        if at is None or at.kind not in ("name", "pron"):
+            return False
+        p = at.ment_start - 1
+        while p >= lo and (self.low[p] in TITLE_WORDS or self.low[p].rstrip(".") in TITLE_WORDS):
+            p -= 1
+        return p >= lo and self.low[p] in _ADVERBIAL_SUBORDINATORS
+
     def _object_of_preposition(self, k: int, lo: int) -> bool:
         """Is the role noun at k, with its modifiers, the object of a preposition or a verb
         ("told the Dutch newspaper NRC Handelsblad:", "wrote to party chairman Reince Priebus:")?"""
@@ -252,6 +274,8 @@ class Attribution:
                     return at
             weak = (not strong) and weak_ok and w in WEAK_VERBS and self.tt[v][:1].islower()
             if not (strong or weak):
+                continue
+            if self._in_adverbial_clause(v, lo, i):
                 continue
             # passive: "was asked by host Bill Maher, “…”"
             if v + 2 <= i and self.low[v + 1] == "by" and v - 1 >= lo and self.low[v - 1] in (
