@@ -212,6 +212,23 @@ class Attribution:
                     return Attr(a, p + 1, "name", -1)
         return None
 
+    def _subordinate_subject(self, a: int, v: int) -> Optional[Attr]:
+        """The subject of the nearest clause opened by a subordinator ("as", "when" …) between
+        tokens a and v: a name or he/she right after the subordinator."""
+        for x in range(v - 2, a - 1, -1):
+            if self.low[x] not in _ADVERBIAL_SUBORDINATORS and self.low[x] != "as":
+                continue
+            y = x + 1
+            if self.low[y] in ("he", "she"):
+                return Attr(y, y + 1, "pron", v)
+            if self._is_cap(y):
+                b = self._name_run_fwd(y, v)
+                if b < v and self.tt[b][:1].islower() and self.kind[b] == "w" and not is_possessive(self.tt[b - 1]):
+                    at = self._finish(Attr(y, b, "name", v))
+                    if at.name and self._is_person_name(at):
+                        return at
+        return None
+
     def _in_adverbial_clause(self, v: int, lo: int, i: int) -> bool:
         """Is the verb at v in a clause opened by "when", "if", "because" … that ends with a
         comma before the quote, its words not the quote ('Clinton said that when Ms. Warren
@@ -299,7 +316,17 @@ class Attribution:
                             at = None  # "a statement to Wired explaining …"
                 if at is None and v == lo:
                     at = self._subject_after_opener(q)
-                if at is None:
+                if at is None and self.tt[v - 1] == ",":
+                    at = self._main_subject(v, lo)
+                    sub = self._subordinate_subject(at.ment_end if at is not None else lo, v)
+                    if at is None or at.kind not in ("name", "pron"):
+                        # "It was a one-two punch, as Mrs. Clinton echoed the criticism, saying …"
+                        at = sub or at
+                    elif sub is not None and self._finish(sub).key != self._finish(at).key:
+                        # "He tweeted when Clinton ended the debate …, remarking, “…”": whose
+                        # participle it is, the words do not say
+                        at = Attr(v, v, "none", v)
+                elif at is None:
                     at = self._main_subject(v, lo)
                 if at is not None:
                     at.strong = strong
