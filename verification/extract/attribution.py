@@ -212,6 +212,25 @@ class Attribution:
                     return Attr(a, p + 1, "name", -1)
         return None
 
+    def _later_clause_subject(self, v: int, q: Quote) -> Optional[Attr]:
+        """A clause with its own named subject between another quote (the one the verb at v
+        introduces) and this one: 'in a clip that Judge Mosman called “distasteful,” Santilli
+        expressed a desire to “…”' -> Santilli (weak)."""
+        mid = [x for x in range(v + 1, q.tok) if self.kind[x] == "q"]
+        if not mid:
+            return None
+        for y in range(mid[-1] + 1, q.tok - 1):
+            if not self._is_cap(y) or not (self.tt[y - 1] == "," or self.low[y - 1] in ("and", "but")
+                                            or y - 1 == mid[-1]):
+                continue
+            b = self._name_run_fwd(y, q.tok)
+            if b < q.tok and self._verb_like(b) and not self._is_report_verb(b):
+                at = self._finish(Attr(y, b, "name", b))
+                if at.name and self._is_person_name(at):
+                    at.strong = False
+                    return at
+        return None
+
     def _subordinate_subject(self, a: int, v: int) -> Optional[Attr]:
         """The subject of the nearest clause opened by a subordinator ("as", "when" …) between
         tokens a and v: a name or he/she right after the subordinator."""
@@ -294,6 +313,9 @@ class Attribution:
                 continue
             if self._in_adverbial_clause(v, lo, i):
                 continue
+            later = self._later_clause_subject(v, q)
+            if later is not None:
+                return later
             # passive: "was asked by host Bill Maher, “…”"
             if v + 2 <= i and self.low[v + 1] == "by" and v - 1 >= lo and self.low[v - 1] in (
                     "was", "were", "is", "are", "been", "being"):
@@ -521,7 +543,7 @@ class Attribution:
         if x.tok < q.tok or x.attr is None:
             return False
         v = x.attr.verb if x.attr.verb >= 0 else x.attr.ment_start
-        return q.tok < v < x.tok and self.tt[x.tok - 1] in (",", ":")
+        return q.tok < v < x.tok and (self.tt[x.tok - 1] in (",", ":") or q.tok < x.attr.ment_start < x.tok)
 
     def _sentence_final_clause(self, q: Quote) -> Optional[Attr]:
         """A bare reporting clause closing the quote's sentence after a comma: ", Neil Sroka
