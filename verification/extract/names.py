@@ -244,7 +244,9 @@ class Names:
                     and not looks_like_place(ent.full):
                 # a name that says things, or a full name that does things, is a person
                 ent.person = True
-            if is_subj and main:
+            if is_subj and (main or (reports and self._after_as(a))):
+                # ("as Archbishop Aris Shirvanian told the AP, “…” He added, …": the speaker of
+                # an "as" clause is who "he" is next)
                 subj.append((a, ent))
         for a in heading_names:
             m = self.mention_at.get(a)
@@ -262,6 +264,13 @@ class Names:
         subj.sort(key=lambda x: x[0])
         self.subjects = subj
         self.subject_pos = [s[0] for s in subj]
+
+    def _after_as(self, a: int) -> bool:
+        """Is the name starting at token a (titles before it aside) right after "as"?"""
+        k = a - 1
+        while k >= 0 and (self.low[k] in TITLE_WORDS or self.low[k].rstrip(".") in TITLE_WORDS):
+            k -= 1
+        return k >= 0 and self.low[k] == "as"
 
     def _para_first_tok(self, i: int) -> int:
         k = i
