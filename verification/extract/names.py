@@ -409,10 +409,13 @@ class Names:
         if k >= lo:
             pw = self.low[k]
             if pw in INVERTING and self.kind[k] == "w":
-                if b < hi and self.kind[b] == "w" and self.tt[b][:1].islower() and \
-                        self.low[b] not in PREPOSITIONS and self.low[b] not in ("who", "whose"):
-                    # "Earnest said Obama has kept in touch": the subject of the complement
+                if b < hi and (self.kind[b] == "q" or self.kind[b] == "w" and self.tt[b][:1].islower() and
+                               self.low[b] not in PREPOSITIONS and self.low[b] not in ("who", "whose")):
+                    # "Earnest said Obama has kept in touch", "Pataki says Kasich “has a record”":
+                    # the subject of the complement
                     return True, False, False
+                if k - 1 >= lo and (self.low[k - 1] in PRONOUNS or self._is_cap(k - 1)):
+                    return False, False, False  # "he said Ryan": an object, the verb has its subject
                 return True, True, True  # "said Putin"
             if self.kind[k] == "w" and self.tt[k][:1].islower():
                 if pw in SUBORDINATORS:
