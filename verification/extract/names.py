@@ -40,6 +40,11 @@ _AMBIGUOUS_FIRST_NAMES = {"jean", "dana", "kelly", "leslie", "lee", "robin", "sa
                           "taylor", "morgan", "casey", "jamie", "chris", "pat", "terry", "jesse"}
 
 
+# Words after a name's 's that make it "has" or "is": "Christie's been", "Trump's not".
+_AFTER_CONTRACTION = {"been", "got", "gotten", "not", "never", "going", "gone", "already", "always",
+                      "done", "made", "said", "told", "become", "come", "had", "long", "now"}
+
+
 class Names:
     def _name_run_back(self, j: int, lo: int) -> int:
         """Start of the capitalised run ending at token j (inclusive)."""
@@ -183,7 +188,7 @@ class Names:
                 toks = [self.tt[k] for k in range(a, b)]
                 if not toks:
                     continue
-                possessive = is_possessive(self.tt[b - 1])
+                possessive = is_possessive(self.tt[b - 1]) and not self._contraction(b - 1)
                 name = self._name_text(a, b)
                 low_toks = [t.lower() for t in name.split()]
                 if any(t.rstrip(".") in ORG_WORDS or t in ORG_WORDS for t in low_toks) or (
@@ -264,6 +269,11 @@ class Names:
         subj.sort(key=lambda x: x[0])
         self.subjects = subj
         self.subject_pos = [s[0] for s in subj]
+
+    def _contraction(self, k: int) -> bool:
+        """Is the 's of the word at k "has" or "is" ("Christie's been making the case",
+        "Trump's not backing down"), not a possessive?"""
+        return k + 1 < len(self.low) and self.low[k + 1] in _AFTER_CONTRACTION
 
     def _after_as(self, a: int) -> bool:
         """Is the name starting at token a (titles before it aside) right after "as"?"""
