@@ -410,6 +410,22 @@ class Names:
                 self.low[k] not in SUBORDINATORS and self.low[k] not in CLAUSE_OPENERS and \
                 self.low[k] not in PREPOSITIONS:
             k -= 1  # modifiers of a role noun: "retired teacher Ruth Anders"
+        if k < a - 1 and self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]):
+            # a role noun after modifiers and a determiner or possessive: "the network's nightly
+            # news anchor Ilia Calderón reacted", "his campaign manager Jeff Weaver said"
+            x = k
+            while x >= lo and x > k - 3 and self.kind[x] == "w" and self.tt[x][:1].islower() and \
+                    self.low[x] not in DETERMINERS and self.low[x] not in PREPOSITIONS and \
+                    self.low[x] not in SUBORDINATORS and self.low[x] not in CLAUSE_OPENERS and \
+                    not self._verb_like(x):
+                x -= 1
+            if x >= lo and is_possessive(self.tt[x]) and not self._contraction(x):
+                x = self._name_run_back(x, lo) - 1
+                if x >= lo and self.low[x] in ("the", "a", "an"):
+                    x -= 1
+                k = x
+            elif x >= lo and self.low[x] in DETERMINERS and self.low[x] != "that":
+                k = x - 1
         main = True
         if k > lo and self.tt[k] == "," and b < hi and self.tt[b] == "," and all(
                 self.kind[x] == "w" and not self._is_cap(x) or x == lo for x in range(lo, k)) and k - lo <= 4:
