@@ -432,6 +432,11 @@ class Names:
             # "His neighbour, retired teacher Ruth Anders, disagrees": the appositive names
             # the sentence's subject
             k = lo - 1
+        if k >= lo and self.low[k] == "named" and k - 1 > lo and self.tt[k - 1][:1].islower() and \
+                is_role_noun(self.low[k - 1]) and self.low[k - 2] in ("a", "an", "one"):
+            k -= 3  # "a worker named Antonio Arroyo has …": the name is the worker
+        if k >= lo and self.low[k] in ("there's", "there’s") and b < hi and self.tt[b] in (".", "!"):
+            return True, True, False  # "Then there's Axelrod.": the paragraphs after are his
         if k >= lo:
             pw = self.low[k]
             if pw in INVERTING and self.kind[k] == "w":
