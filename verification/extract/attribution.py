@@ -198,7 +198,7 @@ class Attribution:
                         not self._is_place_run(a2, a - 1):
                     return Attr(a2, a - 1, "name", -1)
             if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-") or self.kind[a - 1] == "q"
-                                  or self.low[a - 1] in ("from", "by")
+                                  or (self.low[a - 1] in ("from", "by") and not self._is_place_run(a, k + 1))
                                   or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1])
                                       and not self._object_of_preposition(a - 1, lo))):
                 # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
