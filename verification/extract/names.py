@@ -470,7 +470,7 @@ class Names:
             if k2 < hi and self.tt[k2] == "," and k2 > j + 1:
                 nxt = k2 + 1
                 if not self._verb_like(nxt) and (self.low[j + 1] in ("who", "whose") or self.low[nxt] in (
-                        "who", "whose", "and", "or") or self._is_cap(nxt)):
+                        "who", "whose", "which", "where", "and", "or") or self._is_cap(nxt)):
                     # more appositives, or a relative clause holding commas of its own: "Woodrow
                     # Benford, 58, who lives outside Minneapolis, says", "Westmacott, who served in
                     # Iran, Turkey and France, praised": the verb follows a later comma
