@@ -28,6 +28,11 @@ from .records import Attr, Quote
 _SENTENCE_ADVERBS = {"and", "but", "so", "then", "also", "yet", "still", "now", "meanwhile", "later",
                      "earlier", "instead", "again", "even", "thus"}
 _POSSESSIVE_DETERMINERS = {"his", "her", "their", "its", "our", "my", "your"}
+_OBJECT_PRONOUNS = {"him", "her", "them", "me", "us", "you", "everyone", "anyone"}
+# Plural listeners after "to": "explained to reporters".
+_LISTENERS = {"reporters", "supporters", "journalists", "voters", "students", "lawmakers", "donors",
+              "members", "delegates", "viewers", "listeners", "readers", "colleagues", "officials",
+              "protesters", "workers", "residents", "attendees", "senators", "legislators", "parents"}
 # Words joining a name to the phrases after it ("Jeffrey Lewis of the James Martin Center").
 _POSTMODIFIER_LINKS = {"of", "for", "at", "from", "in", "and", "&"}
 
@@ -371,8 +376,9 @@ class Clauses:
             if k == 0:
                 return False
             if k + 1 < len(self.low) and self.low[k + 1] == "to" and w not in TO_OK and not (
-                    k + 2 < len(self.low) and self.kind[k + 2] == "q"):
-                return False  # "will continue to be", "promised to build" (but: promising to "…")
+                    k + 2 < len(self.low) and (self.kind[k + 2] == "q" or self._listener(k + 2))):
+                return False  # "will continue to be", "promised to build" (but: promising to "…",
+                #               "proclaimed to a cheering crowd")
             if w in _BASE_FORMS and k + 1 < len(self.low) and self.kind[k + 1] == "w" and \
                     self.tt[k + 1][:1].islower() and is_role_noun(self.low[k + 1]):
                 return False  # "White House press secretary Josh Earnest": a noun before a role noun
@@ -397,6 +403,13 @@ class Clauses:
                     return False
             return True
         return False
+
+    def _listener(self, k: int) -> bool:
+        """Does the word at k, after "to", start a listener rather than an infinitive ("to a
+        cheering crowd", "to reporters", "to Fox News", "to them")?"""
+        w = self.low[k]
+        return self.kind[k] == "w" and (w in DETERMINERS or w in _OBJECT_PRONOUNS or w in _LISTENERS
+                                        or self._is_cap(k) or w[:1].isdigit())
 
     def _after_introduces_next(self, at: Attr) -> bool:
         """'“…?” Mills then writes back, “You look cute.”': the clause after a quote
