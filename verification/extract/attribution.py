@@ -38,6 +38,10 @@ _ADVERBIAL_SUBORDINATORS = {"when", "whenever", "if", "because", "after", "befor
                             "though", "since", "until", "unless", "once"}
 
 
+# Adverbs that may stand between "and"/"but" and a coordinated verb.
+_ADVERBS = {"now", "then", "later", "also", "instead", "still", "again", "even", "soon", "finally", "quickly"}
+
+
 _LABEL_RE = re.compile(
     r"^(?P<label>(?:[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})|(?:(?:Mr|Mrs|Ms|Dr)\. )?[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){0,2})"
     r"\s*:\s+(?P<body>\S.*)$"
@@ -375,7 +379,10 @@ class Attribution:
             else:
                 at = self._np_before(v, lo)
                 if at is None or (at.kind == "desc" and self.low[at.ment_start] in NOT_NP_START) or (
-                        at.kind == "desc" and self.low[at.ment_end - 1] in NOT_NP_START):
+                        at.kind == "desc" and self.low[at.ment_end - 1] in NOT_NP_START) or (
+                        at.kind == "desc" and at.ment_start - 1 >= lo and self.low[at.ment_start - 1] in ("and", "but")
+                        and all(self.low[x] in _ADVERBS for x in range(at.ment_start, at.ment_end))):
+                    # ("… used to support Rand Paul, but now said Trump had “…”": adverbs, no subject)
                     # coordinated verbs: "Hayek confirmed she had been and said, “…”"
                     at = self._nearest_subject(v, lo) or self._main_subject(v, lo) or at
             if at is None:
