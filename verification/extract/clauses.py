@@ -272,6 +272,11 @@ class Clauses:
                 continue
             if self.kind[k] == "w" and (wl in TITLE_WORDS or wl in ("the", "a", "an") or is_nationality(self.tt[k])
                                         or (wl == "of" and k > i)
+                                        or (wl == "and" and last_cap is not None and k + 1 < hi and (
+                                            self._is_cap(k + 1) or self.low[k + 1] in TITLE_WORDS)
+                                            and all(self.low[x].rstrip(".") in TITLE_WORDS or is_nationality(self.tt[x])
+                                                    or self._is_place_run(x, x + 1)
+                                                    for x in range(last_cap[0], last_cap[1])))
                                         or (k == i and (wl in _POSSESSIVE_DETERMINERS or wl in ("another", "one")))):
                 k += 1
                 end = k
@@ -293,6 +298,20 @@ class Clauses:
         if last_cap and not of_object and not all(self.low[x] in TITLE_WORDS or is_nationality(self.tt[x])
                                                   for x in range(last_cap[0], last_cap[1])):
             return Attr(last_cap[0], last_cap[1], "name", -1)
+        # a description named by "known as" ("said the base chief known as Bob,")
+        x = end
+        while x < min(hi, end + 3) and self.kind[x] == "w" and self.tt[x][:1].islower() and \
+                self.low[x] not in ("known", "identified", "named") and not self._is_report_verb(x):
+            x += 1  # ("the base chief known as Bob")
+        if x + 2 < hi and self.low[x] in ("known", "identified") and self.low[x + 1] == "as" or (
+                x + 1 < hi and self.low[x] == "named"):
+            y = x + 2 if self.low[x] != "named" else x + 1
+            if y < hi and self.low[y] == "only" and self.low[y - 1] == "as":
+                y += 1
+            if y < hi and self._is_cap(y):
+                b = self._name_run_fwd(y, hi)
+                if (b >= hi or self.tt[b] in (",", ".", "(", ";")) and not self._is_place_run(y, b):
+                    return Attr(y, b, "name", -1)
         # a description; an appositive after it may name the speaker: "wrote the American
         # ambassador at the time, John E. Herbst."
         for x in range(end, min(hi, end + 6)):
