@@ -476,6 +476,10 @@ class Attribution:
             group_words = sum(x.words for x in qs if x.group == q.group)
             if group_words < 4 and not (q.own_attr and q.strong):
                 q.drop = q.short = True  # a fragment: listed only when asked (include_short)
+                if q.attr is None:
+                    split = self._split_continuation(q)
+                    if split is not None:
+                        q.attr = split.attr  # '“…,” said Javier Palomarez, the president. “Marco gets it.”'
                 continue
             if not q.strong and group_words <= 10 and is_title_case(self.text[q.start:q.end]):
                 q.drop = True
@@ -543,6 +547,23 @@ class Attribution:
                     if prev_at is not None:
                         q.attr = prev_at
                         q.inherited = True
+
+    def _split_continuation(self, q: Quote) -> Optional[Quote]:
+        """The quote before q in its paragraph when only that quote's own reporting clause
+        stands between them ('“…,” said Javier Palomarez, the president of the chamber. “Marco
+        gets it.”'): q goes on with the same speaker."""
+        prev = [x for x in self.quotes if x.para == q.para and 0 <= x.tok < q.tok]
+        if not prev:
+            return None
+        x = prev[-1]
+        if x.attr is None or not x.own_attr or not x.strong or x.attr.kind not in ("name", "pron"):
+            return None
+        v = x.attr.verb if x.attr.verb >= 0 else x.attr.ment_start
+        if not x.tok < v < q.tok or not x.tok < x.attr.ment_start < q.tok:
+            return None
+        if self.sent_start[self.sent[q.tok]] != q.tok and self.tt[q.tok - 1] not in (",", ":"):
+            return None
+        return x
 
     def _introduced_after(self, q: Quote, x: Quote) -> bool:
         """Is x a later quote introduced by a clause standing between q and x ('“We are not
