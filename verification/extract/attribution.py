@@ -380,10 +380,10 @@ class Attribution:
                 at = self._np_before(v, lo)
                 if at is None or (at.kind == "desc" and self.low[at.ment_start] in NOT_NP_START) or (
                         at.kind == "desc" and self.low[at.ment_end - 1] in NOT_NP_START) or (
-                        at.kind == "desc" and at.ment_start - 1 >= lo and self.low[at.ment_start - 1] in ("and", "but")
-                        and all(self.low[x] in _ADVERBS for x in range(at.ment_start, at.ment_end))):
-                    # ("… used to support Rand Paul, but now said Trump had “…”": adverbs, no subject)
-                    # coordinated verbs: "Hayek confirmed she had been and said, “…”"
+                        at.kind == "desc" and at.ment_start - 1 >= lo and self.low[at.ment_start - 1] in (
+                            "and", "but") and all(self.low[x] in _ADVERBS for x in range(at.ment_start, at.ment_end))):
+                    # coordinated verbs: "Hayek confirmed she had been and said, “…”", "… used to
+                    # support Rand Paul, but now said Trump had “…”" (adverbs are no subject)
                     at = self._nearest_subject(v, lo) or self._main_subject(v, lo) or at
             if at is None:
                 at = Attr(v, v, "none", v)

@@ -272,11 +272,7 @@ class Clauses:
                 continue
             if self.kind[k] == "w" and (wl in TITLE_WORDS or wl in ("the", "a", "an") or is_nationality(self.tt[k])
                                         or (wl == "of" and k > i)
-                                        or (wl == "and" and last_cap is not None and k + 1 < hi and (
-                                            self._is_cap(k + 1) or self.low[k + 1] in TITLE_WORDS)
-                                            and all(self.low[x].rstrip(".") in TITLE_WORDS or is_nationality(self.tt[x])
-                                                    or self._is_place_run(x, x + 1)
-                                                    for x in range(last_cap[0], last_cap[1])))
+                                        or (wl == "and" and self._titles_joined(last_cap, k, hi))
                                         or (k == i and (wl in _POSSESSIVE_DETERMINERS or wl in ("another", "one")))):
                 k += 1
                 end = k
@@ -323,6 +319,14 @@ class Clauses:
             if self.kind[x] != "w" or self.low[x] in SUBORDINATORS or self.low[x] in ("who", "which"):
                 break
         return Attr(i, end, "desc", -1)
+
+    def _titles_joined(self, run: Optional[tuple[int, int]], k: int, hi: int) -> bool:
+        """Does "and" at k join two titles ("former Pennsylvania Gov. and Democratic National
+        Committee Chairman Ed Rendell"): the capitalised run before it only titles and places,
+        a capitalised word or a title after it?"""
+        return run is not None and k + 1 < hi and (self._is_cap(k + 1) or self.low[k + 1] in TITLE_WORDS) and all(
+            self.low[x].rstrip(".") in TITLE_WORDS or is_nationality(self.tt[x]) or self._is_place_run(x, x + 1)
+            for x in range(run[0], run[1]))
 
     def _name_list(self, a: int, b: int) -> Optional[Attr]:
         """The tokens [a, b) as a name or a list of names joined by "and" (not places): the
