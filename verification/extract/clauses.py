@@ -588,7 +588,7 @@ class Clauses:
                 # appositive names the subject, or nothing does
                 if e > b and e + 1 < hi and self.tt[e] == "," and self._is_cap(e + 1):
                     b2 = self._name_run_fwd(e + 1, hi)
-                    if b2 < hi and self.tt[b2] == "," and not self._is_place_run(e + 1, b2):
+                    if b2 < hi and self.tt[b2] == ",":  # (after a role noun: a person, not a place)
                         return Attr(e + 1, b2, "name", hi)
                 if e == b and any(self.low[x] in SPEECH_NOUNS for x in range(b, min(hi, b + 3))):
                     return Attr(k, b, "name", hi)  # "Rubio's catch phrase was that …": his words
