@@ -204,9 +204,12 @@ class Names:
                     ent = self._entity_for(name)
                     ent.titles.update(t.rstrip(".") for t in titles)
                     ent.titles.update(t.rstrip(".") for t in self._prefix_titles(a if not titles else a0, lo))
+                    start = a if not titles else a0
                     if (titles and any(t.rstrip(".") in HEAD_TITLES or t in HEAD_TITLES for t in titles)) or (
-                            low_toks[0] in MALE_NAMES or low_toks[0] in FEMALE_NAMES):
-                        ent.person = True
+                            low_toks[0] in MALE_NAMES or low_toks[0] in FEMALE_NAMES) or (
+                            len(low_toks) >= 2 and start > lo and self.tt[start - 1][:1].islower()
+                            and is_role_noun(self.low[start - 1]) and not looks_like_place(name)):
+                        ent.person = True  # (a full name after a role noun: "student Deja Stewart")
                     g = gender_of(low_toks[0], titles)
                     if g and not ent.gender:
                         ent.gender = g
@@ -568,14 +571,18 @@ class Names:
                 continue
             return ent.full, ent
         if g in ("m", "f"):
-            # No subject fits: the last named person (object or not) whose known gender does.
-            k = bisect.bisect_left(self.mention_starts, i) - 1
-            while k >= 0:
-                a, b, ent, poss = self.mentions[k]
-                k -= 1
-                ent = self._canon(ent)
-                if ent.person and not ent.org and ent.gender == g and not self._in_title(a):
-                    return ent.full, ent
+            # No subject fits: the last named person (object or not) whose gender does not
+            # conflict, a possessive ("Obama's speech") only when nobody else is named
+            k0 = bisect.bisect_left(self.mention_starts, i) - 1
+            for possessive_ok in (False, True):
+                k = k0
+                while k >= 0:
+                    a, b, ent, poss = self.mentions[k]
+                    k -= 1
+                    ent = self._canon(ent)
+                    if ent.person and not ent.org and (possessive_ok or not poss) and (
+                            ent.gender == g or (ent.gender is None and not possessive_ok)) and not self._in_title(a):
+                        return ent.full, ent
         return None, None
 
     def _in_title(self, k: int) -> bool:
