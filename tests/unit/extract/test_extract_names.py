@@ -85,3 +85,13 @@ def test_second_piece_of_a_split_quote_after_a_participle():
 ])
 def test_he_and_she_after_complements_appositives_and_introductions(text, name):
     assert speakers(text)[-1] == name
+
+
+def test_she_with_no_subject_to_fit_takes_the_last_person_named():
+    # Deja Stewart, a person by her role noun, is named after Hillary Clinton; her gender is
+    # not known, which does not conflict with "she"
+    text = ("Bernie Sanders endorsed Hillary Clinton at a rally on Tuesday.\n"
+            "My favorite description of him came from Hampton University student Deja Stewart, who called him "
+            "“somebody's savage grandpa.”\n"
+            "“Savage,” she said, meaning that he is “radical enough and does not care what people think.”")
+    assert speakers(text) == ["Deja Stewart", "Deja Stewart"]
