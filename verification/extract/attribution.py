@@ -342,7 +342,7 @@ class Attribution:
                             at = None  # "a statement to Wired explaining …"
                 if at is None and v == lo:
                     at = self._subject_after_opener(q)
-                if at is None and self.tt[v - 1] == ",":
+                if at is None and v - 1 >= lo and self.tt[v - 1] == ",":
                     at = self._main_subject(v, lo)
                     sub = self._subordinate_subject(at.ment_end if at is not None else lo, v)
                     if at is None or at.kind not in ("name", "pron"):

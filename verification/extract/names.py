@@ -42,7 +42,13 @@ _AMBIGUOUS_FIRST_NAMES = {"jean", "dana", "kelly", "leslie", "lee", "robin", "sa
 
 # Words after a name's 's that make it "has" or "is": "Christie's been", "Trump's not".
 _AFTER_CONTRACTION = {"been", "got", "gotten", "not", "never", "going", "gone", "already", "always",
-                      "done", "made", "said", "told", "become", "come", "had", "long", "now"}
+                      "done", "made", "said", "told", "become", "come", "had", "now"}
+
+
+# Words ending in -s that are no verbs in the third person ("famous", "always", "news").
+_NOT_VERB_ENDINGS = ("ss", "ness", "ous", "us", "is", "ics")
+_S_ADVERBS = {"always", "perhaps", "sometimes", "besides", "nevertheless", "towards", "afterwards",
+              "news", "series", "whereas", "nowadays"}
 
 
 class Names:
@@ -514,8 +520,8 @@ class Names:
         if w in ("has", "had", "is", "was", "will", "would", "could", "should", "did", "does", "can",
                  "may", "might", "must") or self._is_report_verb(k) or w in WEAK_VERBS:
             return True
-        return len(w) > 3 and (w.endswith("ed") or (w.endswith("s") and not w.endswith("ss"))) and \
-            w not in PREPOSITIONS and w not in SUBORDINATORS and not w.endswith("ness")
+        return len(w) > 3 and (w.endswith("ed") or (w.endswith("s") and not w.endswith(_NOT_VERB_ENDINGS))) and \
+            w not in PREPOSITIONS and w not in SUBORDINATORS and w not in _S_ADVERBS
 
     def _resolve_name(self, a: int, b: int) -> tuple[Optional[str], Optional[Entity]]:
         """Resolve the capitalised run [a, b) (titles included) to a full name."""
