@@ -142,6 +142,7 @@ class Score:
             "named_n": c["found_person_person"], "named_right": r("right_person_person", "found_person_person"),
             "named_none": r("none_person_person", "found_person_person"),
             "named_wrong": r("wrong_person_person", "found_person_person"),
+            "named_wrong_n": c["wrong_person_person"], "named_none_n": c["none_person_person"],
             "heshe_n": c["found_person_pron"], "heshe_right": r("right_person_pron", "found_person_pron"),
             "heshe_none": r("none_person_pron", "found_person_pron"),
             "heshe_wrong": r("wrong_person_pron", "found_person_pron"),
@@ -153,7 +154,8 @@ class Score:
 def _row(label: str, f: dict) -> str:
     return (f"| {label} | {f['articles']} | {f['recall']:.3f} ({f['found']}/{f['gold']}) | "
             f"{f['precision']:.3f} ({f['pred_ok']}/{f['pred']}) | "
-            f"**{f['named_right']:.3f}** / {f['named_none']:.3f} / {f['named_wrong']:.3f} ({f['named_n']}) | "
+            f"**{f['named_right']:.3f}** / {f['named_none']:.3f} / {f['named_wrong']:.3f} ({f['named_n']}; "
+            f"{f['named_none_n']} none, {f['named_wrong_n']} wrong) | "
             f"{f['person_right']:.3f} / {f['person_none']:.3f} / {f['person_wrong']:.3f} ({f['person_n']}) | "
             f"{f['heshe_right']:.3f} / {f['heshe_none']:.3f} / {f['heshe_wrong']:.3f} ({f['heshe_n']}) | "
             f"{f['org_right']:.3f} / {f['org_none']:.3f} / {f['org_wrong']:.3f} ({f['org_n']}) |")

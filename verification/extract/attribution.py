@@ -26,11 +26,20 @@ from typing import Optional
 
 from .lexicon import (
     DASHES, DETERMINERS, HONORIFICS, INVERTING, NOT_NP_START, ORG_WORDS, PREPOSITIONS, PRONOUNS,
-    REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, TITLE_WORDS, WEAK_VERBS,
-    WEEKDAYS, is_nationality, is_possessive, is_role_noun,
+    REPORT_VERBS, SCARE_BEFORE, SKIP_BEFORE_VERB, SPEAKER_LABEL_STOP, SPEECH_NOUNS, TITLE_WORDS,
+    WEAK_VERBS, WEEKDAYS, is_nationality, is_possessive, is_role_noun,
 )
 from .marks import is_title_case, word_count
 from .records import Attr, Quote
+
+
+# Subordinators of clauses that are not the quote's attribution ("as" is: "as Smith put it").
+_ADVERBIAL_SUBORDINATORS = {"when", "whenever", "if", "because", "after", "before", "while", "although",
+                            "though", "since", "until", "unless", "once"}
+
+
+# Adverbs that may stand between "and"/"but" and a coordinated verb.
+_ADVERBS = {"now", "then", "later", "also", "instead", "still", "again", "even", "soon", "finally", "quickly"}
 
 
 _LABEL_RE = re.compile(
@@ -53,12 +62,19 @@ class Attribution:
         if hi > i and self.tt[hi - 1] in ".!?":
             hi -= 1
         content = self.text[q.start:q.end].rstrip()
-        ends_period = content.endswith(".")
+        ends = content.rstrip("'’\"”")[-1:]
         j = i
         lead_comma = False
         if j < hi and self.tt[j] in (",", ":"):
             lead_comma = True
             j += 1
+        if j + 1 < hi and self.tt[j] in ("”", '"') and self.ts[j] == self.te[j - 1] and (
+                lead_comma or self.tt[j + 1] == ","):
+            # '“… he’s like 6’2”,” Rubio said': the inch mark closed the quote, the stray mark is its end
+            j += 1
+            if self.tt[j] == ",":
+                lead_comma = True
+                j += 1
         d = j
         while d < hi and self.tt[d] in DASHES:
             d += 1
@@ -66,6 +82,12 @@ class Attribution:
             # a credit line: "…" — Name / "…" -- Name, farmer / "…" ― Name (any dash)
             b = self._name_run_fwd(d, hi)
             if b >= hi or self.tt[b] in (",", "(", ".") or b == hi:
+                if self.sent_start[self.sent[q.tok]] < q.tok:
+                    before = self._attr_before(q)
+                    if before is not None and before.kind in ("name", "pron"):
+                        # 'Rajoy insisted that his party was "still the No. 1 force."--Kim
+                        # Hjelmgaard.': a quote inside a reported sentence; the dash signs the item
+                        return None
                 return Attr(d, b, "name", -1)
         if j >= hi:
             return None
@@ -82,9 +104,9 @@ class Attribution:
                 at.verb = j
                 return at
             return None
-        if ends_period and not lead_comma and self.tt[j][:1].isupper():
-            # '"… Moscow." Zelenskyy said.' -- only a bare clause counts.
-            pass
+        # '"… Moscow." Zelenskyy said.', '"… run!" He said.': a capitalised clause after a quote
+        # ending a sentence attributes it only when bare (a name after "?" or "!" may start it)
+        ends_period = ends == "." or (ends in ("!", "?") and self.low[j] in PRONOUNS)
         # subject then verb within a short window
         for v in range(j, min(hi, j + 30)):
             if self.kind[v] == "q":
@@ -106,7 +128,9 @@ class Attribution:
                                                      or is_nationality(self.tt[k]) or self._is_cap(k)
                                                      or self.low[k].rstrip(".") in TITLE_WORDS
                                                      or self._role_chain(k, at.ment_start) > k
-                                                     or self.tt[k] == ","):
+                                                     or self.tt[k] == ","
+                                                     or (self.low[k] in ("and", "&") and k > j
+                                                         and self._is_cap(k - 1) and self._is_cap(k + 1))):
                             k = max(k + 1, self._role_chain(k, at.ment_start))
                         if k != at.ment_start:
                             return None
@@ -114,6 +138,9 @@ class Attribution:
                         return None
                 if ends_period and not lead_comma and not self._bare_after(v, hi):
                     return None  # '"… broken." Candidate Hillary Clinton said Wednesday she …': a new sentence
+                if ends_period and not lead_comma and (self.low[j] in ("but", "and", "so", "yet") or any(
+                        self.low[x] in ("not", "never", "n't") for x in range(at.ment_end, v))):
+                    return None  # '"… bad." But Mr. Trump did not respond in kind.'
                 return at
             w = self.low[v]
             if self.kind[v] == "w" and self.tt[v][:1].islower() and w not in TITLE_WORDS and \
@@ -175,17 +202,12 @@ class Attribution:
                         not self._is_place_run(a2, a - 1):
                     return Attr(a2, a - 1, "name", -1)
             if a is not None and (a == lo or self.tt[a - 1] in (",", "—", "–", "(", "-") or self.kind[a - 1] == "q"
-                                  or self.low[a - 1] in ("from", "by")
-                                  or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]))):
+                                  or (self.low[a - 1] in ("from", "by") and not self._is_place_run(a, k + 1))
+                                  or (self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1])
+                                      and not self._object_of_preposition(a - 1, lo))):
                 # "Rubio: “…”", "Republican pollster Daron Shaw: “…”"
                 return Attr(a, k + 1, "name", -1)
-            if self.low[k] in ("response", "reply", "answer", "message", "words", "verdict",
-                               "statement", "tweet", "retort", "reaction", "comment", "advice",
-                               "explanation", "assessment", "take", "argument", "post", "letter",
-                               "email", "memo", "note", "speech", "remarks", "interview", "tweets",
-                               "posts", "op-ed", "column", "book", "blog", "view", "words",
-                               "testimony", "conclusion", "warning", "prediction", "pitch") \
-                    and k - 1 >= lo:
+            if self.low[k] in SPEECH_NOUNS and k - 1 >= lo:
                 p = k - 1
                 if p - 1 >= lo and self._is_cap(p) and not is_possessive(self.tt[p]) and is_possessive(self.tt[p - 1]):
                     p -= 1  # "Bush's Facebook post:"
@@ -193,6 +215,71 @@ class Attribution:
                     a = self._name_run_back(p, lo)
                     return Attr(a, p + 1, "name", -1)
         return None
+
+    def _later_clause_subject(self, v: int, q: Quote) -> Optional[Attr]:
+        """A clause with its own named subject between another quote (the one the verb at v
+        introduces) and this one: 'in a clip that Judge Mosman called “distasteful,” Santilli
+        expressed a desire to “…”' -> Santilli (weak)."""
+        mid = [x for x in range(v + 1, q.tok) if self.kind[x] == "q"]
+        if not mid:
+            return None
+        for y in range(mid[-1] + 1, q.tok - 1):
+            if not self._is_cap(y) or not (self.tt[y - 1] == "," or self.low[y - 1] in ("and", "but")
+                                            or y - 1 == mid[-1]):
+                continue
+            b = self._name_run_fwd(y, q.tok)
+            if b < q.tok and self._verb_like(b) and not self._is_report_verb(b):
+                at = self._finish(Attr(y, b, "name", b))
+                if at.name and self._is_person_name(at):
+                    at.strong = False
+                    return at
+        return None
+
+    def _subordinate_subject(self, a: int, v: int) -> Optional[Attr]:
+        """The subject of the nearest clause opened by a subordinator ("as", "when" …) between
+        tokens a and v: a name or he/she right after the subordinator."""
+        for x in range(v - 2, a - 1, -1):
+            if self.low[x] not in _ADVERBIAL_SUBORDINATORS and self.low[x] != "as":
+                continue
+            y = x + 1
+            if self.low[y] in ("he", "she"):
+                return Attr(y, y + 1, "pron", v)
+            if self._is_cap(y):
+                b = self._name_run_fwd(y, v)
+                if b < v and self.tt[b][:1].islower() and self.kind[b] == "w" and not is_possessive(self.tt[b - 1]):
+                    at = self._finish(Attr(y, b, "name", v))
+                    if at.name and self._is_person_name(at):
+                        return at
+        return None
+
+    def _in_adverbial_clause(self, v: int, lo: int, i: int) -> bool:
+        """Is the verb at v in a clause opened by "when", "if", "because" … that ends with a
+        comma before the quote, its words not the quote ('Clinton said that when Ms. Warren
+        railed against Wall Street from her perch in the Senate, “she is speaking for all of
+        us”')? The quote then belongs to the clause around it."""
+        if self.tt[i] != "," or i - v < 4 or self.low[v].endswith("ing"):
+            return False
+        if any(self.kind[x] == "q" or self.tt[x] in (",", ":") for x in range(v + 1, i)):
+            return False
+        at = self._np_before(v, lo, allow_appos=False)
+        if at is None or at.kind not in ("name", "pron"):
+            return False
+        p = at.ment_start - 1
+        while p >= lo and (self.low[p] in TITLE_WORDS or self.low[p].rstrip(".") in TITLE_WORDS):
+            p -= 1
+        return p >= lo and self.low[p] in _ADVERBIAL_SUBORDINATORS
+
+    def _object_of_preposition(self, k: int, lo: int) -> bool:
+        """Is the role noun at k, with its modifiers, the object of a preposition or a verb
+        ("told the Dutch newspaper NRC Handelsblad:", "wrote to party chairman Reince Priebus:")?"""
+        x = k - 1
+        while x >= lo and x > k - 6 and self.kind[x] == "w" and (
+                self.tt[x][:1].islower() or is_nationality(self.tt[x])) and self.low[x] not in PREPOSITIONS \
+                and self.low[x] not in DETERMINERS and not self._is_report_verb(x):
+            x -= 1
+        if x >= lo and self.low[x] in DETERMINERS:
+            x -= 1
+        return x >= lo and self.kind[x] == "w" and (self.low[x] in PREPOSITIONS or self._is_report_verb(x))
 
     def _attr_before(self, q: Quote) -> Optional[Attr]:
         i = q.tok - 1
@@ -228,6 +315,11 @@ class Attribution:
             weak = (not strong) and weak_ok and w in WEAK_VERBS and self.tt[v][:1].islower()
             if not (strong or weak):
                 continue
+            if self._in_adverbial_clause(v, lo, i):
+                continue
+            later = self._later_clause_subject(v, q)
+            if later is not None:
+                return later
             # passive: "was asked by host Bill Maher, “…”"
             if v + 2 <= i and self.low[v + 1] == "by" and v - 1 >= lo and self.low[v - 1] in (
                     "was", "were", "is", "are", "been", "being"):
@@ -250,7 +342,17 @@ class Attribution:
                             at = None  # "a statement to Wired explaining …"
                 if at is None and v == lo:
                     at = self._subject_after_opener(q)
-                if at is None:
+                if at is None and v - 1 >= lo and self.tt[v - 1] == ",":
+                    at = self._main_subject(v, lo)
+                    sub = self._subordinate_subject(at.ment_end if at is not None else lo, v)
+                    if at is None or at.kind not in ("name", "pron"):
+                        # "It was a one-two punch, as Mrs. Clinton echoed the criticism, saying …"
+                        at = sub or at
+                    elif sub is not None and self._finish(sub).key != self._finish(at).key:
+                        # "He tweeted when Clinton ended the debate …, remarking, “…”": whose
+                        # participle it is, the words do not say
+                        at = Attr(v, v, "none", v)
+                elif at is None:
                     at = self._main_subject(v, lo)
                 if at is not None:
                     at.strong = strong
@@ -277,8 +379,11 @@ class Attribution:
             else:
                 at = self._np_before(v, lo)
                 if at is None or (at.kind == "desc" and self.low[at.ment_start] in NOT_NP_START) or (
-                        at.kind == "desc" and self.low[at.ment_end - 1] in NOT_NP_START):
-                    # coordinated verbs: "Hayek confirmed she had been and said, “…”"
+                        at.kind == "desc" and self.low[at.ment_end - 1] in NOT_NP_START) or (
+                        at.kind == "desc" and at.ment_start - 1 >= lo and self.low[at.ment_start - 1] in (
+                            "and", "but") and all(self.low[x] in _ADVERBS for x in range(at.ment_start, at.ment_end))):
+                    # coordinated verbs: "Hayek confirmed she had been and said, “…”", "… used to
+                    # support Rand Paul, but now said Trump had “…”" (adverbs are no subject)
                     at = self._nearest_subject(v, lo) or self._main_subject(v, lo) or at
             if at is None:
                 at = Attr(v, v, "none", v)
@@ -332,7 +437,8 @@ class Attribution:
             if q.attr is not None or q.kind == "l" or q.cont_prev:
                 continue
             same = [x for x in qs if x is not q and x.attr is not None and x.own_attr and x.tok >= 0
-                    and self.sent[x.tok] == self.sent[q.tok] and x.attr.kind != "none"]
+                    and self.sent[x.tok] == self.sent[q.tok] and x.attr.kind != "none"
+                    and not self._introduced_after(q, x)]
             if same:
                 q.attr = same[0].attr
                 q.own_attr = True
@@ -370,6 +476,10 @@ class Attribution:
             group_words = sum(x.words for x in qs if x.group == q.group)
             if group_words < 4 and not (q.own_attr and q.strong):
                 q.drop = q.short = True  # a fragment: listed only when asked (include_short)
+                if q.attr is None:
+                    split = self._split_continuation(q)
+                    if split is not None:
+                        q.attr = split.attr  # '“…,” said Javier Palomarez, the president. “Marco gets it.”'
                 continue
             if not q.strong and group_words <= 10 and is_title_case(self.text[q.start:q.end]):
                 q.drop = True
@@ -438,6 +548,31 @@ class Attribution:
                         q.attr = prev_at
                         q.inherited = True
 
+    def _split_continuation(self, q: Quote) -> Optional[Quote]:
+        """The quote before q in its paragraph when only that quote's own reporting clause
+        stands between them ('“…,” said Javier Palomarez, the president of the chamber. “Marco
+        gets it.”'): q goes on with the same speaker."""
+        prev = [x for x in self.quotes if x.para == q.para and 0 <= x.tok < q.tok]
+        if not prev:
+            return None
+        x = prev[-1]
+        if x.attr is None or not x.own_attr or not x.strong or x.attr.kind not in ("name", "pron"):
+            return None
+        v = x.attr.verb if x.attr.verb >= 0 else x.attr.ment_start
+        if not x.tok < v < q.tok or not x.tok < x.attr.ment_start < q.tok:
+            return None
+        if self.sent_start[self.sent[q.tok]] != q.tok and self.tt[q.tok - 1] not in (",", ":"):
+            return None
+        return x
+
+    def _introduced_after(self, q: Quote, x: Quote) -> bool:
+        """Is x a later quote introduced by a clause standing between q and x ('“We are not
+        terrorists.” Mr. Zahed said: “The attack …”')? That clause is x's, not q's."""
+        if x.tok < q.tok or x.attr is None:
+            return False
+        v = x.attr.verb if x.attr.verb >= 0 else x.attr.ment_start
+        return q.tok < v < x.tok and (self.tt[x.tok - 1] in (",", ":") or q.tok < x.attr.ment_start < x.tok)
+
     def _sentence_final_clause(self, q: Quote) -> Optional[Attr]:
         """A bare reporting clause closing the quote's sentence after a comma: ", Neil Sroka
         said." / ", said Neil Sroka." / ", Zuckoff said." (weak: it never rescues a fragment)."""
@@ -504,6 +639,8 @@ class Attribution:
         the same paragraph: 'Clinton touted her credentials as a co-sponsor. "We need …"'."""
         if q.tok <= 0 or self.sent_start[self.sent[q.tok]] != q.tok:
             return None
+        if self._unread_clause_after(q):
+            return None
         p = q.tok - 1
         if self.tpara[p] != q.para:
             return None
@@ -516,6 +653,18 @@ class Attribution:
             return None
         at.strong = False
         return at
+
+    def _unread_clause_after(self, q: Quote) -> bool:
+        """Does the quote's sentence go on with a reporting clause that no rule could read
+        ('“…,” perhaps only 10%, he quoted one analyst')? Then the quote is someone's the
+        sentence names, and the speaker of a neighbouring sentence is a guess."""
+        hi = self.sent_end[self.sent[q.tok]]
+        for k in range(q.tok + 1, hi):
+            if self.kind[k] == "q":
+                return False
+            if self._is_report_verb(k) or self.low[k] in ("quoted", "quoting", "quotes"):
+                return True
+        return False
 
     def _prev_para_speaker(self, q: Quote) -> Optional[Attr]:
         """A paragraph that is only a quote continues the speaker of the paragraph before it
@@ -596,9 +745,20 @@ class Attribution:
                 if at is None and self.low[v] in INVERTING:
                     at = self._np_after(v + 1, k)
                 return self._finish(at) if at else None
-        # any clause: its sentence-initial subject
-        at = self._main_subject(k, lo)
-        return self._finish(at) if at else None
+        # any clause: its sentence-initial subject, if the article names it ("Wait, it gets
+        # better:" names nobody)
+        at = self._finish(self._main_subject(k, lo))
+        if at is not None and at.kind == "name" and at.key not in self._known_speakers():
+            return None
+        return at
+
+    def _known_speakers(self) -> set:
+        """Keys of the people and organisations the article names."""
+        keys = getattr(self, "_speaker_keys", None)
+        if keys is None:
+            keys = self._speaker_keys = {e.key for e in (self._canon(x) for x in self.entities.values())
+                                         if e.person or e.org}
+        return keys
 
     def speaker_labels(self) -> None:
         """Transcript lines 'TRUMP: We are going to win.' (no quote marks)."""

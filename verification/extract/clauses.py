@@ -19,8 +19,8 @@ from .context import looks_like_place
 from .lexicon import (
     CLAUSE_OPENERS, DETERMINERS, EVENT_VERBS, FEMALE_NAMES, HEAD_TITLES, INVERTING, MALE_NAMES, MONTHS,
     NOUNISH, OBJECT_VERBS, ORG_WORDS, PHRASAL, PREPOSITIONS, PRONOUNS, REPORT_VERBS, SKIP_BEFORE_VERB,
-    STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality, is_possessive,
-    is_role_noun, strip_possessive,
+    SPEECH_NOUNS, STOP_CAPS, SUBORDINATORS, SUFFIXES, TITLE_WORDS, TO_OK, WEEKDAYS, is_nationality,
+    is_possessive, is_role_noun, strip_possessive,
 )
 from .records import Attr, Quote
 
@@ -28,6 +28,13 @@ from .records import Attr, Quote
 _SENTENCE_ADVERBS = {"and", "but", "so", "then", "also", "yet", "still", "now", "meanwhile", "later",
                      "earlier", "instead", "again", "even", "thus"}
 _POSSESSIVE_DETERMINERS = {"his", "her", "their", "its", "our", "my", "your"}
+_OBJECT_PRONOUNS = {"him", "her", "them", "me", "us", "you", "everyone", "anyone"}
+# Plural listeners after "to": "explained to reporters".
+_LISTENERS = {"reporters", "supporters", "journalists", "voters", "students", "lawmakers", "donors",
+              "members", "delegates", "viewers", "listeners", "readers", "colleagues", "officials",
+              "protesters", "workers", "residents", "attendees", "senators", "legislators", "parents"}
+# Words joining a name to the phrases after it ("Jeffrey Lewis of the James Martin Center").
+_POSTMODIFIER_LINKS = {"of", "for", "at", "from", "in", "and", "&"}
 
 
 
@@ -150,6 +157,13 @@ class Clauses:
                         # stated": "CEO of …" describes him; the organisation is no speaker
                         a, org_of = x + 1, True
                         break
+            if not org_of and a - 1 >= lo and self.low[a - 1] in _POSTMODIFIER_LINKS:
+                head = self._postmodified_head(a, lo)
+                if head is not None and head[1] > head[0]:
+                    # "Jeffrey Lewis of the James Martin Center for Nonproliferation Studies wrote"
+                    return Attr(head[0], head[1], "name", v)
+                if head is not None and self.low[a - 1] in ("and", "&"):
+                    return Attr(a, j + 1, "desc", v)  # "… Institute for Science and International Security"
             if allow_appos and a - 1 >= lo and self.low[a - 1] in ("of", "for", "at", "from", "with", "in"):
                 # "Anthony Anton, president and CEO of Washington Restaurant Association stated"
                 k = a - 2
@@ -186,6 +200,46 @@ class Clauses:
             return Attr(k, j + 1, "desc", v)
         return None
 
+    def _postmodified_head(self, a: int, lo: int) -> Optional[tuple[int, int]]:
+        """The capitalised run starting at a ends a chain of names joined by prepositions (and
+        "and"): "Jeffrey Lewis of the James Martin Center for Nonproliferation Studies",
+        "Archbishop Aris Shirvanian of the Armenian Patriarchate of Jerusalem", "David Albright
+        and Serena Kelleher-Vergantini of Washington's Institute for Science and International
+        Security". The head is the run before the chain's first preposition: (start, end) when
+        it names a person, (a, a) when it does not (a description), None when no preposition
+        joins the chain (a list: "Trump and Cruz")."""
+        runs = []  # (start, end, link after it), right to left
+        x = a
+        for _ in range(6):
+            p = x - 1
+            if p >= lo and self.low[p] == "the" and p - 1 >= lo and self.low[p - 1] in _POSTMODIFIER_LINKS:
+                p -= 1
+            if p - 1 < lo or self.low[p] not in _POSTMODIFIER_LINKS or not self._is_cap(p - 1) or \
+                    self.low[p - 1] in STOP_CAPS:
+                break
+            x = self._name_run_back(p - 1, lo)
+            runs.append((x, p, self.low[p]))
+        heads = [r for r in runs if r[2] != "and"]
+        if not heads:
+            return None
+        s, e, _ = heads[-1]
+        if s > lo and not (self.tt[s - 1] in (",", "(", "—", "–", ";", ":") or self.kind[s - 1] == "q"
+                           or self.low[s - 1] in SUBORDINATORS or self.low[s - 1] in CLAUSE_OPENERS
+                           or (self.tt[s - 1][:1].islower() and is_role_noun(self.low[s - 1]))):
+            return a, a  # "the Science and Technology Directorate of …", "long time … Committeeman from …"
+        names = list(self._names_in_run(s, e, lo))
+        if not names:
+            return a, a
+        ns, ne, titles = names[-1]
+        last = strip_possessive(self.low[ne - 1]).rstrip(".")
+        if last in ORG_WORDS or self._is_place_run(ns, ne) or is_possessive(self.tt[ne - 1]) or \
+                (ne - ns < 2 and not titles and not self._known_person(self.low[ns])):
+            return a, a
+        return s, ne
+
+    def _known_person(self, w: str) -> bool:
+        return any(self._canon(e).person and not self._canon(e).org for e in self.by_last.get(w, ()))
+
     def _np_after(self, i: int, hi: int) -> Optional[Attr]:
         """The subject noun phrase starting at token i (inverted order: said Putin)."""
         while i < hi and (self.low[i] in WEEKDAYS or self.low[i] in ("yesterday", "today", "tonight")):
@@ -218,6 +272,7 @@ class Clauses:
                 continue
             if self.kind[k] == "w" and (wl in TITLE_WORDS or wl in ("the", "a", "an") or is_nationality(self.tt[k])
                                         or (wl == "of" and k > i)
+                                        or (wl == "and" and self._titles_joined(last_cap, k, hi))
                                         or (k == i and (wl in _POSSESSIVE_DETERMINERS or wl in ("another", "one")))):
                 k += 1
                 end = k
@@ -239,6 +294,20 @@ class Clauses:
         if last_cap and not of_object and not all(self.low[x] in TITLE_WORDS or is_nationality(self.tt[x])
                                                   for x in range(last_cap[0], last_cap[1])):
             return Attr(last_cap[0], last_cap[1], "name", -1)
+        # a description named by "known as" ("said the base chief known as Bob,")
+        x = end
+        while x < min(hi, end + 3) and self.kind[x] == "w" and self.tt[x][:1].islower() and \
+                self.low[x] not in ("known", "identified", "named") and not self._is_report_verb(x):
+            x += 1  # ("the base chief known as Bob")
+        if x + 2 < hi and self.low[x] in ("known", "identified") and self.low[x + 1] == "as" or (
+                x + 1 < hi and self.low[x] == "named"):
+            y = x + 2 if self.low[x] != "named" else x + 1
+            if y < hi and self.low[y] == "only" and self.low[y - 1] == "as":
+                y += 1
+            if y < hi and self._is_cap(y):
+                b = self._name_run_fwd(y, hi)
+                if (b >= hi or self.tt[b] in (",", ".", "(", ";")) and not self._is_place_run(y, b):
+                    return Attr(y, b, "name", -1)
         # a description; an appositive after it may name the speaker: "wrote the American
         # ambassador at the time, John E. Herbst."
         for x in range(end, min(hi, end + 6)):
@@ -250,6 +319,14 @@ class Clauses:
             if self.kind[x] != "w" or self.low[x] in SUBORDINATORS or self.low[x] in ("who", "which"):
                 break
         return Attr(i, end, "desc", -1)
+
+    def _titles_joined(self, run: Optional[tuple[int, int]], k: int, hi: int) -> bool:
+        """Does "and" at k join two titles ("former Pennsylvania Gov. and Democratic National
+        Committee Chairman Ed Rendell"): the capitalised run before it only titles and places,
+        a capitalised word or a title after it?"""
+        return run is not None and k + 1 < hi and (self._is_cap(k + 1) or self.low[k + 1] in TITLE_WORDS) and all(
+            self.low[x].rstrip(".") in TITLE_WORDS or is_nationality(self.tt[x]) or self._is_place_run(x, x + 1)
+            for x in range(run[0], run[1]))
 
     def _name_list(self, a: int, b: int) -> Optional[Attr]:
         """The tokens [a, b) as a name or a list of names joined by "and" (not places): the
@@ -322,8 +399,9 @@ class Clauses:
             if k == 0:
                 return False
             if k + 1 < len(self.low) and self.low[k + 1] == "to" and w not in TO_OK and not (
-                    k + 2 < len(self.low) and self.kind[k + 2] == "q"):
-                return False  # "will continue to be", "promised to build" (but: promising to "…")
+                    k + 2 < len(self.low) and (self.kind[k + 2] == "q" or self._listener(k + 2))):
+                return False  # "will continue to be", "promised to build" (but: promising to "…",
+                #               "proclaimed to a cheering crowd")
             if w in _BASE_FORMS and k + 1 < len(self.low) and self.kind[k + 1] == "w" and \
                     self.tt[k + 1][:1].islower() and is_role_noun(self.low[k + 1]):
                 return False  # "White House press secretary Josh Earnest": a noun before a role noun
@@ -348,6 +426,13 @@ class Clauses:
                     return False
             return True
         return False
+
+    def _listener(self, k: int) -> bool:
+        """Does the word at k, after "to", start a listener rather than an infinitive ("to a
+        cheering crowd", "to reporters", "to Fox News", "to them")?"""
+        w = self.low[k]
+        return self.kind[k] == "w" and (w in DETERMINERS or w in _OBJECT_PRONOUNS or w in _LISTENERS
+                                        or self._is_cap(k) or w[:1].isdigit())
 
     def _after_introduces_next(self, at: Attr) -> bool:
         """'“…?” Mills then writes back, “You look cute.”': the clause after a quote
@@ -419,6 +504,8 @@ class Clauses:
             if self._is_cap(k) and self.low[k] not in STOP_CAPS:
                 a = self._name_run_back(k, lo)
                 is_subj, main, _ = self._subject_info(a, k + 1)
+                if is_possessive(self.tt[k]):
+                    is_subj = False  # "Mitt Romney's chief strategist": the strategist is the subject
                 if is_subj and (main or not main_only):
                     return Attr(a, k + 1, "name", v)
                 k = a
@@ -496,6 +583,20 @@ class Clauses:
             if e > b and e < hi and self._is_cap(e):
                 # "Band member Flea shared …": the name after the role noun
                 k, b = e, self._name_run_fwd(e, hi)
+            elif is_possessive(self.tt[b - 1]):
+                # "Schilling's son, Grant, defended …": the possessive is a determiner; the
+                # appositive names the subject, or nothing does
+                if e > b and e + 1 < hi and self.tt[e] == "," and self._is_cap(e + 1):
+                    b2 = self._name_run_fwd(e + 1, hi)
+                    if b2 < hi and self.tt[b2] == ",":  # (after a role noun: a person, not a place)
+                        return Attr(e + 1, b2, "name", hi)
+                if e == b and any(self.low[x] in SPEECH_NOUNS for x in range(b, min(hi, b + 3))):
+                    return Attr(k, b, "name", hi)  # "Rubio's catch phrase was that …": his words
+                return Attr(k, max(e, b), "desc", hi)
+            if b < hi and self.low[b] in ("and", "&"):
+                one = self._one_subject_of_two(b, hi)
+                if one is not None:
+                    return one
             if b < hi and (self.tt[b][:1].islower() or self.tt[b] in (",", "(")):
                 return Attr(k, b, "name", hi)
             return None
@@ -506,6 +607,25 @@ class Clauses:
                 e += 1
             if e > k + 1 and self.low[e - 1] in HEAD_TITLES:
                 return Attr(k, e, "desc", hi)
+        return None
+
+    def _one_subject_of_two(self, b: int, hi: int) -> Optional[Attr]:
+        """'Yahoo News and former TV network anchor Katie Couric has promoted …': two
+        descriptions of one subject joined by "and" before a verb in the singular; the name
+        after "and" is the subject."""
+        for x in range(b + 2, min(hi, b + 9)):
+            if self.kind[x] != "w":
+                return None
+            w = self.low[x]
+            if self.tt[x][:1].islower() and self._is_cap(x - 1):
+                singular = w in ("has", "is", "was", "does") or (
+                    w.endswith("s") and not w.endswith("ss") and self._verb_like(x))
+                if not singular:
+                    if w in PREPOSITIONS or w in DETERMINERS or self._verb_like(x):
+                        return None
+                    continue  # "former TV network anchor …"
+                a = self._name_run_back(x - 1, b + 1)
+                return Attr(a, x, "name", hi) if x - a >= 2 and not self._is_place_run(a, x) else None
         return None
 
     def _find_clauses(self) -> list:

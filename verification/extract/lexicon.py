@@ -144,6 +144,15 @@ PHRASAL = {"pointed": "out", "points": "out", "pointing": "out", "went": "on", "
             "puts": "it"}
 
 
+# What someone said, as a noun: "Bush's Facebook post: “…”", "Rubio's catch phrase was that …".
+SPEECH_NOUNS = _forms("""
+    response reply answer message words verdict statement tweet retort reaction comment advice
+    explanation assessment take argument post letter email memo note speech remarks interview
+    tweets posts op-ed column book blog view testimony conclusion warning prediction pitch phrase
+    slogan motto quip line refrain mantra
+""")
+
+
 # Speaking events: no quote is attributed by them, but they state where and when a
 # speaker spoke ("Governor Roe spoke at a rally in Des Moines on Wednesday").
 EVENT_VERBS = _forms("""

@@ -40,6 +40,17 @@ _AMBIGUOUS_FIRST_NAMES = {"jean", "dana", "kelly", "leslie", "lee", "robin", "sa
                           "taylor", "morgan", "casey", "jamie", "chris", "pat", "terry", "jesse"}
 
 
+# Words after a name's 's that make it "has" or "is": "Christie's been", "Trump's not".
+_AFTER_CONTRACTION = {"been", "got", "gotten", "not", "never", "going", "gone", "already", "always",
+                      "done", "made", "said", "told", "become", "come", "had", "now"}
+
+
+# Words ending in -s that are no verbs in the third person ("famous", "always", "news").
+_NOT_VERB_ENDINGS = ("ss", "ness", "ous", "us", "is", "ics")
+_S_ADVERBS = {"always", "perhaps", "sometimes", "besides", "nevertheless", "towards", "afterwards",
+              "news", "series", "whereas", "nowadays"}
+
+
 class Names:
     def _name_run_back(self, j: int, lo: int) -> int:
         """Start of the capitalised run ending at token j (inclusive)."""
@@ -183,7 +194,7 @@ class Names:
                 toks = [self.tt[k] for k in range(a, b)]
                 if not toks:
                     continue
-                possessive = is_possessive(self.tt[b - 1])
+                possessive = is_possessive(self.tt[b - 1]) and not self._contraction(b - 1)
                 name = self._name_text(a, b)
                 low_toks = [t.lower() for t in name.split()]
                 if any(t.rstrip(".") in ORG_WORDS or t in ORG_WORDS for t in low_toks) or (
@@ -199,9 +210,12 @@ class Names:
                     ent = self._entity_for(name)
                     ent.titles.update(t.rstrip(".") for t in titles)
                     ent.titles.update(t.rstrip(".") for t in self._prefix_titles(a if not titles else a0, lo))
+                    start = a if not titles else a0
                     if (titles and any(t.rstrip(".") in HEAD_TITLES or t in HEAD_TITLES for t in titles)) or (
-                            low_toks[0] in MALE_NAMES or low_toks[0] in FEMALE_NAMES):
-                        ent.person = True
+                            low_toks[0] in MALE_NAMES or low_toks[0] in FEMALE_NAMES) or (
+                            len(low_toks) >= 2 and start > lo and self.tt[start - 1][:1].islower()
+                            and is_role_noun(self.low[start - 1]) and not looks_like_place(name)):
+                        ent.person = True  # (a full name after a role noun: "student Deja Stewart")
                     g = gender_of(low_toks[0], titles)
                     if g and not ent.gender:
                         ent.gender = g
@@ -244,7 +258,9 @@ class Names:
                     and not looks_like_place(ent.full):
                 # a name that says things, or a full name that does things, is a person
                 ent.person = True
-            if is_subj and main:
+            if is_subj and (main or (reports and self._after_as(a))):
+                # ("as Archbishop Aris Shirvanian told the AP, “…” He added, …": the speaker of
+                # an "as" clause is who "he" is next)
                 subj.append((a, ent))
         for a in heading_names:
             m = self.mention_at.get(a)
@@ -262,6 +278,18 @@ class Names:
         subj.sort(key=lambda x: x[0])
         self.subjects = subj
         self.subject_pos = [s[0] for s in subj]
+
+    def _contraction(self, k: int) -> bool:
+        """Is the 's of the word at k "has" or "is" ("Christie's been making the case",
+        "Trump's not backing down"), not a possessive?"""
+        return k + 1 < len(self.low) and self.low[k + 1] in _AFTER_CONTRACTION
+
+    def _after_as(self, a: int) -> bool:
+        """Is the name starting at token a (titles before it aside) right after "as"?"""
+        k = a - 1
+        while k >= 0 and (self.low[k] in TITLE_WORDS or self.low[k].rstrip(".") in TITLE_WORDS):
+            k -= 1
+        return k >= 0 and self.low[k] == "as"
 
     def _para_first_tok(self, i: int) -> int:
         k = i
@@ -391,15 +419,43 @@ class Names:
                 self.low[k] not in SUBORDINATORS and self.low[k] not in CLAUSE_OPENERS and \
                 self.low[k] not in PREPOSITIONS:
             k -= 1  # modifiers of a role noun: "retired teacher Ruth Anders"
+        if k < a - 1 and self.tt[a - 1][:1].islower() and is_role_noun(self.low[a - 1]):
+            # a role noun after modifiers and a determiner or possessive: "the network's nightly
+            # news anchor Ilia Calderón reacted", "his campaign manager Jeff Weaver said"
+            x = k
+            while x >= lo and x > k - 3 and self.kind[x] == "w" and self.tt[x][:1].islower() and \
+                    self.low[x] not in DETERMINERS and self.low[x] not in PREPOSITIONS and \
+                    self.low[x] not in SUBORDINATORS and self.low[x] not in CLAUSE_OPENERS and \
+                    not self._verb_like(x):
+                x -= 1
+            if x >= lo and is_possessive(self.tt[x]) and not self._contraction(x):
+                x = self._name_run_back(x, lo) - 1
+                if x >= lo and self.low[x] in ("the", "a", "an"):
+                    x -= 1
+                k = x
+            elif x >= lo and self.low[x] in DETERMINERS and self.low[x] != "that":
+                k = x - 1
         main = True
         if k > lo and self.tt[k] == "," and b < hi and self.tt[b] == "," and all(
                 self.kind[x] == "w" and not self._is_cap(x) or x == lo for x in range(lo, k)) and k - lo <= 4:
             # "His neighbour, retired teacher Ruth Anders, disagrees": the appositive names
             # the sentence's subject
             k = lo - 1
+        if k >= lo and self.low[k] == "named" and k - 1 > lo and self.tt[k - 1][:1].islower() and \
+                is_role_noun(self.low[k - 1]) and self.low[k - 2] in ("a", "an", "one"):
+            k -= 3  # "a worker named Antonio Arroyo has …": the name is the worker
+        if k >= lo and self.low[k] in ("there's", "there’s") and b < hi and self.tt[b] in (".", "!"):
+            return True, True, False  # "Then there's Axelrod.": the paragraphs after are his
         if k >= lo:
             pw = self.low[k]
             if pw in INVERTING and self.kind[k] == "w":
+                if b < hi and (self.kind[b] == "q" or self.kind[b] == "w" and self.tt[b][:1].islower() and
+                               self.low[b] not in PREPOSITIONS and self.low[b] not in ("who", "whose")):
+                    # "Earnest said Obama has kept in touch", "Pataki says Kasich “has a record”":
+                    # the subject of the complement
+                    return True, False, False
+                if k - 1 >= lo and (self.low[k - 1] in PRONOUNS or self._is_cap(k - 1)):
+                    return False, False, False  # "he said Ryan": an object, the verb has its subject
                 return True, True, True  # "said Putin"
             if self.kind[k] == "w" and self.tt[k][:1].islower():
                 if pw in SUBORDINATORS:
@@ -421,7 +477,19 @@ class Names:
             while k2 < hi and k2 < j + 25 and self.tt[k2] != "," and self.kind[k2] != "q":
                 k2 += 1
             if k2 < hi and self.tt[k2] == "," and k2 > j + 1:
-                j = k2 + 1
+                nxt = k2 + 1
+                if not self._verb_like(nxt) and (self.low[j + 1] in ("who", "whose") or self.low[nxt] in (
+                        "who", "whose", "which", "where", "and", "or") or self._is_cap(nxt)):
+                    # more appositives, or a relative clause holding commas of its own: "Woodrow
+                    # Benford, 58, who lives outside Minneapolis, says", "Westmacott, who served in
+                    # Iran, Turkey and France, praised": the verb follows a later comma
+                    k3 = nxt
+                    while k3 < hi and k3 < j + 30 and self.kind[k3] != "q":
+                        if self.tt[k3] == "," and k3 + 1 < hi and self._verb_like(k3 + 1):
+                            nxt = k3 + 1
+                            break
+                        k3 += 1
+                j = nxt
             else:
                 return False, False, False
         while j < hi and (self.low[j] in SKIP_BEFORE_VERB or (self.low[j].endswith("ly") and self.tt[j][:1].islower())):
@@ -443,6 +511,17 @@ class Names:
                     return True, main, True
             return False, False, False
         return True, main, False
+
+    def _verb_like(self, k: int) -> bool:
+        """Does the lower-case word at k look like a finite verb ("praised", "says", "has")?"""
+        w = self.low[k]
+        if self.kind[k] != "w" or not self.tt[k][:1].islower():
+            return False
+        if w in ("has", "had", "is", "was", "will", "would", "could", "should", "did", "does", "can",
+                 "may", "might", "must") or self._is_report_verb(k) or w in WEAK_VERBS:
+            return True
+        return len(w) > 3 and (w.endswith("ed") or (w.endswith("s") and not w.endswith(_NOT_VERB_ENDINGS))) and \
+            w not in PREPOSITIONS and w not in SUBORDINATORS and w not in _S_ADVERBS
 
     def _resolve_name(self, a: int, b: int) -> tuple[Optional[str], Optional[Entity]]:
         """Resolve the capitalised run [a, b) (titles included) to a full name."""
@@ -498,14 +577,18 @@ class Names:
                 continue
             return ent.full, ent
         if g in ("m", "f"):
-            # No subject fits: the last named person (object or not) whose known gender does.
-            k = bisect.bisect_left(self.mention_starts, i) - 1
-            while k >= 0:
-                a, b, ent, poss = self.mentions[k]
-                k -= 1
-                ent = self._canon(ent)
-                if ent.person and not ent.org and ent.gender == g and not self._in_title(a):
-                    return ent.full, ent
+            # No subject fits: the last named person (object or not) whose gender does not
+            # conflict, a possessive ("Obama's speech") only when nobody else is named
+            k0 = bisect.bisect_left(self.mention_starts, i) - 1
+            for possessive_ok in (False, True):
+                k = k0
+                while k >= 0:
+                    a, b, ent, poss = self.mentions[k]
+                    k -= 1
+                    ent = self._canon(ent)
+                    if ent.person and not ent.org and (possessive_ok or not poss) and (
+                            ent.gender == g or (ent.gender is None and not possessive_ok)) and not self._in_title(a):
+                        return ent.full, ent
         return None, None
 
     def _in_title(self, k: int) -> bool:

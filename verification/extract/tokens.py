@@ -130,6 +130,9 @@ class Tokens:
                 nxt = tt[i + 1]
                 if nxt[:1].isupper() or nxt[:1].isdigit() or kind[i + 1] == "q" or nxt in "(—–-":
                     sid += 1
+            elif kind[i] == "q" and i + 1 < n and para[i + 1] == para[i] and ts[i + 1] == te[i] and \
+                    tt[i + 1][:1].isupper() and text[te[i] - 2:te[i] - 1] in (".", "!", "?"):
+                sid += 1  # '… Hispanics!”Former candidate Jeb Bush said': a paragraph break lost in the copy
         self.sent = sent
         starts: dict[int, int] = {}
         ends: dict[int, int] = {}

@@ -144,3 +144,65 @@ def test_a_reporting_clause_closing_the_sentence(text, name):
 def test_a_closing_clause_with_a_common_noun_gives_no_name():
     text = "The plan would cut “the number of people who may have legitimate claims” by half, officials said."
     assert speakers(text) == [None]
+
+
+# Wrong names found on the development folds of the benchmark (issue 14, second round), each
+# written here as a sentence of the same shape; each gave a wrong name before its rule.
+
+@pytest.mark.parametrize("text, names", [
+    # a dash and a name after a quote inside a reported sentence is a byline
+    ('Prime Minister Ana Ruiz said Monday that she will "form a stable government soon" and insisted '
+     'that her party was "still the strongest force in parliament."--Kim Holt.', ["Ana Ruiz", "Ana Ruiz"]),
+    # "But X did not respond": a new sentence after a quote ending in a period (inside a single mark)
+    ("Senator Mark Cole and Governor Ben Olsen met in Ohio.\nMr. Cole mocked the plan, saying at one point, "
+     "''The answer is not simply to yell, 'cut taxes, cut jobs.''' But Mr. Olsen, again, did not respond in "
+     "kind.", ["Mark Cole"]),
+    # after "!", a capitalised "She replied to him that …" is a new sentence
+    ("After Senator Lisa Park won the primary, Ken Adams emailed her, telling her, “you are a star player "
+     "and we need you for the long run!” She replied to him that it was an “honor to serve with you.”",
+     ["Ken Adams", "Lisa Park"]),
+    # the clause after the second piece introduces the third quote
+    ("Omar Hadi, 25, and his wife, Lina Noor, 27, pleaded for understanding.\n“We are refugees,” Ms. Noor "
+     "said. “We are not terrorists.” Mr. Hadi said: “The attack today is the work of terrorists.”",
+     ["Lina Noor", "Lina Noor", "Omar Hadi"]),
+    # a reporting verb in a "when" clause does not attribute the quote after its comma
+    ("Senator Clara Vance and her ally Anne Reed spoke at a rally in Ohio on the economy.\n"
+     "Mrs. Reed said that when Ms. Vance railed against the banks from her seat in the Senate, “she is "
+     "speaking for all of us.”", ["Anne Reed"]),
+    # a participle after an "as" clause, the main clause naming nobody
+    ("Senator Clara Vance and her ally Anne Reed spoke at a rally in Ohio on the economy.\n"
+     "It was a one-two punch, as Mrs. Reed echoed the criticism, saying Mr. Hale “reminds us every day that "
+     "he is not in it for you.”", ["Anne Reed"]),
+    # a clause with its own subject between the verb's quote and this one
+    ("Pete Santo was arrested in January.\nIn a clip that Judge Mary Ochs called “distasteful,” Santo "
+     "expressed a desire to “try, convict and shoot the senator in the leg.”", ["Pete Santo"]),
+    # a name and a colon that is the object of a preposition is no speaker
+    ("Former candidate Jeb Hale explained what was wrong with the ad to the Dutch newspaper NRC "
+     "Handelsblad: “What he did was so insensitive to everyone who saw it.”", ["Jeb Hale"]),
+    # a stray closing mark after the quote (an inch mark closed it)
+    ("Rubio’s comments came on Sunday, The Hill reported.\n“He’s always calling me ‘Little Marco.’ I admit, "
+     "he’s taller than me; he’s like 6’2”,” Rubio said Sunday.", ["Rubio"]),
+])
+def test_wrong_names_of_the_development_folds(text, names):
+    assert speakers(text) == names
+
+
+@pytest.mark.parametrize("text", [
+    # the subject of a participle is not known when an "as"/"when" clause names someone else
+    ("David Axelrod is a former adviser to Barack Obama.\nHe tweeted when Senator Anne Reed ended the debate "
+     "with a joke about the film, remarking, “Thank you, and may the Force be with you.”"),
+    # a lead-in that names nobody
+    'Wait, it gets better:\n"By law, the president sets the maximum number of refugees every year."',
+    # a reporting clause no rule reads: not the subject of the sentence before
+    ("Tom Hayes of the Weekly Standard has waged a lonely battle. “They have not done anything close to a "
+     "full exploitation,” perhaps only 10%, he quoted one analyst."),
+])
+def test_weak_evidence_gives_no_speaker(text):
+    assert speakers(text)[-1] is None
+
+
+def test_a_fragment_after_a_split_quote_keeps_its_speaker():
+    text = ("“He clearly understands the story of the immigrant,” said Javier Palomarez, the president of "
+            "the chamber. “Marco gets it.”")
+    got = [(q.speaker.name if q.speaker else None, q.too_short) for q in extract_quotes(text, include_short=True)]
+    assert got == [("Javier Palomarez", False), ("Javier Palomarez", True)]
