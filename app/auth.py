@@ -25,6 +25,7 @@ from .models import ApiKey
 SCOPES = ("read", "write", "admin")
 _RANK = {s: i for i, s in enumerate(SCOPES)}
 KEY_PREFIX = "vbt_"
+WEBHOOK_SECRET_PREFIX = "whsec_"
 
 
 def hash_key(key: str) -> str:
@@ -47,11 +48,21 @@ def normalize_scopes(scopes: Iterable[str]) -> list[str]:
     return sorted(out, key=_RANK.__getitem__)
 
 
-def create_key(session: Session, name: str, scopes: Iterable[str]) -> tuple[ApiKey, str]:
-    """A new key; returns the row and the key itself (which is not stored)."""
+def new_webhook_secret() -> str:
+    """A secret that signs a key's job webhooks (HMAC-SHA256, app/webhooks.py)."""
+    return WEBHOOK_SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def create_key(session: Session, name: str, scopes: Iterable[str], *,
+               webhook_secret: bool = False) -> tuple[ApiKey, str]:
+    """A new key; returns the row and the key itself (which is not stored).
+
+    With ``webhook_secret``, the row's ``webhook_secret`` is set (kept, to sign).
+    """
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(name=name.strip(), prefix=secret[:12], key_hash=hash_key(secret),
-                 scopes=",".join(normalize_scopes(scopes)))
+                 scopes=",".join(normalize_scopes(scopes)),
+                 webhook_secret=new_webhook_secret() if webhook_secret else None)
     session.add(row)
     session.flush()
     return row, secret
