@@ -115,12 +115,13 @@ def check(scope: str) -> Optional[ApiKey]:
     return key
 
 
-def requires(scope: str, *, reads_only: bool = False) -> Callable:
+def requires(scope: str, *, reads_only: bool = False, key_needed: bool = False) -> Callable:
     """Decorator for view methods; also marks the operation as secured in OpenAPI.
 
     A view that needs a ``write`` key but only reads (``reads_only``) keeps a
     read session: on SQLite it must not wait for the write lock, which a
-    running import holds.
+    running import holds. ``key_needed``: a read that is about the calling
+    key (its own jobs) needs one even when reads are open (401 without).
     """
 
     def decorator(fn: Callable) -> Callable:
@@ -128,12 +129,13 @@ def requires(scope: str, *, reads_only: bool = False) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if scope != "read" and not reads_only:
                 mark_writing()
-            check(scope)
+            if check(scope) is None and key_needed:
+                _unauthorized("This needs an API key: it answers about the key's own records.")
             return fn(*args, **kwargs)
 
         doc = dict(getattr(wrapper, "_apidoc", {}))
         manual = dict(doc.get("manual_doc", {}))
-        if scope == "read":
+        if scope == "read" and not key_needed:
             # Optional unless REQUIRE_API_KEY_FOR_READ: both are valid.
             manual["security"] = [{}, {"bearerAuth": []}]
         else:

@@ -41,6 +41,7 @@ is due from the command line.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import hmac
@@ -360,6 +361,8 @@ class Dispatcher:
         self.thread: Optional[threading.Thread] = None
         self.pid = os.getpid()
         self.stopped = False
+        self.draining = False
+        self.exit_hook = False
 
     def wake(self) -> None:
         if self.stopped:
@@ -370,7 +373,20 @@ class Dispatcher:
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._loop, name="verbatim-webhooks", daemon=True)
                 self.thread.start()
+                if not self.exit_hook:
+                    atexit.register(self.drain)
+                    self.exit_hook = True
         self.event.set()
+
+    def drain(self) -> None:
+        """At exit (a command such as `jobs resume` that ended a job): one last round of due
+        attempts, bounded by the attempt time-out, rather than none."""
+        thread = self.thread
+        if thread is None or not thread.is_alive() or self.pid != os.getpid():
+            return
+        self.draining = True
+        self.event.set()
+        thread.join(float(self.app.config.get("WEBHOOK_TIMEOUT", 10)) + 1)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread after its current attempt (tests; a process exiting needs nothing)."""
@@ -390,6 +406,8 @@ class Dispatcher:
             except Exception:
                 log.exception("webhook dispatcher: a round failed")
                 wait = float(self.app.config["WEBHOOK_POLL_SECONDS"])
+            if self.draining:
+                return
             if wait is None:  # nothing to wait for: stop (the next job with a callback wakes it)
                 with self.lock:
                     if not self.event.is_set():

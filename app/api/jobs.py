@@ -315,10 +315,9 @@ class JobById(MethodView):
 
 @blp.route("")
 class JobList(MethodView):
-    @requires("read")
+    @requires("read", key_needed=True)
     @blp.arguments(JobListArgsSchema, location="query")
     @blp.response(200, JobPageSchema)
-    @blp.doc(security=[{"bearerAuth": []}])
     def get(self, args):
         """Your jobs, newest first
 
@@ -327,9 +326,6 @@ class JobList(MethodView):
         `page` and `per_page` (at most 100) paginate.
         """
         key = current_key()
-        if key is None:
-            abort(401, message="Listing jobs needs the API key that submitted them.",
-                  headers={"WWW-Authenticate": 'Bearer realm="verbatim"'})
         session = get_session()
         conds = [Job.api_key_id == key.id, Job.kind == "verify"]
         if args.get("status"):
@@ -340,6 +336,11 @@ class JobList(MethodView):
                                .offset((page - 1) * per_page).limit(per_page)).all()
         return {"items": [_status(j) for j in rows], "total": total, "page": page, "per_page": per_page,
                 "pages": max(1, -(-total // per_page))}
+
+
+_RESULTS = ("JSON Lines: `{line, id, verdict, issues, match, alternatives, ...}` per claim, in input order; "
+            "or CSV (`format=csv` or `Accept: text/csv`) with the columns "
+            + ", ".join(f"`{c}`" for c in job_results.CSV_HEADER) + ".")
 
 
 def _wants_csv(args: dict[str, Any]) -> bool:
@@ -353,11 +354,9 @@ def _wants_csv(args: dict[str, Any]) -> bool:
 class JobResults(MethodView):
     @requires("read")
     @blp.arguments(ResultsArgsSchema, location="query")
-    @blp.response(200, description="JSON Lines: `{line, id, verdict, issues, match, alternatives, ...}` per "
-                                   "claim, in input order; or CSV (`format=csv` or `Accept: text/csv`) with "
-                                   "the columns " + ", ".join(f"`{c}`" for c in job_results.CSV_HEADER) + ".",
-                  content_type="application/x-ndjson")
-    @blp.doc(responses={"200": {"content": {"application/x-ndjson": {"schema": {"type": "string"}},
+    @blp.response(200, description=_RESULTS, content_type="application/x-ndjson")
+    @blp.doc(responses={"200": {"description": _RESULTS,
+                                "content": {"application/x-ndjson": {"schema": {"type": "string"}},
                                             "text/csv": {"schema": {"type": "string"}}}}})
     def get(self, args, job_id):
         """The answers so far, as JSON Lines or CSV

@@ -141,6 +141,19 @@ def check_signature(secret, request):
     return payload
 
 
+def docs_receiver():
+    """The Python example of docs/jobs.md ("Checking the signature"), as a function."""
+    import os
+    import re
+
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "jobs.md"), encoding="utf-8") as f:
+        doc = f.read()
+    code = re.search(r"### Checking the signature\s+```python\n(.*?)```", doc, re.S).group(1)
+    namespace: dict = {}
+    exec(code, namespace)
+    return namespace["verbatim_webhook"]
+
+
 def test_a_finished_job_posts_a_signed_summary(demo, live_server, client, receiver, signing_key):
     headers, secret = signing_key
     # A browser or curl form: the callback and the name as form fields, over real HTTP.
@@ -163,6 +176,14 @@ def test_a_finished_job_posts_a_signed_summary(demo, live_server, client, receiv
     assert payload["results"] == {"ndjson": f"{live_server}/api/v1/jobs/{job_id}/results",
                                   "csv": f"{live_server}/api/v1/jobs/{job_id}/results?format=csv"}
     assert requests.get(payload["results"]["csv"], timeout=10).text.count("\r\n") == 4
+
+    # The receiver's check that docs/jobs.md gives, run on the real request.
+    documented = docs_receiver()
+    assert documented(secret, request["body"], request["headers"])["id"] == job_id
+    with pytest.raises(ValueError):
+        documented(secret, request["body"].replace(b'"finished"', b'"failed"'), request["headers"])
+    with pytest.raises(ValueError):
+        documented("whsec_another", request["body"], request["headers"])
 
     job, sent = delivery(client, job_id)
     assert sent["state"] == "delivered" and sent["attempts"] == 1 and sent["id"] == payload["delivery"]
@@ -348,3 +369,34 @@ def test_the_command_line_sends_what_is_due(app, demo, client, runner, receiver,
     out = runner.invoke(args=["webhooks", "deliver", "--wait"])
     assert out.exit_code == 0 and "1 attempt(s) made" in out.output, out.output
     assert len(receiver.received) == 1 and delivery(client, job_id)[1]["state"] == "delivered"
+
+
+def test_a_job_finished_by_a_command_is_sent_before_it_exits(app, demo, receiver, signing_key):
+    """`flask jobs resume` in a process of its own ends the job; its delivery is made before it exits."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import select
+
+    from app.auth import hash_key
+    from app.db import get_session
+    from app.models import ApiKey
+
+    with app.app_context():
+        session = get_session()
+        key_id = session.scalar(select(ApiKey.id).where(
+            ApiKey.key_hash == hash_key(signing_key[0]["Authorization"].split()[1])))
+        job, _ = jobs.create_job(session, jobs.iter_ndjson(ndjson(UNRELATED, CORRECT).splitlines()), max_claims=10,
+                                 api_key_id=key_id)
+        job.callback_url, job.base_url = receiver.url + "/cli", "http://verbatim.test/"
+        job_id = job.id
+        session.commit()
+    env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+           "REDIS_URL": "", "LOG_LEVEL": "WARNING"}
+    out = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "resume", job_id], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert [r["path"] for r in receiver.received] == ["/cli"]  # sent before the process exited
+    payload = json.loads(receiver.received[0]["body"])
+    assert payload["url"] == f"http://verbatim.test/api/v1/jobs/{job_id}" and payload["done"] == 2
