@@ -163,10 +163,10 @@ def _upload() -> tuple[str, Any, dict[str, str]]:
 def _source() -> tuple[Any, dict[str, str]]:
     """The claims of the body (a reader of Records) and the options (name, callback_url)."""
     mimetype = (request.mimetype or "").lower()
-    if mimetype == "multipart/form-data":
-        fmt, stream, options = _upload()
-        return job_files.records(fmt, io.BufferedReader(stream, buffer_size=256 * 1024)), options
     options = {k: request.args[k] for k in ("callback_url", "name") if k in request.args}
+    if mimetype == "multipart/form-data":
+        fmt, stream, form = _upload()  # form fields win over the query string
+        return job_files.records(fmt, io.BufferedReader(stream, buffer_size=256 * 1024)), {**options, **form}
     body = io.BufferedReader(request.stream, buffer_size=256 * 1024)
     if mimetype in job_files.NDJSON_TYPES:
         return job_files.iter_ndjson(body), options

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 import requests
@@ -53,9 +54,12 @@ def test_a_csv_file_uploaded_as_a_form(demo, live_server, client, write_headers)
 
 def test_a_json_lines_file_told_by_its_type_or_its_name(demo, live_server, client, write_headers):
     body = ndjson(MOSCOW_IN_PARIS, UNRELATED).encode()
-    for filename, content_type in (("claims.jsonl", None), ("claims.txt", "application/x-ndjson"),
-                                   ("claims.ndjson", "application/octet-stream")):
-        r = upload(live_server, write_headers, body, filename, content_type)
+    as_array = json.dumps([MOSCOW_IN_PARIS, UNRELATED]).encode()
+    for filename, content_type, content in (("claims.jsonl", None, body),
+                                            ("claims.txt", "application/x-ndjson", body),
+                                            ("claims.ndjson", "application/octet-stream", body),
+                                            ("claims.json", "application/json", as_array)):
+        r = upload(live_server, write_headers, content, filename, content_type)
         assert r.status_code == 202, (filename, r.text)
         assert r.json()["total"] == 2
         assert [a["id"] for a in results(client, wait_for(client, r.json()["id"])["id"])[1]] == ["a-1", "a-2"]
@@ -68,6 +72,7 @@ def test_uploads_that_cannot_become_a_job(app, live_server, write_headers, make_
         (requests.post(f"{live_server}/api/v1/jobs/verify", headers=write_headers, data={"name": "x"},
                        files={"other": ("a.csv", b"text\nx\n")}, timeout=10), 422, "`file`"),
         (upload(live_server, write_headers, b"speaker\nPutin\n", "claims.csv"), 422, "text column"),
+        (upload(live_server, write_headers, b"[{\"text\": ", "claims.json"), 422, "not valid JSON"),
         (upload(live_server, write_headers, b"text\n" + b"words words\n" * 400, "big.csv"), 413, "2000 bytes"),
         (upload(live_server, write_headers, b"text\nhello there\n", "a.csv", name="n" * 201), 422, "name"),
         (upload(live_server, make_key("read"), b"text\nhello there\n", "a.csv"), 403, "write"),
