@@ -104,15 +104,15 @@ def _explain(exc: FetchError) -> str:
 
 
 def check_callback_url(config: Any, url: str) -> Optional[str]:
-    """Why ``url`` cannot be a callback (the same rules as a delivery), or None."""
+    """Why ``url`` cannot be a callback (the same rules as a delivery), or None.
+
+    ValueError when WEBHOOK_ALLOWED_NETWORKS is invalid (the server's fault, not the URL's)."""
     if len(url) > 2000:
         return "At most 2000 characters."
     try:
         fetcher(config).check_url(url)
     except FetchError as exc:
         return _explain(exc)
-    except ValueError as exc:
-        return f"Webhooks are misconfigured: WEBHOOK_ALLOWED_NETWORKS is invalid ({exc})."
     return None
 
 
@@ -366,14 +366,18 @@ def _waiting_for(app: Flask, unended_jobs: bool = True) -> Optional[float]:
     reads = app.extensions[DB_EXTENSION]["read_sessions"]
     poll = float(app.config["WEBHOOK_POLL_SECONDS"])
     with reads() as session:
-        nxt = session.scalar(select(JobWebhook.next_attempt_at).where(JobWebhook.state == PENDING)
-                             .order_by(JobWebhook.next_attempt_at).limit(1))
-        if nxt is not None:
-            return max(0.0, min(poll, (nxt - utcnow()).total_seconds()))
-        if session.scalar(select(exists().where(*_ended_unscheduled(app)))):
-            return min(poll, 0.2)  # a job just ended: store its delivery next round
+        # In the order a job goes through them (running, ended without a delivery, a pending
+        # delivery): where each statement sees the latest commits (PostgreSQL), a job that moves
+        # on between two of them is still seen by the next.
         unended = unended_jobs and session.scalar(select(exists().where(
             Job.callback_url.is_not(None), Job.status.in_((JOB_QUEUED, JOB_RUNNING)))))
+        missed = session.scalar(select(exists().where(*_ended_unscheduled(app))))
+        nxt = session.scalar(select(JobWebhook.next_attempt_at).where(JobWebhook.state == PENDING)
+                             .order_by(JobWebhook.next_attempt_at).limit(1))
+    if nxt is not None:
+        return max(0.0, min(poll, (nxt - utcnow()).total_seconds()))
+    if missed:
+        return min(poll, 0.2)  # a job just ended: store its delivery next round
     return poll if unended else None
 
 

@@ -230,3 +230,22 @@ def test_the_jobs_of_the_calling_key_newest_first(app, client, write_headers, ma
     assert_error(client.get("/api/v1/jobs?per_page=0", headers=write_headers), 422)
     assert_error(client.get("/api/v1/jobs?status=lost", headers=write_headers), 422)
 
+
+
+def test_the_openapi_document_describes_uploads_csv_the_list_and_the_webhook(client):
+    spec = client.get("/openapi.json").get_json()
+    submit = spec["paths"]["/api/v1/jobs/verify"]["post"]
+    form = submit["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"] and form["properties"]["file"]["format"] == "binary"
+    assert {"callback_url", "name"} <= set(form["properties"])
+    callback = next(iter(submit["callbacks"]["jobEnded"].values()))
+    payload = callback["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"id", "status", "summary", "results", "timestamp"} <= set(payload["required"])
+    assert "X-Verbatim-Signature" in callback["post"]["description"]
+    results = spec["paths"]["/api/v1/jobs/{job_id}/results"]["get"]
+    assert set(results["responses"]["200"]["content"]) == {"application/x-ndjson", "text/csv"}
+    assert "`quote_spoken_at`" in results["responses"]["200"]["description"]
+    assert {p["name"] for p in results["parameters"]} >= {"format", "offset"}
+    listing = spec["paths"]["/api/v1/jobs"]["get"]
+    assert listing["security"] == [{"bearerAuth": []}]
+    assert {p["name"] for p in listing["parameters"]} == {"page", "per_page", "status"}

@@ -277,6 +277,10 @@ def test_loopback_and_private_callbacks_are_refused_unless_allowed(app, client, 
         assert kind in err["errors"]["callback_url"][0] and "WEBHOOK_ALLOW" in err["message"], err
     err = assert_error(submit(client, headers, ndjson(UNRELATED), callback_url="ftp://example.org/x"), 422)
     assert "http" in err["errors"]["callback_url"][0]
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = "10.0.0.0/33"  # the operator's mistake: 503, not the client's 422
+    assert "WEBHOOK_ALLOWED_NETWORKS" in assert_error(
+        submit(client, headers, ndjson(UNRELATED), callback_url=receiver.url), 503)["message"]
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ""
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True
     assert submit(client, headers, ndjson(UNRELATED), callback_url=receiver.url).status_code == 202
     assert receiver.wait(1)
