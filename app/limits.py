@@ -1,6 +1,8 @@
 """Rate limits (flask-limiter): per API key and per address, by the work asked for.
 
-Every request under ``/api/`` spends units from a budget per minute, except
+Every request under ``/api/`` spends units from a budget per minute (and so
+does the check page's form posted without JavaScript, ``POST /``, which
+does the work of a verify or an article check), except
 ``/api/v1/health`` (load balancers must always get through) and CORS
 preflights. A request with a key spends the key's budget
 (``RATE_LIMIT_PER_KEY``, 6,000 a minute); one without (or with a key that
@@ -80,6 +82,8 @@ def request_cost() -> int:
         except (ValueError, AttributeError, RecursionError):
             return 1
         return max(1, len(claims)) if isinstance(claims, list) else 1
+    if request.method == "POST" and path == "" and request.form.get("form") == "draft":
+        path = "/api/v1/articles/check"  # the check page's draft, posted without JavaScript
     per = _BY_SIZE.get(path)
     if per and request.method == "POST":
         size = request.content_length or 0
@@ -94,6 +98,8 @@ def _capped(limit: str):
 
 def _exempt() -> bool:
     path = request.path
+    if path == "/" and request.method == "POST":
+        return False
     return (not path.startswith("/api/") or path.rstrip("/") == "/api/v1/health"
             or request.method == "OPTIONS")
 

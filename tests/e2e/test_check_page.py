@@ -1,0 +1,98 @@
+"""The check page in a real browser: with JavaScript and without it, the same card.
+
+Without JavaScript the form posts to ``/`` and the server renders the card:
+the quote's words travel in the POST body, never in the address bar.
+"""
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+from .conftest import javascript_off
+
+PUTIN = "if Zelenskyy is ready, let him come to Moscow"
+
+
+def _fill_putin_in_paris(page):
+    page.fill("q-text", PUTIN)
+    page.fill("q-speaker", "Vladimir Putin")
+    page.fill("q-location", "Paris")
+
+
+def _assert_wrong_place(card):
+    assert card.find_element("css selector", ".badge").get_attribute("data-verdict") == "mismatch"
+    rows = card.find_elements("css selector", ".issue")
+    assert [r.find_element("css selector", ".issue__type").text.lower() for r in rows] == ["wrong place"]
+    assert "Beijing" in rows[0].find_element("css selector", ".issue__message").text
+    place = card.find_element("css selector", ".facts__row:nth-child(3) .check")
+    assert "Paris" in place.text and "check--mismatch" in place.get_attribute("class")
+    # The card links to the quote's page on the record.
+    link = card.find_element("css selector", ".record__link a")
+    assert "/quotes/" in link.get_attribute("href")
+
+
+def test_with_javascript_the_card_appears_in_place_and_takes_the_focus(page):
+    _fill_putin_in_paris(page)
+    page.find("#verify-submit").click()
+    card = page.wait_for("#verify-output .verdict")
+    _assert_wrong_place(card)
+    focused = page.driver.switch_to.active_element
+    assert focused.get_attribute("class") == "verdict__headline"
+    assert focused.text == "On record, but the place is wrong."
+    assert page.driver.current_url.rstrip("/").endswith(page.base_url.split("//")[1]) or "#" in page.driver.current_url
+    page.screenshot("check-js-putin-paris")
+    page.assert_accessible()
+    assert page.console_errors() == []
+
+
+def test_without_javascript_the_form_posts_and_the_server_renders_the_same_card(site):
+    with javascript_off(site.driver):
+        site.driver.get(site.base_url + "/")
+        assert site.find("#panel-draft").is_displayed(), "both forms are shown without JavaScript"
+        assert not site.find(".tabs").is_displayed()
+        _fill_putin_in_paris(site)
+        site.find("#verify-submit").click()
+        card = site.wait_for("#verify-output .verdict")
+        _assert_wrong_place(card)
+        url = unquote_plus(site.driver.current_url)
+        assert "Zelenskyy" not in url and "Moscow" not in url and "Paris" not in url, url
+        assert url == site.base_url + "/"
+        # The form keeps what was typed, and the answer took the focus.
+        assert site.find("#q-text").get_attribute("value") == PUTIN
+        assert site.driver.switch_to.active_element.get_attribute("class") == "verdict__headline"
+        site.screenshot("check-nojs-putin-paris")
+    site.assert_accessible()
+
+
+def test_without_javascript_a_draft_is_checked_with_its_quotes_marked(site):
+    draft = ("Speaking in Beijing on Wednesday, Russian President Vladimir Putin said: "
+             "\"Ultimately, if Zelenskyy is ready, let him come to Moscow.\"\n"
+             "\"Russia has started talking about a meeting, which is already bad,\" Zelenskyy said in Paris.")
+    with javascript_off(site.driver):
+        site.driver.get(site.base_url + "/")
+        site.fill("d-text", draft)
+        site.find("#d-published").send_keys("04092025")
+        site.find("#draft-submit").click()
+        site.wait_for("#draft-output .draft")
+        marks = site.find_all("#draft-output mark.q")
+        assert len(marks) == 2
+        assert {m.get_attribute("data-verdict") for m in marks} <= {"verified", "mismatch", "unverified"}
+        assert "Moscow" not in unquote_plus(site.driver.current_url)
+        assert len(site.find_all("#draft-output .qitem")) == 2
+        site.screenshot("check-nojs-draft")
+
+
+def test_after_a_draft_check_the_findings_take_the_focus_on_a_phone(page):
+    page.driver.set_window_size(390, 844)
+    try:
+        page.open("#draft")
+        page.find("#draft-sample").click()
+        page.find("#draft-submit").click()
+        page.wait_for("#draft-output .qitem")
+        focused = page.driver.switch_to.active_element
+        assert focused.get_attribute("class") == "draft__headline"
+        top = page.driver.execute_script(
+            "return document.querySelector('#draft-output .draft__headline').getBoundingClientRect().top")
+        assert 0 <= top < 844, top  # scrolled into view, below the long form
+        page.screenshot("check-draft-phone")
+    finally:
+        page.driver.set_window_size(1360, 1000)
