@@ -126,7 +126,7 @@ def _not_found(error: HTTPException):
     if not wants_html():
         return current_app.extensions["verbatim_api"].handle_http_exception(error)
     description = getattr(error, "page_message", None)
-    return page("404.html", 404, message=description)
+    return page("404.html", 404, message=description, **getattr(error, "page_context", {}))
 
 
 def not_found(message: str) -> NotFound:
@@ -137,7 +137,7 @@ def not_found(message: str) -> NotFound:
 
 
 def init_app(app: Flask) -> None:
-    from . import check  # noqa: F401  (routes on bp)
+    from . import check, record, speakers  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)
     app.jinja_env.globals.setdefault("asset_url", asset_url)

@@ -91,12 +91,14 @@
       if (state) state.textContent = key() ? "A key is set for this tab." : "No key set.";
     }
     show();
-    (form || box).addEventListener(form ? "submit" : "change", function (e) {
-      if (e.type === "submit") e.preventDefault();
+    function use(e) {
+      if (e && e.type === "submit") e.preventDefault();
       setKey(box.value);
       show();
-    });
-    box.addEventListener("change", function () { setKey(box.value); show(); });
+      document.dispatchEvent(new CustomEvent("verbatim:key"));
+    }
+    if (form) form.addEventListener("submit", use);
+    box.addEventListener("change", use);
   }
 
   window.VerbatimSite = {key: key, setKey: setKey, api: api, el: el, append: append, clear: clear};

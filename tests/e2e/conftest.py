@@ -93,9 +93,22 @@ def live_url(live_app):
         thread.join(timeout=5)
 
 
-def post_json(url: str, payload: dict, headers: dict | None = None) -> tuple[int, dict | None]:
-    """POST JSON with the standard library; (status, parsed body or None)."""
-    req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
+@pytest.fixture(scope="module")
+def write_key(live_app):
+    """A key with the write scope on this module's app (the secret itself)."""
+    from app import auth
+    from app.db import get_session
+
+    with live_app.app_context():
+        session = get_session()
+        _, secret = auth.create_key(session, "e2e desk", ["write"])
+        session.commit()
+    return secret
+
+
+def post_json(url: str, payload: dict, headers: dict | None = None, method: str = "POST") -> tuple[int, dict | None]:
+    """Send JSON with the standard library; (status, parsed body or None)."""
+    req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method=method,
                                  headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=WAIT) as resp:
@@ -222,6 +235,13 @@ class Page:
         box = self.find(f"#{field_id}")
         box.clear()
         box.send_keys(text)
+
+    def use_key(self, key: str) -> None:
+        """Type the write key into the page's key box (kept in sessionStorage by static/site.js)."""
+        self.wait_for("#write-key")
+        self.fill("write-key", key)
+        self.find("#write-key-form button[type=submit]").click()
+        self.wait_until(lambda: "is set" in self.find("#write-key-state").text)
 
     def dialogs(self) -> list:
         return self.driver.execute_script("return window.__dialogs || []")

@@ -5,12 +5,15 @@ what the server answers.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
+from .helpers import create
+
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-PAGES = ["/"]
+PAGES = ["/", "/quotes", "/quotes?q=come+to+Moscow&speaker=Putin", "/quotes/1", "/speakers", "/speakers/1"]
 
 
 @pytest.fixture
@@ -99,3 +102,82 @@ def test_the_check_page_spends_the_rate_limit_budget(demo):
     r = client.post("/", data={"form": "verify", "text": "let him come to Moscow"}, headers=HTML)
     assert "X-RateLimit-Remaining" in r.headers
     assert "X-RateLimit-Remaining" not in client.get("/", headers=HTML).headers
+
+
+# --- the record ------------------------------------------------------------------------
+
+
+def test_the_record_searches_like_the_api_and_links_each_quote(pages):
+    html = pages.get("/quotes?q=come+to+Moscow&speaker=Putin", headers=HTML).get_data(as_text=True)
+    api = pages.get("/api/v1/quotes?q=come+to+Moscow&speaker=Putin").get_json()
+    assert api["total"] == 1
+    ids = [int(i) for i in re.findall(r'<li class="qrow" data-quote-id="(\d+)"', html)]
+    assert ids == [q["id"] for q in api["items"]]
+    assert f'href="/quotes/{ids[0]}"' in html
+
+
+def test_the_record_is_paginated_keeping_the_filters(app, pages, write_headers):
+    client = app.test_client()
+    for i in range(23):
+        create(client, write_headers, text=f"Pagination line number {i} about harbour cranes", speaker="Ada Page",
+               sources=None)
+    first = pages.get("/quotes?speaker=Ada+Page", headers=HTML).get_data(as_text=True)
+    assert first.count('class="qrow"') == 20 and "1–20 of 23 quotes" in first
+    assert 'href="/quotes?speaker=Ada+Page&amp;page=2"' in first
+    second = pages.get("/quotes?speaker=Ada+Page&page=2", headers=HTML).get_data(as_text=True)
+    assert second.count('class="qrow"') == 3 and 'rel="prev"' in second
+
+
+def test_a_bad_filter_is_a_422_page_naming_it(pages):
+    r = pages.get("/quotes?from=yesterday-ish", headers=HTML)
+    assert r.status_code == 422 and 'id="f-from-error"' in r.get_data(as_text=True)
+
+
+def test_pending_and_retracted_quotes_are_not_on_the_public_pages(app, pages, write_headers):
+    client = app.test_client()
+    pending = create(client, write_headers, text="A pending line about the grain corridor", status="pending_review")
+    r = pages.get(f"/quotes/{pending['id']}", headers=HTML)
+    assert r.status_code == 404 and "grain corridor" not in r.get_data(as_text=True)
+    assert f'data-api-url="/api/v1/quotes/{pending["id"]}"' in r.get_data(as_text=True)
+    listed = pages.get("/quotes?status=pending_review", headers=HTML).get_data(as_text=True)
+    assert "grain corridor" not in listed and 'id="private-list"' in listed
+    assert "grain corridor" not in pages.get("/quotes", headers=HTML).get_data(as_text=True)
+
+
+def test_a_quotes_page_embeds_its_quotation_json_ld_that_no_text_can_break_out_of(app, pages, write_headers):
+    nasty = "He said </script><script>alert(1)</script> and <!-- left --> & more"
+    quote = create(app.test_client(), write_headers, text=nasty, speaker="Ada Script")
+    html = pages.get(f"/quotes/{quote['id']}", headers=HTML).get_data(as_text=True)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(blocks) == 1
+    ld = json.loads(blocks[0])
+    assert ld["@type"] == "Quotation" and ld["text"] == nasty
+    assert "<script>alert(1)" not in html and "<!-- left" not in html
+
+
+def test_a_quotes_history_shows_each_change(app, pages, write_headers):
+    client = app.test_client()
+    quote = create(client, write_headers, text="The harbour reopens on Monday at dawn", speaker="Ada Harbour",
+                   event=None)
+    r = client.patch(f"/api/v1/quotes/{quote['id']}", json={"event": "Port briefing"}, headers=write_headers)
+    assert r.status_code == 200
+    html = pages.get(f"/quotes/{quote['id']}", headers=HTML).get_data(as_text=True)
+    assert "Revision 2" in html and "<th scope=\"row\">Event</th><td>—</td><td>Port briefing</td>" in html
+
+
+def test_a_speakers_page_has_names_roles_and_quotes(pages):
+    speakers = pages.get("/api/v1/speakers?q=Putin").get_json()["items"]
+    html = pages.get(f"/speakers/{speakers[0]['id']}", headers=HTML).get_data(as_text=True)
+    assert "Vladimir Putin" in html and "Russian President Vladimir Putin" in html
+    assert 'class="qrow"' in html and 'id="alias-form"' in html
+    assert pages.get("/speakers/999999", headers=HTML).status_code == 404
+
+
+@pytest.mark.parametrize("app_config", [{"REQUIRE_API_KEY_FOR_READ": True}])
+def test_a_private_record_is_not_shown_to_page_loads(pages):
+    for path in ("/quotes", "/quotes/1", "/speakers", "/speakers/1"):
+        r = pages.get(path, headers=HTML)
+        assert r.status_code == 401 and "This record is private" in r.get_data(as_text=True), path
+        assert "Moscow" not in r.get_data(as_text=True)
+    r = pages.post("/", data={"form": "verify", "text": "let him come to Moscow"}, headers=HTML)
+    assert r.status_code == 401 and "data-verdict" not in r.get_data(as_text=True)
