@@ -137,7 +137,7 @@ def not_found(message: str) -> NotFound:
 
 
 def init_app(app: Flask) -> None:
-    from . import check, record, speakers  # noqa: F401  (routes on bp)
+    from . import check, desk, record, speakers  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)
     app.jinja_env.globals.setdefault("asset_url", asset_url)

@@ -13,7 +13,8 @@ import pytest
 from .helpers import create
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-PAGES = ["/", "/quotes", "/quotes?q=come+to+Moscow&speaker=Putin", "/quotes/1", "/speakers", "/speakers/1"]
+PAGES = ["/", "/quotes", "/quotes?q=come+to+Moscow&speaker=Putin", "/quotes/1", "/speakers", "/speakers/1", "/add",
+         "/ingest"]
 
 
 @pytest.fixture
@@ -181,3 +182,15 @@ def test_a_private_record_is_not_shown_to_page_loads(pages):
         assert "Moscow" not in r.get_data(as_text=True)
     r = pages.post("/", data={"form": "verify", "text": "let him come to Moscow"}, headers=HTML)
     assert r.status_code == 401 and "data-verdict" not in r.get_data(as_text=True)
+
+
+# --- the desk ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/add", "/ingest"])
+def test_the_desk_pages_say_they_need_javascript_and_carry_no_key_field_that_posts(pages, path):
+    html = pages.get(path, headers=HTML).get_data(as_text=True)
+    assert "<noscript>" in html and "needs JavaScript" in html
+    key_box = re.search(r'<input id="write-key"[^>]*>', html).group(0)
+    assert "name=" not in key_box, "the key is never part of a form submission"
+    assert 'method="post"' not in html.lower()
