@@ -9,7 +9,7 @@ the record. Without JavaScript these pages say so (``<noscript>``).
 """
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from . import bp, page
 
@@ -26,3 +26,7 @@ def add():
 @bp.get("/ingest")
 def ingest():
     return page("ingest.html", ingest_api=_api("/sources/ingest"), quotes_api=_api("/quotes"))
+@bp.get("/jobs")
+def jobs():
+    return page("jobs.html", jobs_api=_api("/jobs"), max_bytes=current_app.config["JOBS_MAX_CONTENT_LENGTH"],
+                max_claims=current_app.config["JOBS_MAX_CLAIMS"])

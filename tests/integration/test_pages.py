@@ -13,7 +13,7 @@ import pytest
 from .helpers import create
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-PAGES = ["/", "/quotes", "/quotes?q=come+to+Moscow&speaker=Putin", "/quotes/1", "/speakers", "/speakers/1", "/add",
+PAGES = ["/", "/quotes", "/quotes?q=come+to+Moscow&speaker=Putin", "/quotes/1", "/speakers", "/speakers/1", "/add", "/jobs",
          "/ingest"]
 
 
@@ -187,7 +187,7 @@ def test_a_private_record_is_not_shown_to_page_loads(pages):
 # --- the desk ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/add", "/ingest"])
+@pytest.mark.parametrize("path", ["/add", "/ingest", "/jobs"])
 def test_the_desk_pages_say_they_need_javascript_and_carry_no_key_field_that_posts(pages, path):
     html = pages.get(path, headers=HTML).get_data(as_text=True)
     assert "<noscript>" in html and "needs JavaScript" in html
