@@ -5,9 +5,10 @@ the quote's words travel in the POST body, never in the address bar.
 """
 from __future__ import annotations
 
+import os
 from urllib.parse import unquote_plus
 
-from .conftest import javascript_off
+from .conftest import javascript_off, post_json
 
 PUTIN = "if Zelenskyy is ready, let him come to Moscow"
 
@@ -96,3 +97,41 @@ def test_after_a_draft_check_the_findings_take_the_focus_on_a_phone(page):
         page.screenshot("check-draft-phone")
     finally:
         page.driver.set_window_size(1360, 1000)
+
+
+SEED = os.path.join(os.path.dirname(__file__), "..", "fixtures", "seed_article.txt")
+
+
+def _seed_text() -> str:
+    with open(SEED, encoding="utf-8") as f:
+        return f.read()
+
+
+def _assert_seed_marks(root, answer):
+    marks = root.find_elements("css selector", "mark.q")
+    assert [m.text for m in marks] == [answer["text"][q["start"]:q["end"]] for q in answer["quotes"]]
+    assert [m.get_attribute("data-verdict") for m in marks] == [q["verification"]["verdict"] for q in answer["quotes"]]
+    # The article is the record's own source: its quotes are verified against it.
+    assert sum(m.get_attribute("data-verdict") == "verified" for m in marks) >= 3
+
+
+def test_the_seed_article_as_a_draft_has_its_quotes_highlighted_with_and_without_javascript(page, site):
+    text = _seed_text()
+    status, answer = post_json(page.base_url + "/api/v1/articles/check", {"text": text, "published_at": "2025-09-04"})
+    assert status == 200 and len(answer["quotes"]) >= 4, answer
+    page.open("#draft")
+    page.driver.execute_script("document.getElementById('d-text').value = arguments[0];"
+                               "document.getElementById('d-published').value = '2025-09-04';", text)
+    page.find("#draft-submit").click()
+    page.wait_for("#draft-output .qitem")
+    _assert_seed_marks(page.find("#draft-output"), answer)
+    page.screenshot("check-seed-draft-js")
+    page.assert_accessible()
+    with javascript_off(site.driver):
+        site.driver.get(site.base_url + "/")
+        site.find("#d-text").send_keys(text)
+        site.driver.find_element("css selector", "#d-published").send_keys("09042025")  # en-US date input
+        site.find("#draft-submit").click()
+        site.wait_for("#draft-output .qitem")
+        _assert_seed_marks(site.find("#draft-output"), answer)
+        site.screenshot("check-seed-draft-nojs")
