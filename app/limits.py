@@ -1,8 +1,9 @@
 """Rate limits (flask-limiter): per API key and per address, by the work asked for.
 
 Every request under ``/api/`` spends units from a budget per minute (and so
-does the check page's form posted without JavaScript, ``POST /``, which
-does the work of a verify or an article check), except
+do the web app's pages that do the API's work: the check page's form posted
+without JavaScript, ``POST /``, a verify or an article check; the record's
+searches and pages, ``/quotes`` and ``/speakers``), except
 ``/api/v1/health`` (load balancers must always get through) and CORS
 preflights. A request with a key spends the key's budget
 (``RATE_LIMIT_PER_KEY``, 6,000 a minute); one without (or with a key that
@@ -39,6 +40,7 @@ from .db import EXTENSION as DB_EXTENSION
 
 EXTENSION = "verbatim_limiter"
 
+_LIMITED_PAGES = ("/quotes", "/speakers")  # the record's pages (app/pages): a search each
 _BY_SIZE = {"/api/v1/quotes/import": 10_000, "/api/v1/jobs/verify": 10_000, "/api/v1/articles/check": 2_000}
 
 
@@ -98,7 +100,7 @@ def _capped(limit: str):
 
 def _exempt() -> bool:
     path = request.path
-    if path == "/" and request.method == "POST":
+    if (path == "/" and request.method == "POST") or path.startswith(_LIMITED_PAGES):
         return False
     return (not path.startswith("/api/") or path.rstrip("/") == "/api/v1/health"
             or request.method == "OPTIONS")

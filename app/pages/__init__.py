@@ -129,6 +129,12 @@ def _not_found(error: HTTPException):
     return page("404.html", 404, message=description, **getattr(error, "page_context", {}))
 
 
+def _too_many(error: HTTPException):
+    if not wants_html():
+        return current_app.extensions["verbatim_api"].handle_http_exception(error)
+    return page("429.html", 429)
+
+
 def not_found(message: str) -> NotFound:
     """A 404 for a page, with a sentence for the reader."""
     error = NotFound()
@@ -143,3 +149,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.setdefault("asset_url", asset_url)
     app.jinja_env.globals.setdefault("nav_links", nav_links)
     app.register_error_handler(404, _not_found)
+    app.register_error_handler(429, _too_many)

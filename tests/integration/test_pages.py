@@ -194,3 +194,14 @@ def test_the_desk_pages_say_they_need_javascript_and_carry_no_key_field_that_pos
     key_box = re.search(r'<input id="write-key"[^>]*>', html).group(0)
     assert "name=" not in key_box, "the key is never part of a form submission"
     assert 'method="post"' not in html.lower()
+
+
+@pytest.mark.parametrize("app_config", [{"RATE_LIMIT_ANONYMOUS": "3 per minute"}])
+def test_the_records_pages_spend_the_budget_and_a_browser_past_it_gets_a_page(pages):
+    for _ in range(3):
+        assert pages.get("/quotes?q=Moscow", headers=HTML).status_code == 200
+    r = pages.get("/speakers", headers=HTML)
+    assert r.status_code == 429 and r.mimetype == "text/html" and "Retry-After" in r.headers
+    assert "Too many requests" in r.get_data(as_text=True)
+    assert pages.get("/api/v1/quotes").get_json()["code"] == 429
+    assert pages.get("/add", headers=HTML).status_code == 200  # pages that only show a form do not count
