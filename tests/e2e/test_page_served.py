@@ -44,7 +44,7 @@ def test_assets_are_versioned_and_cached_for_a_year(sqlite_app):
     html = client.get("/").get_data(as_text=True)
     urls = re.findall(r'(?:src|href)="(/assets/[^"]+)"', html)
     assert {u.split("?")[0] for u in urls} == {"/assets/verbatim.js", "/assets/site.js", "/assets/verbatim.css",
-                                              "/assets/favicon.svg"}
+                                              "/assets/pages.css", "/assets/favicon.svg"}
     for url in urls:
         assert re.search(r"\?v=[0-9a-f]{12}$", url), url
         r = client.get(url)
