@@ -135,3 +135,45 @@ def test_the_seed_article_as_a_draft_has_its_quotes_highlighted_with_and_without
         site.wait_for("#draft-output .qitem")
         _assert_seed_marks(site.find("#draft-output"), answer)
         site.screenshot("check-seed-draft-nojs")
+
+
+CARD_PARTS = (".verdict__headline", ".issue__type", ".issue__message", ".diff-meta", ".diff", ".diff-legend",
+              ".record__quote", ".record mark.quoted", ".facts", ".sources", ".alt-list", ".verdict__note",
+              ".record__link a")
+
+
+def _card_parts(driver) -> dict:
+    """What a verdict card says, part by part: the text and the markup's classes, for comparing two cards."""
+    return driver.execute_script("""
+        var card = document.querySelector('#verify-output .verdict'), out = {};
+        arguments[0].forEach(function (sel) {
+          out[sel] = Array.prototype.map.call(card.querySelectorAll(sel), function (n) {
+            var kinds = Array.prototype.map.call(n.querySelectorAll('[class]'), function (c) { return c.tagName + '.' + c.className; });
+            return [n.innerText.replace(/\\s+/g, ' ').trim(), kinds.join(' '), n.getAttribute('href')];
+          });
+        });
+        return out;
+    """, list(CARD_PARTS))
+
+
+def test_the_server_renders_the_same_card_as_the_script(page, site):
+    """Each example of the page, checked with JavaScript and without: the cards say the same, part by part."""
+    examples = page.driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('[data-example]'), function (b) {"
+        " return b.getAttribute('data-example'); })")
+    assert len(examples) == 4
+    for name in examples:
+        page.open()
+        page.find(f"[data-example={name}]").click()
+        page.wait_for("#verify-output .verdict")
+        claim = {f: page.find(f"#q-{f}").get_attribute("value") for f in ("text", "speaker", "date", "location")}
+        scripted = _card_parts(page.driver)
+        with javascript_off(site.driver):
+            site.driver.get(site.base_url + "/")
+            for field, value in claim.items():
+                site.fill(f"q-{field}", value)
+            site.find("#verify-submit").click()
+            site.wait_for("#verify-output .verdict")
+            served = _card_parts(site.driver)
+        for part in CARD_PARTS:
+            assert served[part] == scripted[part], (name, part)
