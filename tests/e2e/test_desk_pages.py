@@ -106,3 +106,33 @@ def test_ingest_a_pasted_article_approve_one_quote_and_reject_another(site, live
     site.find("#approve-all").click()
     site.wait_until(lambda: "Done" in site.find("#review-status").text)
     assert _get(f"{live_url}/api/v1/quotes/{ids[2]}", write_key)["status"] == "approved"
+
+
+TRANSCRIPT = """MAYOR LINDQVIST: Good morning. The ferry to the outer islands will run every hour from Monday.
+We have hired twelve more crew members for the summer season.
+Q: Will the fares go up?
+MAYOR LINDQVIST: The fares stay exactly as they are until next spring.
+"""
+
+
+def test_ingest_a_transcript_for_review(site, live_url, write_key):
+    site.go("/ingest")
+    site.use_key(write_key)
+    site.find("#i-kind-transcript").click()
+    site.fill("i-text", TRANSCRIPT)
+    site.fill("i-title", "Harbour press briefing")
+    site.fill("i-publisher", "City of Vaxholm")
+    site.fill("i-speaker", "Anna Lindqvist")
+    site.find("#ingest-submit").click()
+    site.wait_for("#review-created")
+    items = site.find_all("#review-created .review-item")
+    texts = [i.find_element("css selector", ".review-item__quote").text for i in items]
+    assert any("ferry to the outer islands" in t for t in texts), texts
+    assert not any("fares go up" in t for t in texts), "a question of an unnamed person is nobody's quote"
+    # Beside each, its place in the transcript (the source's stored document).
+    assert all(i.find_elements("css selector", ".passage mark") for i in items)
+    site.find("#approve-all").click()
+    site.wait_until(lambda: "Done" in site.find("#review-status").text)
+    ids = [int(i.get_attribute("data-quote-id")) for i in items]
+    assert {_get(f"{live_url}/api/v1/quotes/{i}", write_key)["status"] for i in ids} == {"approved"}
+    site.screenshot("desk-transcript-review")
