@@ -106,6 +106,10 @@ def test_ingest_a_pasted_article_approve_one_quote_and_reject_another(site, live
     site.find("#approve-all").click()
     site.wait_until(lambda: "Done" in site.find("#review-status").text)
     assert _get(f"{live_url}/api/v1/quotes/{ids[2]}", write_key)["status"] == "approved"
+    # The record's list of retracted quotes, for the key holder, has the rejected one with why.
+    site.go("/quotes?status=retracted")
+    row = site.wait_for(f"#private-rows .qrow[data-quote-id='{ids[1]}']")
+    assert "Retracted" in row.text and "Rejected in review" in row.text
 
 
 TRANSCRIPT = """MAYOR LINDQVIST: Good morning. The ferry to the outer islands will run every hour from Monday.
