@@ -85,3 +85,19 @@ def test_a_speakers_page_lists_names_and_quotes_and_takes_a_new_name(site, write
     # Verification finds quotes by the new name at once: the record's search by speaker does too.
     site.go("/quotes?speaker=Zelenskyi")
     assert site.find_all(".qrow")
+
+
+def test_the_record_works_without_javascript(site):
+    from .conftest import javascript_off
+
+    with javascript_off(site.driver):
+        site.driver.get(site.base_url + "/quotes")
+        site.fill("f-q", "invite me to Moscow")
+        site.find("form.search button[type=submit]").click()
+        site.wait_until(lambda: "q=invite" in site.driver.current_url)
+        site.find(".qrow__text a").click()
+        site.wait_for("#quote")
+        assert "Volodymyr Zelenskyy" in site.find(".quote-page__by").text
+        assert site.find_all("#history .history__item")
+        assert not site.find("#write-key-form").is_displayed()  # the desk needs JavaScript, and says so
+        site.screenshot("record-nojs")
