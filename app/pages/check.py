@@ -24,6 +24,8 @@ from . import bp, page, reads_open, verdicts
 
 _quote_schema = QuoteSchema()
 VERIFY_FIELDS = ("text", "speaker", "date", "location", "reference_date")
+LABELS = {"text": "Quote", "speaker": "Speaker", "date": "Date said", "location": "Place",
+          "reference_date": "Story date", "published_at": "Publication date", "_schema": "Request"}
 DRAFT_FIELDS = ("text", "published_at")
 
 
@@ -88,7 +90,7 @@ def index():
     context: dict[str, Any] = {
         "verify_url": f"{root}/api/v1/verify", "articles_url": f"{root}/api/v1/articles/check",
         "tab": "verify", "claim": _form(VERIFY_FIELDS), "draft": _form(DRAFT_FIELDS),
-        "errors": {}, "answer": None, "draft_answer": None, "v": verdicts,
+        "errors": {}, "answer": None, "draft_answer": None, "v": verdicts, "labels": LABELS,
     }
     status = 200
     if request.method == "POST":

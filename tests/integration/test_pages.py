@@ -205,3 +205,10 @@ def test_the_records_pages_spend_the_budget_and_a_browser_past_it_gets_a_page(pa
     assert "Too many requests" in r.get_data(as_text=True)
     assert pages.get("/api/v1/quotes").get_json()["code"] == 429
     assert pages.get("/add", headers=HTML).status_code == 200  # pages that only show a form do not count
+
+
+def test_errors_on_the_check_page_name_the_fields_as_the_form_does(pages):
+    r = pages.post("/", data={"form": "verify", "text": "", "reference_date": "not a date"}, headers=HTML)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "<li>Quote: " in html and "<li>Story date: " in html
