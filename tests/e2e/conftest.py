@@ -185,7 +185,15 @@ class Page:
         with open(AXE_JS, encoding="utf-8") as f:
             source = f.read()
         self.driver.execute_script(source + "\n;window.__axeLoaded = true;")
-        result = self.driver.execute_async_script("""
+        self.driver.set_script_timeout(WAIT * 4)  # a long page on a loaded machine
+        try:
+            result = self._run_axe()
+        finally:
+            self.driver.set_script_timeout(WAIT)
+        return [v for v in result if v.get("impact") in ("serious", "critical")]
+
+    def _run_axe(self) -> list[dict]:
+        return self.driver.execute_async_script("""
             var done = arguments[arguments.length - 1];
             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
                                resultTypes: ['violations']})
@@ -194,7 +202,6 @@ class Page:
                           nodes: v.nodes.slice(0, 5).map(function (n) { return n.target.join(' ') + ': ' + n.failureSummary; })};
                 })); }, function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]); });
         """)
-        return [v for v in result if v.get("impact") in ("serious", "critical")]
 
     def assert_accessible(self) -> None:
         violations = self.axe()
