@@ -12,7 +12,8 @@ from typing import Any, Optional
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from .schemas import ANCHOR_TIMESTAMP_PATTERN, NAME_MAX, Documented, QuoteSchema, Str, VerdictSchema, _url
+from .schemas import (ANCHOR_TIMESTAMP_PATTERN, NAME_MAX, Documented, QuoteSchema, Str, StrictBoolean,
+                      VerdictSchema, _url)
 from .when import check_anchor, parse_timestamp
 
 # An article (or a transcript) of up to this many characters; a long feature
@@ -37,15 +38,6 @@ def publication_date(value: Optional[str]) -> Optional[dt.date]:
     except ValueError:
         raise ValueError(f"{value!r} is not a real date. {PUBLISHED_AT_HELP}") from None
     return check_anchor(day)
-
-
-class StrictBoolean(fields.Boolean):
-    """true or false, as the document says (not 0, 1 or "yes")."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 def _check_published_at(value: str) -> None:

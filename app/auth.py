@@ -25,6 +25,7 @@ from .models import ApiKey
 SCOPES = ("read", "write", "admin")
 _RANK = {s: i for i, s in enumerate(SCOPES)}
 KEY_PREFIX = "vbt_"
+WEBHOOK_SECRET_PREFIX = "whsec_"
 
 
 def hash_key(key: str) -> str:
@@ -47,11 +48,21 @@ def normalize_scopes(scopes: Iterable[str]) -> list[str]:
     return sorted(out, key=_RANK.__getitem__)
 
 
-def create_key(session: Session, name: str, scopes: Iterable[str]) -> tuple[ApiKey, str]:
-    """A new key; returns the row and the key itself (which is not stored)."""
+def new_webhook_secret() -> str:
+    """A secret that signs a key's job webhooks (HMAC-SHA256, app/webhooks.py)."""
+    return WEBHOOK_SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def create_key(session: Session, name: str, scopes: Iterable[str], *,
+               webhook_secret: bool = False) -> tuple[ApiKey, str]:
+    """A new key; returns the row and the key itself (which is not stored).
+
+    With ``webhook_secret``, the row's ``webhook_secret`` is set (kept, to sign).
+    """
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(name=name.strip(), prefix=secret[:12], key_hash=hash_key(secret),
-                 scopes=",".join(normalize_scopes(scopes)))
+                 scopes=",".join(normalize_scopes(scopes)),
+                 webhook_secret=new_webhook_secret() if webhook_secret else None)
     session.add(row)
     session.flush()
     return row, secret
@@ -104,12 +115,13 @@ def check(scope: str) -> Optional[ApiKey]:
     return key
 
 
-def requires(scope: str, *, reads_only: bool = False) -> Callable:
+def requires(scope: str, *, reads_only: bool = False, key_needed: bool = False) -> Callable:
     """Decorator for view methods; also marks the operation as secured in OpenAPI.
 
     A view that needs a ``write`` key but only reads (``reads_only``) keeps a
     read session: on SQLite it must not wait for the write lock, which a
-    running import holds.
+    running import holds. ``key_needed``: a read that is about the calling
+    key (its own jobs) needs one even when reads are open (401 without).
     """
 
     def decorator(fn: Callable) -> Callable:
@@ -117,12 +129,13 @@ def requires(scope: str, *, reads_only: bool = False) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if scope != "read" and not reads_only:
                 mark_writing()
-            check(scope)
+            if check(scope) is None and key_needed:
+                _unauthorized("This needs an API key: it answers about the key's own records.")
             return fn(*args, **kwargs)
 
         doc = dict(getattr(wrapper, "_apidoc", {}))
         manual = dict(doc.get("manual_doc", {}))
-        if scope == "read":
+        if scope == "read" and not key_needed:
             # Optional unless REQUIRE_API_KEY_FOR_READ: both are valid.
             manual["security"] = [{}, {"bearerAuth": []}]
         else:

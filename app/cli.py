@@ -68,18 +68,24 @@ def db_current() -> None:
 @click.argument("name")
 @click.option("--scope", "scopes", multiple=True, default=("read",), show_default=True,
               help="read, write or admin; repeat or comma-separate for several.")
-def keys_create(name: str, scopes: tuple[str, ...]) -> None:
-    """Create a key. The key is printed once, as the last line."""
+@click.option("--webhook-secret", is_flag=True,
+              help="Also create the secret that signs this key's job webhooks (needed for callback_url).")
+def keys_create(name: str, scopes: tuple[str, ...], webhook_secret: bool) -> None:
+    """Create a key. The key is printed once, as the last line (the webhook secret after it)."""
     try:
         auth.normalize_scopes(scopes)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--scope") from None
     session = get_session()
-    row, secret = auth.create_key(session, name, scopes)
+    row, secret = auth.create_key(session, name, scopes, webhook_secret=webhook_secret)
     session.commit()
     click.echo(f"Created key {row.id} '{row.name}' with scopes {', '.join(row.scope_list)}.", err=True)
     click.echo("Store it now; it is not shown again:", err=True)
     click.echo(secret)
+    if row.webhook_secret:
+        click.echo("Webhook secret (checks the X-Verbatim-Signature of its job webhooks; not shown again):",
+                   err=True)
+        click.echo(row.webhook_secret)
 
 
 @keys_cli.command("list")
@@ -96,20 +102,44 @@ def keys_list() -> None:
                    f"{k.created_at:%Y-%m-%d %H:%M}Z{'':<3} {status:<8} {k.name}")
 
 
-@keys_cli.command("revoke")
-@click.argument("key")
-def keys_revoke(key: str) -> None:
-    """Revoke a key, given its id, its prefix or the key itself."""
-    session = get_session()
+def _one_key(session: Any, key: str) -> ApiKey:
     conds = [ApiKey.prefix == key[:12], ApiKey.key_hash == auth.hash_key(key)]
     if key.isdigit():
         conds.append(ApiKey.id == int(key))
     rows = list(session.scalars(select(ApiKey).where(or_(*conds))))
     if len(rows) != 1:
         raise click.ClickException(f"No single key matches {key!r} ({len(rows)} found).")
-    auth.revoke_key(session, rows[0])
+    return rows[0]
+
+
+@keys_cli.command("revoke")
+@click.argument("key")
+def keys_revoke(key: str) -> None:
+    """Revoke a key, given its id, its prefix or the key itself."""
+    session = get_session()
+    row = _one_key(session, key)
+    auth.revoke_key(session, row)
     session.commit()
-    click.echo(f"Revoked key {rows[0].id} '{rows[0].name}'.")
+    click.echo(f"Revoked key {row.id} '{row.name}'.")
+
+
+@keys_cli.command("webhook-secret")
+@click.argument("key")
+def keys_webhook_secret(key: str) -> None:
+    """Create (or replace) the webhook secret of a key, given its id, prefix or the key itself.
+
+    Printed once, as the last line. A replaced secret stops signing at once.
+    """
+    session = get_session()
+    row = _one_key(session, key)
+    if row.revoked_at is not None:
+        raise click.ClickException(f"Key {row.id} is revoked.")
+    replaced = row.webhook_secret is not None
+    row.webhook_secret = auth.new_webhook_secret()
+    session.commit()
+    click.echo(f"{'Replaced' if replaced else 'Created'} the webhook secret of key {row.id} '{row.name}'; "
+               "store it now, it is not shown again:", err=True)
+    click.echo(row.webhook_secret)
 
 
 # --- speakers ----------------------------------------------------------------------
@@ -375,3 +405,6 @@ def init_app(app: Flask) -> None:
     from . import jobs  # bulk verification: `jobs list|resume` and the RQ `worker`
 
     jobs.init_app(app)
+    from . import webhooks  # `webhooks deliver`
+
+    webhooks.init_app(app)

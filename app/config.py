@@ -103,6 +103,16 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "JOBS_CHUNK_SIZE": env_int(env.get("JOBS_CHUNK_SIZE"), 200),
         "JOBS_THREADS": env_int(env.get("JOBS_THREADS"), 2),
         "JOBS_TIMEOUT": env_int(env.get("JOBS_TIMEOUT"), 24 * 3600),
+        # Job webhooks (app/webhooks.py): the address rules of fetching, with their own
+        # allowances; retries with exponential backoff for a bounded time.
+        "PUBLIC_URL": env.get("PUBLIC_URL") or None,
+        "WEBHOOK_ALLOW_PRIVATE": env_bool(env.get("WEBHOOK_ALLOW_PRIVATE")),
+        "WEBHOOK_ALLOWED_NETWORKS": env.get("WEBHOOK_ALLOWED_NETWORKS", ""),
+        "WEBHOOK_TIMEOUT": float(env.get("WEBHOOK_TIMEOUT") or 10),
+        "WEBHOOK_RETRY_BASE": float(env.get("WEBHOOK_RETRY_BASE") or 10),
+        "WEBHOOK_RETRY_MAX": float(env.get("WEBHOOK_RETRY_MAX") or 3600),
+        "WEBHOOK_RETRY_FOR": float(env.get("WEBHOOK_RETRY_FOR") or 24 * 3600),
+        "WEBHOOK_POLL_SECONDS": float(env.get("WEBHOOK_POLL_SECONDS") or 2),
         # Rate limits (app/limits.py): units a minute per API key, and per
         # address for requests without one; a batch costs its claims.
         "RATE_LIMIT_ENABLED": env_bool(env.get("RATE_LIMIT_ENABLED"), True),

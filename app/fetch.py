@@ -228,6 +228,18 @@ def _pinned_adapter(ip: str) -> HTTPAdapter:
     return Adapter(max_retries=0)
 
 
+def pinned_session(ip: str, verify: Union[bool, str] = True) -> requests.Session:
+    """A requests session that connects to the checked address ``ip`` only, ignoring
+    environment proxies and ``.netrc`` (a proxy would resolve the name itself)."""
+    session = requests.Session()
+    session.trust_env = False  # no proxies from the environment, no .netrc
+    session.verify = verify
+    adapter = _pinned_adapter(ip)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 # --- the fetcher ------------------------------------------------------------------------
 
 
@@ -286,6 +298,12 @@ class Fetcher:
 
     # -- one hop -----------------------------------------------------------------------
 
+    def check_url(self, url: str) -> tuple[str, str]:
+        """(host, the checked address to connect to) for ``url``, or FetchError: every rule above
+        (scheme, resolution, the address policy on every address). For senders of other
+        requests (app/webhooks.py), with :func:`pinned_session`."""
+        return self._check_url(url)
+
     def _check_url(self, url: str) -> tuple[str, str]:
         """(host, the address to connect to) after every check; FetchError otherwise."""
         try:
@@ -328,12 +346,7 @@ class Fetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(f"Fetching took longer than {self.total_timeout:g} s.", 504, "timeout")
-        session = requests.Session()
-        session.trust_env = False  # no proxies from the environment, no .netrc
-        session.verify = self.verify
-        adapter = _pinned_adapter(ip)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+        session = pinned_session(ip, self.verify)
         try:
             return session.get(
                 url,

@@ -26,7 +26,6 @@ factories; nothing here uses the request's session (``flask.g``).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import logging
@@ -34,162 +33,43 @@ import os
 import queue
 import threading
 import uuid
-from typing import IO, Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup, with_appcontext
-from marshmallow import ValidationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from . import services
+from . import services, webhooks
 from .db import EXTENSION as DB_EXTENSION
 from .db import get_engine, get_session
 from .errors import error_payload
+# The readers of claims live in app/job_files.py; these names stay importable from here.
+from .job_files import (CSV_COLUMNS, CSV_TYPES, NDJSON_TYPES, InputError, Record, iter_csv,  # noqa: F401
+                        iter_json_array, iter_ndjson, validate_claim)
+from .job_results import iter_results, result_line  # noqa: F401  (the answers, as JSON Lines or CSV)
 from .models import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNNING, Job, JobItem, utcnow
-from .schemas import QuoteSchema, VerifySchema, storable_text
+from .schemas import QuoteSchema
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "verbatim_jobs"
 RQ_FUNCTION = "app.jobs.run_job"
 
-NDJSON_TYPES = {"application/x-ndjson", "application/ndjson", "application/jsonl",
-                "application/x-jsonlines", "application/jsonlines", "application/json-lines"}
-CSV_TYPES = {"text/csv", "application/csv"}
-CSV_COLUMNS = ("id", "text", "speaker", "date", "location", "reference_date")
-
-CLIENT_ID_MAX = 200
 # The 202 answer (and the job) keep the first this many invalid lines; the
 # count of all of them is ``rejected``.
 MAX_REPORTED_ERRORS = 1000
 INSERT_BATCH = 1000
-RESULTS_PAGE = 500
 SUMMARY_KEYS = ("verified", "mismatch", "unverified", "error")
 _COUNTER = {"verified": "verified", "mismatch": "mismatch", "unverified": "unverified", "error": "errored"}
 
-_verify_schema = VerifySchema()
 _quote_schema = QuoteSchema()
-
-
-class InputError(Exception):
-    """The body as a whole cannot become a job (422 with ``errors``)."""
-
-    def __init__(self, message: str, errors: Any = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors
 
 
 class QueueUnavailable(Exception):
     """Redis could not take the job (503)."""
-
-
-# --- reading claims ------------------------------------------------------------------------
-
-# (line, client id, claim ready to store, errors)
-Record = tuple[int, Optional[str], Optional[dict[str, Any]], Optional[dict[str, Any]]]
-
-
-def validate_claim(line: int, obj: Any) -> Record:
-    """One input line as a claim to store, or its errors."""
-    if not isinstance(obj, dict):
-        return line, None, None, {"_schema": ["Each claim must be a JSON object."]}
-    obj = dict(obj)
-    errors: dict[str, Any] = {}
-    client_id = obj.pop("id", None)
-    if client_id is not None:
-        if isinstance(client_id, bool) or not isinstance(client_id, (str, int)):
-            errors["id"] = ["The id must be a string or an integer."]
-            client_id = None
-        else:
-            client_id = str(client_id)
-            if not storable_text(client_id):
-                errors["id"] = ["Must be valid Unicode text (it holds a lone UTF-16 surrogate)."]
-                client_id = None
-            elif len(client_id) > CLIENT_ID_MAX:
-                errors["id"] = [f"At most {CLIENT_ID_MAX} characters."]
-                client_id = client_id[:CLIENT_ID_MAX]
-    try:
-        data = _verify_schema.load(obj)
-    except ValidationError as exc:
-        msgs = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        errors.update(msgs)
-        data = None
-    if errors:
-        return line, client_id, None, errors
-    assert data is not None
-    claim = {k: v for k, v in data.items() if v is not None and v != ""}
-    if isinstance(claim.get("reference_date"), dt.date):
-        claim["reference_date"] = claim["reference_date"].isoformat()
-    return line, client_id, claim, None
-
-
-def iter_ndjson(lines: Iterable[bytes | str]) -> Iterator[Record]:
-    for n, raw in enumerate(lines, start=1):
-        if isinstance(raw, bytes):
-            try:
-                raw = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield n, None, None, {"_line": ["Not UTF-8 text."]}
-                continue
-        if n == 1:
-            raw = raw.lstrip("\ufeff")
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield n, None, None, {"_line": [f"Not valid JSON: {exc.msg} (column {exc.colno})."]}
-            continue
-        yield validate_claim(n, obj)
-
-
-def iter_csv(stream: IO[str]) -> Iterator[Record]:
-    """CSV with a header row: text (required), speaker, date, location, reference_date, id."""
-    reader = csv.DictReader(stream)
-    try:
-        header = reader.fieldnames
-    except csv.Error as exc:
-        raise InputError(f"Not readable as CSV: {exc}", {"_file": [str(exc)]}) from None
-    if not header:
-        return
-    header = [h.strip().lstrip("\ufeff") if h else h for h in header]
-    reader.fieldnames = header
-    if "text" not in header:
-        raise InputError("The CSV header needs a text column (and may have id, speaker, date, location, "
-                         "reference_date).", {"_header": ["Missing column: text."]})
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        yield 1, None, None, {"_header": [f"Unknown column(s) ignored: {', '.join(map(str, unknown))}."]}
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield reader.line_num, None, None, {"_line": [f"Not readable as CSV: {exc}"]}
-            continue
-        line = reader.line_num
-        if not any((v or "").strip() for k, v in row.items() if k is not None and isinstance(v, str)):
-            continue
-        if None in row:
-            yield line, None, None, {"_line": [f"{len(row[None])} more cell(s) than the header has columns."]}
-            continue
-        obj = {k: v for k, v in row.items() if k in CSV_COLUMNS and v is not None and v.strip() != ""}
-        yield validate_claim(line, obj)
-
-
-def iter_json_array(body: Any) -> Iterator[Record]:
-    """A JSON array of claims (or ``{"claims": [...]}``); ``line`` is the 1-based position."""
-    if isinstance(body, dict) and isinstance(body.get("claims"), list):
-        body = body["claims"]
-    if not isinstance(body, list):
-        raise InputError("Send JSON Lines, CSV, or a JSON array of claims.", {"json": ["Not an array."]})
-    for i, obj in enumerate(body, start=1):
-        yield validate_claim(i, obj)
 
 
 # --- storing a job ----------------------------------------------------------------------------
@@ -274,31 +154,6 @@ def job_status(job: Job, results_url: Optional[str] = None) -> dict[str, Any]:
 
 def _iso(value: Optional[dt.datetime]) -> Optional[str]:
     return value.isoformat() if value is not None else None
-
-
-def result_line(line: int, client_id: Optional[str], result: Optional[dict[str, Any]]) -> str:
-    return json.dumps({"line": line, "id": client_id, **(result or {})}, ensure_ascii=False) + "\n"
-
-
-def iter_results(app: Flask, job_id: str, upto: int, offset: int = 0) -> Iterator[str]:
-    """The answers of items ``offset`` .. ``upto - 1`` as JSON Lines, a page at a time.
-
-    Each page is read in a short session of its own, so a long download holds
-    no transaction (and, on SQLite, does not pin the WAL).
-    """
-    factory = app.extensions[DB_EXTENSION]["read_sessions"]
-    last = offset - 1
-    while last + 1 < upto:
-        with factory() as session:
-            rows = session.execute(
-                select(JobItem.seq, JobItem.line, JobItem.client_id, JobItem.result)
-                .where(JobItem.job_id == job_id, JobItem.seq > last, JobItem.seq < upto)
-                .order_by(JobItem.seq).limit(RESULTS_PAGE)
-            ).all()
-        if not rows:
-            return
-        yield "".join(result_line(r.line, r.client_id, r.result) for r in rows)
-        last = rows[-1].seq
 
 
 # --- processing ----------------------------------------------------------------------------
@@ -437,7 +292,9 @@ def _process_job(app: Flask, job_id: str, *, runner: Optional[str], max_chunks: 
                 job.status = JOB_FINISHED
                 job.finished_at = job.updated_at = utcnow()
                 session.commit()
-            return job.status
+            status = job.status
+        webhooks.job_ended(app, job_id)  # its callback, if any: stored once, sent by another thread
+        return status
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:500]
         log.error("job %s failed after %d chunk(s): %s", job_id, chunks, message)
@@ -447,6 +304,7 @@ def _process_job(app: Flask, job_id: str, *, runner: Optional[str], max_chunks: 
                         "continues from the first unfinished claim.")
         except Exception:  # the database may be what failed
             log.exception("could not mark job %s failed", job_id)
+        webhooks.job_ended(app, job_id)  # never raises
         raise
 
 

@@ -302,6 +302,9 @@ class ApiKey(Base):
     scopes: Mapped[str] = mapped_column(String(100))  # comma-separated: read,write,admin
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    # Signs this key's job webhooks (HMAC-SHA256; kept readable to sign; shown
+    # once). None: the key cannot ask for a callback_url (migration 0010).
+    webhook_secret: Mapped[Optional[str]] = mapped_column(String(100))
 
     @property
     def scope_list(self) -> list[str]:
@@ -326,6 +329,7 @@ class Job(Base):
     """
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_api_key_created", "api_key_id", "created_at"),)
 
     # Random, unguessable (uuid4 hex): knowing the id is what lets one read a job.
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -347,6 +351,11 @@ class Job(Base):
     started_at: Mapped[Optional[dt.datetime]] = mapped_column()
     finished_at: Mapped[Optional[dt.datetime]] = mapped_column()
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The client's label, where to POST the summary when the job ends, and the
+    # address the job was submitted to (absolute URLs in that summary): 0010.
+    name: Mapped[Optional[str]] = mapped_column(String(200))
+    callback_url: Mapped[Optional[str]] = mapped_column(String(2000))
+    base_url: Mapped[Optional[str]] = mapped_column(String(500))
 
 
 class JobItem(Base):
@@ -361,6 +370,33 @@ class JobItem(Base):
     claim: Mapped[dict[str, Any]] = mapped_column(JSON)
     verdict: Mapped[Optional[str]] = mapped_column(String(20))
     result: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+
+class JobWebhook(Base):
+    """One webhook delivery: a job's event (``job.finished`` or ``job.failed``) to its callback URL.
+
+    Unique per job and event, so a runner that reaches the same end twice
+    sends once. ``state``: pending, delivered or failed (gave up);
+    ``locked_until`` is the lease of the process making an attempt; ``log``
+    holds the attempts (app/webhooks.py).
+    """
+
+    __tablename__ = "job_webhooks"
+    __table_args__ = (UniqueConstraint("job_id", "event", name="uq_job_webhooks_job_event"),
+                      Index("ix_job_webhooks_state_next", "state", "next_attempt_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(2000))
+    state: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    log: Mapped[Optional[list[Any]]] = mapped_column(JSON)
+    next_attempt_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column()
+    give_up_at: Mapped[dt.datetime] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[Optional[dt.datetime]] = mapped_column()
 
 
 class IdempotencyKey(Base):

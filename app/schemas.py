@@ -635,10 +635,21 @@ class HealthSchema(Schema):
 SCOPES = ("read", "write", "admin")
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, as the document says (not 0, 1 or "yes")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class ApiKeyCreateSchema(Schema):
     name = Str(required=True, validate=nonblank(200))
     scopes = fields.List(Str(validate=validate.OneOf(SCOPES)), load_default=lambda: ["read"],
                          validate=validate.Length(min=1))
+    webhook_secret = StrictBoolean(load_default=False, metadata={
+        "description": "Also create the secret that signs this key's job webhooks (shown once)."})
 
 
 class ApiKeySchema(Schema):
@@ -648,10 +659,14 @@ class ApiKeySchema(Schema):
     scopes = fields.Function(lambda k: k.scope_list, metadata={"type": "array", "items": {"type": "string"}})
     created_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+    has_webhook_secret = fields.Function(lambda k: bool(getattr(k, "webhook_secret", None)), metadata={
+        "type": "boolean", "description": "Whether the key can sign job webhooks (callback_url)."})
 
 
 class ApiKeyCreatedSchema(ApiKeySchema):
     key = Str(metadata={"description": "The key itself. Shown once; store it now."})
+    webhook_secret = Str(allow_none=True, metadata={
+        "description": "The webhook signing secret, when asked for. Shown once; store it now."})
 
 
 class ImportJobSchema(Schema):

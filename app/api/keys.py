@@ -32,13 +32,17 @@ class Keys(MethodView):
     def post(self, data):
         """Create an API key
 
-        The answer's `key` is the only time the key is shown.
+        The answer's `key` is the only time the key is shown; so is its
+        `webhook_secret` (with `"webhook_secret": true`), which signs the
+        webhooks of the jobs the key submits with a `callback_url`.
         """
         session = get_session()
-        row, secret = auth.create_key(session, data["name"], data["scopes"])
+        row, secret = auth.create_key(session, data["name"], data["scopes"],
+                                      webhook_secret=data["webhook_secret"])
         session.commit()
         return SimpleNamespace(id=row.id, name=row.name, prefix=row.prefix, scope_list=row.scope_list,
-                               created_at=row.created_at, revoked_at=row.revoked_at, key=secret)
+                               created_at=row.created_at, revoked_at=row.revoked_at, key=secret,
+                               webhook_secret=row.webhook_secret)
 
 
 @blp.route("/<id:key_id>")
