@@ -1,16 +1,16 @@
 /* Verbatim: bulk jobs (/jobs). Upload a file of claims, follow the job, download its answers.
  *
- * The file is read by the browser and POSTed as it is to
- * POST /api/v1/jobs/verify with its Content-Type (text/csv,
- * application/x-ndjson or application/json) and the tab's write key. The
- * job is polled (GET /api/v1/jobs/<id>) until it finishes; its answers come
- * from GET /api/v1/jobs/<id>/results (JSON Lines).
+ * The file goes to POST /api/v1/jobs/verify as a multipart upload (field
+ * "file", and "name": the file's name, the job's label) with the tab's write
+ * key. The job is polled (GET /api/v1/jobs/<id>) until it finishes; its
+ * answers are GET /api/v1/jobs/<id>/results as JSON Lines or, with
+ * ?format=csv, as spreadsheet CSV. Past jobs are GET /api/v1/jobs: the jobs
+ * of the key in this tab.
  *
- * Two calls are in JobsApi below, apart from the rest, because the API is
- * growing them (issue 13a): the list of past jobs (today: the jobs this
- * browser submitted, remembered in localStorage; then GET /api/v1/jobs, the
- * calling key's jobs) and the CSV download (today: the JSON Lines answers
- * turned into CSV here; then GET /api/v1/jobs/<id>/results?format=csv).
+ * The downloads are plain links to the API, streamed by the server (a job
+ * may have 100,000 answers). When the server requires a key for reading
+ * (data-reads-open="false"), a link cannot carry the key: the answers are
+ * then fetched with it and offered from memory.
  */
 (function () {
   "use strict";
@@ -20,71 +20,12 @@
   if (!form) return;
   var API = form.getAttribute("data-api-url");
   var MAX_BYTES = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
+  var READS_OPEN = form.getAttribute("data-reads-open") !== "false";
   var POLL_MS = 1000;
-  var REMEMBERED = "verbatim.jobs";
 
   function $(id) { return document.getElementById(id); }
 
-  var TYPES = {csv: "text/csv", jsonl: "application/x-ndjson", ndjson: "application/x-ndjson", json: "application/json"};
-
-  function typeOf(file) {
-    var ext = (/\.([a-z0-9]+)$/i.exec(file.name) || [])[1];
-    return TYPES[(ext || "").toLowerCase()] || (file.type && /csv|json/.test(file.type) ? file.type : null);
-  }
-
-  // --- the calls that change when issue 13a is merged --------------------------------------
-
-  var JobsApi = {
-    /** Past jobs, newest first: [{id, name}] (name: the file's, when known). */
-    list: function () {
-      var mine = [];
-      try { mine = JSON.parse(localStorage.getItem(REMEMBERED) || "[]"); } catch (e) { mine = []; }
-      return Promise.resolve(Array.isArray(mine) ? mine : []);
-      // After 13a: return S.api("GET", API).then(function (r) { return r.data.items; });
-    },
-    remember: function (job, name) {
-      var mine = [];
-      try { mine = JSON.parse(localStorage.getItem(REMEMBERED) || "[]"); } catch (e) { mine = []; }
-      mine = [{id: job.id, name: name}].concat(mine.filter(function (j) { return j.id !== job.id; })).slice(0, 50);
-      try { localStorage.setItem(REMEMBERED, JSON.stringify(mine)); } catch (e) { /* not remembered */ }
-    },
-    /** The answers as CSV text. */
-    csv: function (job) {
-      return JobsApi.jsonl(job).then(toCsv);
-      // After 13a: return S.api("GET", API + "/" + job.id + "/results?format=csv", null, {text: true, accept: "text/csv"})
-      //   .then(function (r) { return r.data; });
-    },
-    /** The answers as JSON Lines text. */
-    jsonl: function (job) {
-      return S.api("GET", API + "/" + job.id + "/results", null, {text: true, accept: "application/x-ndjson"})
-        .then(function (r) { return r.data; });
-    }
-  };
-
-  var CSV_COLUMNS = ["line", "id", "verdict", "issues", "messages", "quote_id", "quote_text", "speaker", "spoken_at",
-                     "location", "score"];
-
-  function cell(value) {
-    var s = value === null || value === undefined ? "" : String(value);
-    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  // a spreadsheet must not run it as a formula
-    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-  }
-
-  function toCsv(jsonl) {
-    var rows = [CSV_COLUMNS.join(",")];
-    jsonl.split("\n").forEach(function (line) {
-      if (!line.trim()) return;
-      var a;
-      try { a = JSON.parse(line); } catch (e) { return; }
-      var m = a.match || {}, q = m.quote || {};
-      var issues = a.issues || [];
-      rows.push([a.line, a.id, a.verdict, issues.map(function (i) { return i.type; }).join(" "),
-        issues.map(function (i) { return i.message; }).join(" ") || (a.error && a.error.message) || "",
-        q.id, q.text, q.speaker, q.spoken_at, q.location,
-        typeof m.score === "number" ? Math.round(m.score) : ""].map(cell).join(","));
-    });
-    return rows.join("\r\n") + "\r\n";
-  }
+  var KINDS = /\.(csv|tsv|jsonl|ndjson|json)$/i;
 
   // --- one job: progress, then downloads ----------------------------------------------------
 
@@ -101,23 +42,31 @@
     });
   }
 
-  function link(id, text, type, name) {
-    var a = $(id);
-    var url = URL.createObjectURL(new Blob([text], {type: type}));
-    urls.push(url);
-    a.href = url;
-    a.setAttribute("download", name);
+  function resultsUrl(job, format) {
+    return API + "/" + job.id + "/results" + (format === "csv" ? "?format=csv" : "");
   }
 
+  /** The two download links: straight to the API, or (reads need a key) fetched with it. */
   function downloads(job) {
     urls.forEach(function (u) { URL.revokeObjectURL(u); });
     urls = [];
-    var base = "verbatim-" + job.id.slice(0, 8);
-    return Promise.all([JobsApi.jsonl(job), JobsApi.csv(job)]).then(function (texts) {
-      link("download-jsonl", texts[0], "application/x-ndjson", base + ".jsonl");
-      link("download-csv", texts[1], "text/csv", base + ".csv");
+    var base = "verbatim-job-" + job.id;
+    var links = [["download-csv", "csv", "text/csv", base + ".csv"],
+                 ["download-jsonl", "jsonl", "application/x-ndjson", base + ".jsonl"]];
+    if (READS_OPEN) {
+      links.forEach(function (l) { $(l[0]).href = resultsUrl(job, l[1]); $(l[0]).setAttribute("download", l[3]); });
       $("job-downloads").hidden = false;
-    }, function (err) { $("job-state").textContent = "The answers could not be fetched: " + err.message; });
+      return Promise.resolve();
+    }
+    return Promise.all(links.map(function (l) {
+      return S.api("GET", resultsUrl(job, l[1]), null, {text: true, accept: l[2]}).then(function (r) {
+        var url = URL.createObjectURL(new Blob([r.data], {type: l[2]}));
+        urls.push(url);
+        $(l[0]).href = url;
+        $(l[0]).setAttribute("download", l[3]);
+      });
+    })).then(function () { $("job-downloads").hidden = false; },
+             function (err) { $("job-state").textContent = "The answers could not be fetched: " + err.message; });
   }
 
   function show(job) {
@@ -174,14 +123,16 @@
     fileError("");
     clear($("job-skipped"));
     if (!file) { fileError("Choose a file first."); $("job-file").focus(); return; }
-    var type = typeOf(file);
-    if (!type) { fileError("Use a .csv, .jsonl, .ndjson or .json file."); return; }
+    if (!KINDS.test(file.name)) { fileError("Use a .csv, .tsv, .jsonl, .ndjson or .json file."); return; }
     if (MAX_BYTES && file.size > MAX_BYTES) { fileError("The file is larger than " + Math.floor(MAX_BYTES / 1048576) + " MB: split it."); return; }
     var button = $("job-submit");
     button.disabled = true;
-    S.api("POST", API + "/verify", file, {raw: true, contentType: type}).then(function (r) {
+    var upload = new FormData();
+    upload.append("file", file, file.name);
+    upload.append("name", file.name.slice(0, 200));
+    // The browser sets multipart/form-data with its boundary.
+    S.api("POST", API + "/verify", upload, {raw: true}).then(function (r) {
       var job = r.data;
-      JobsApi.remember(job, file.name);
       var skipped = job.errors || [];
       if (job.rejected) {
         $("job-skipped").appendChild(el("div", {class: "alert card"},
@@ -203,30 +154,33 @@
 
   function refreshList() {
     var body = $("past-jobs");
-    return JobsApi.list().then(function (jobs) {
-      return Promise.all(jobs.map(function (j) {
-        return S.api("GET", API + "/" + j.id).then(function (r) { return {job: r.data, name: j.name}; }, function () { return null; });
-      }));
-    }).then(function (rows) {
+    if (!S.key()) {
       clear(body);
-      rows = rows.filter(Boolean);
-      if (!rows.length) { body.appendChild(el("tr", null, el("td", {colspan: "6", class: "muted"}, "No jobs yet."))); return; }
-      rows.forEach(function (row) {
-        var job = row.job, sm = job.summary || {};
+      body.appendChild(el("tr", null, el("td", {colspan: "6", class: "muted"}, "Enter your key to see its jobs.")));
+      return Promise.resolve();
+    }
+    return S.api("GET", API + "?per_page=20").then(function (r) {
+      clear(body);
+      var jobs = r.data.items || [];
+      if (!jobs.length) { body.appendChild(el("tr", null, el("td", {colspan: "6", class: "muted"}, "No jobs yet."))); return; }
+      jobs.forEach(function (job) {
+        var sm = job.summary || {};
         var open = el("button", {type: "button", class: "btn btn--tiny"}, "Open");
-        open.addEventListener("click", function () { follow(job, row.name); $("job-title").focus(); });
+        open.addEventListener("click", function () { follow(job, job.name); $("job-title").focus(); });
         body.appendChild(el("tr", {"data-job-id": job.id},
-          el("td", null, row.name || job.id.slice(0, 8)),
+          el("td", null, job.name || job.id.slice(0, 8)),
           el("td", null, (job.created_at || "").replace("T", " ").slice(0, 16)),
           el("td", null, job.status),
           el("td", null, job.done + " / " + job.total),
           el("td", null, (sm.verified || 0) + " verified, " + (sm.mismatch || 0) + " mismatch, " + (sm.unverified || 0) + " unverified"),
           el("td", null, open)));
       });
+    }, function (err) {
+      clear(body);
+      body.appendChild(el("tr", null, el("td", {colspan: "6", class: "field-error"}, err.message)));
     });
   }
 
   document.addEventListener("verbatim:key", refreshList);
   refreshList();
-  window.VerbatimJobs = {api: JobsApi, toCsv: toCsv};
 })();

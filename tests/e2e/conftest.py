@@ -63,14 +63,21 @@ def _missing_browser() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def live_app(sqlite_template, tmp_path_factory):
+def live_app_config():
+    """Settings for this module's app (override in a module to change them)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_app(sqlite_template, tmp_path_factory, live_app_config):
     """The app on its own copy of the migrated database, demo data loaded."""
     from app import create_app
     from app.db import get_engine
 
     path = tmp_path_factory.mktemp("e2e-db") / "verbatim.db"
     shutil.copyfile(sqlite_template, path)
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "LOG_LEVEL": "WARNING"})
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "LOG_LEVEL": "WARNING",
+                      **live_app_config})
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     yield app
