@@ -271,7 +271,11 @@
               }), "review-queue");
           }]);
         });
-      }, function (err) { queueButton.insertAdjacentText("afterend", " " + err.message); });
+      }, function (err) {
+        var say = $("queue-status");
+        say.textContent = err.message;
+        say.classList.add("field-error");
+      });
     });
   }
 })();
