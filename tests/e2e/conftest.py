@@ -277,6 +277,13 @@ def site(browser, live_url):
     browser.execute_script("try { sessionStorage.clear(); } catch (e) {}")
 
 
+def set_value_attribute(driver, css: str, value: str) -> None:
+    """Set a field's value attribute through DevTools (works with scripts off; no locale's date format)."""
+    root = driver.execute_cdp_cmd("DOM.getDocument", {})["root"]["nodeId"]
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": css})["nodeId"]
+    driver.execute_cdp_cmd("DOM.setAttributeValue", {"nodeId": node, "name": "value", "value": value})
+
+
 @contextlib.contextmanager
 def javascript_off(driver):
     """Pages loaded inside the block run no script (Chromium's own switch, through DevTools)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from urllib.parse import unquote_plus
 
-from .conftest import javascript_off, post_json
+from .conftest import javascript_off, post_json, set_value_attribute
 
 PUTIN = "if Zelenskyy is ready, let him come to Moscow"
 
@@ -71,7 +71,7 @@ def test_without_javascript_a_draft_is_checked_with_its_quotes_marked(site):
     with javascript_off(site.driver):
         site.driver.get(site.base_url + "/")
         site.fill("d-text", draft)
-        site.find("#d-published").send_keys("04092025")
+        set_value_attribute(site.driver, "#d-published", "2025-09-04")
         site.find("#draft-submit").click()
         site.wait_for("#draft-output .draft")
         marks = site.find_all("#draft-output mark.q")
@@ -130,10 +130,11 @@ def test_the_seed_article_as_a_draft_has_its_quotes_highlighted_with_and_without
     with javascript_off(site.driver):
         site.driver.get(site.base_url + "/")
         site.find("#d-text").send_keys(text)
-        site.driver.find_element("css selector", "#d-published").send_keys("09042025")  # en-US date input
+        set_value_attribute(site.driver, "#d-published", "2025-09-04")
         site.find("#draft-submit").click()
         site.wait_for("#draft-output .qitem")
         _assert_seed_marks(site.find("#draft-output"), answer)
+        assert site.find("#d-published").get_attribute("value") == "2025-09-04"  # sent, and kept in the form
         site.screenshot("check-seed-draft-nojs")
 
 

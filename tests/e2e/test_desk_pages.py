@@ -71,7 +71,7 @@ def test_ingest_a_pasted_article_approve_one_quote_and_reject_another(site, live
     site.go("/ingest")
     site.use_key(write_key)
     site.fill("i-text", ARTICLE)
-    site.find("#i-published").send_keys("07102025")
+    site.driver.execute_script("document.getElementById('i-published').value = '2025-10-07';")
     site.fill("i-publisher", "Baltic Courier")
     site.find("#ingest-submit").click()
     site.wait_for("#review-created")
