@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from . import services
 from .db import EXTENSION as DB_EXTENSION
-from .db import get_engine, get_session
+from .db import get_engine, get_session, read_apart, replica_set
 from .errors import error_payload
 from .models import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNNING, Job, JobItem, utcnow
 from .schemas import QuoteSchema, VerifySchema, storable_text
@@ -280,13 +280,15 @@ def result_line(line: int, client_id: Optional[str], result: Optional[dict[str, 
     return json.dumps({"line": line, "id": client_id, **(result or {})}, ensure_ascii=False) + "\n"
 
 
-def iter_results(app: Flask, job_id: str, upto: int, offset: int = 0) -> Iterator[str]:
+def iter_results(app: Flask, job_id: str, upto: int, offset: int = 0,
+                 sessions: Optional[Callable[[], Session]] = None) -> Iterator[str]:
     """The answers of items ``offset`` .. ``upto - 1`` as JSON Lines, a page at a time.
 
     Each page is read in a short session of its own, so a long download holds
-    no transaction (and, on SQLite, does not pin the WAL).
+    no transaction (and, on SQLite, does not pin the WAL); ``sessions`` (a
+    replica's) default to the primary's.
     """
-    factory = app.extensions[DB_EXTENSION]["read_sessions"]
+    factory = sessions or app.extensions[DB_EXTENSION]["read_sessions"]
     last = offset - 1
     while last + 1 < upto:
         with factory() as session:
@@ -400,9 +402,11 @@ def _process_job(app: Flask, job_id: str, *, runner: Optional[str], max_chunks: 
                     .where(JobItem.job_id == job_id, JobItem.seq >= done)
                     .order_by(JobItem.seq).limit(chunk_size)
                 ).all()
-                if not rows:
-                    break
-                answers = [(seq, *_verify_one(session, claim, candidate_limit)) for seq, claim in rows]
+            if not rows:
+                break
+            # Verifying only reads quotes: a replica may do it (app/db.py).
+            answers = read_apart(lambda session: [  # noqa: B023 - called at once
+                (seq, *_verify_one(session, claim, candidate_limit)) for seq, claim in rows])
             counts = {k: 0 for k in _COUNTER.values()}
             for _, key, _ in answers:
                 counts[_COUNTER[key]] += 1
@@ -656,8 +660,9 @@ def worker_command(burst: bool, simple: bool) -> None:
     if not simple:
         # The work horse is a fork of this process: it must not reuse the
         # parent's pooled database connections.
-        engine = get_engine(app)
-        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        replicas = replica_set(app)
+        engines = [get_engine(app)] + ([s.engine for s in replicas.replicas] if replicas else [])
+        os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
     cls = SimpleWorker if simple else Worker
     click.echo(f"Worker on queue {q.name!r} at {app.config['REDIS_URL'].split('@')[-1]}; "
                f"database {get_engine(app).url.render_as_string(hide_password=True)}.", err=True)

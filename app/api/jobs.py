@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import jobs
 from ..auth import current_key, requires
-from ..db import get_session
+from ..db import get_session, read, read_sessions
 from ..errors import ApiBlueprint
 from ..models import Job
 
@@ -66,7 +66,10 @@ class ResultsArgsSchema(Schema):
 
 
 def _job_or_404(job_id: str) -> Job:
-    job = get_session().get(Job, job_id) if _JOB_ID.match(job_id) else None
+    # Reading (status, results): on a replica, or on the primary when the
+    # job is not there yet (submitted a moment ago). Deleting: the primary.
+    job = read(lambda session: session.get(Job, job_id), ask_primary_if_missing=True) \
+        if _JOB_ID.match(job_id) else None
     if job is None:
         abort(404, message=f"Job {job_id} not found.")
     return job
@@ -192,9 +195,12 @@ class JobResults(MethodView):
         """
         job = _job_or_404(job_id)
         done, total, status = job.done, job.total, job.status
-        get_session().close()  # the stream reads with sessions of its own
+        # The stream reads with sessions of its own, on the server that
+        # answered: its first `done` answers are there.
+        sessions = read_sessions()
+        get_session().close()  # hold no transaction while streaming
         headers = {"X-Job-Status": status, "X-Job-Done": str(done), "X-Job-Total": str(total),
                    "Cache-Control": "no-store"}
         app = current_app._get_current_object()
-        return Response(jobs.iter_results(app, job_id, done, args["offset"]),
+        return Response(jobs.iter_results(app, job_id, done, args["offset"], sessions=sessions),
                         mimetype="application/x-ndjson", headers=headers)
