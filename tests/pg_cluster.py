@@ -61,7 +61,8 @@ def free_port() -> int:
 class Cluster:
     """A primary and one streaming replica of it. ``start()``, then ``close()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Optional[dict[str, str]] = None) -> None:
+        self.settings = settings or {}  # more postgresql.conf lines (both servers)
         self.bindir = find_bindir()
         if self.bindir is None:
             raise RuntimeError(unavailable_reason() or "no PostgreSQL binaries")
@@ -128,7 +129,8 @@ class Cluster:
                        "wal_retrieve_retry_interval = 200ms\n"
                        "wal_receiver_status_interval = 1s\n"
                        "hot_standby = on\n"
-                       "max_standby_streaming_delay = 5s\n")
+                       "max_standby_streaming_delay = 5s\n"
+                       + "".join(f"{k} = {v}\n" for k, v in self.settings.items()))
         self.start_primary()
         self.psql(self.primary_port, "postgres", f"CREATE DATABASE {DATABASE}")
         self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres",
@@ -147,6 +149,17 @@ class Cluster:
 
     def stop_replica(self, mode: str = "fast") -> None:
         self._pg_ctl("stop", self.replica_dir, self.replica_port, "-m", mode)
+
+    def server_pids(self, which: str) -> list[int]:
+        """The postmaster of ``primary`` or ``replica`` and its children (to read their CPU time)."""
+        datadir = self.primary_dir if which == "primary" else self.replica_dir
+        with open(os.path.join(datadir, "postmaster.pid")) as f:
+            pid = int(f.readline())
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                return [pid, *(int(p) for p in f.read().split())]
+        except OSError:
+            return [pid]
 
     def close(self) -> None:
         for datadir in (self.replica_dir, self.primary_dir):
