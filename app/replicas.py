@@ -120,7 +120,7 @@ class ReplicaSet:
     def _look(self, server: Server) -> None:
         try:
             with server.engine.connect() as conn:
-                conn.exec_driver_sql("SET statement_timeout = 2000")
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 2000")  # this look only
                 row = conn.execute(_STATE).one()
                 conn.rollback()
         except Exception as exc:  # noqa: BLE001 - any failure means: do not read there
