@@ -10,8 +10,9 @@ twice against gunicorn (two sync workers): ``DATABASE_URL`` alone, and with
 ``DATABASE_REPLICA_URLS`` set to the replica. Each run: sequential
 single-client latency (``bench.scale.http_sequential``), a bounded ``wrk``
 run (``bench.scale.http_load``), and the CPU seconds each PostgreSQL server
-(its postmaster and backends) spent during the ``wrk`` run, which says where
-the reads went. Prints the figures as JSON.
+(its postmaster and backends) and the gunicorn workers spent during the
+``wrk`` run, per verify: where the reads went, and which share of a verify's
+work a replica takes off the primary. Prints the figures as JSON.
 
 Both servers, gunicorn and wrk share this machine's cores: the run shows the
 reads moving to the replica and what the routing costs, not a scale-out.
@@ -59,12 +60,17 @@ def run(cluster: Cluster, cases, *, replica: bool, seconds: int, connections: in
         res: dict[str, Any] = {"replica": replica}
         res.update(http_sequential(g.port, cases))
         pids = {s: cluster.server_pids(s) for s in ("primary", "replica")}
+        pids["web"] = g.workers()
         before = {s: _cpu_seconds(p) for s, p in pids.items()}
         load_before = os.getloadavg()[0]
         res.update(http_load(g.port, cases, seconds=seconds, connections=connections))
         res["loadavg"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         for server in ("primary", "replica"):
             res[f"{server}_cpu_s"] = _spent(before[server], _cpu_seconds(cluster.server_pids(server)))
+        res["web_cpu_s"] = _spent(before["web"], _cpu_seconds(g.workers()))
+        requests = max(1, res.get("load_requests") or 0)
+        res["cpu_ms_per_verify"] = {k: round(1000 * res[f"{k}_cpu_s"] / requests, 2)
+                                    for k in ("web", "primary", "replica")}
         health = json.loads(urllib.request.urlopen(
             f"http://127.0.0.1:{g.port}/api/v1/health", timeout=5).read())
         res["health"] = {k: health.get(k) for k in ("status", "primary", "replicas")}
@@ -108,7 +114,7 @@ def main() -> None:
                     workers=a.workers)
             print(f"[replicas] replica={replica}: {r.get('load_rps')} rps, p50 {r.get('load_p50_ms')} ms, "
                   f"p99 {r.get('load_p99_ms')} ms, errors {r.get('load_errors')}; sequential p50 "
-                  f"{r['http_p50_ms']:.1f} ms; CPU s primary {r['primary_cpu_s']} replica {r['replica_cpu_s']}; "
+                  f"{r['http_p50_ms']:.1f} ms; CPU ms/verify {r['cpu_ms_per_verify']}; "
                   f"load {r['loadavg']}", flush=True)
             results["runs"].append(r)
         print(json.dumps(results, indent=1))
