@@ -9,7 +9,9 @@ With read replicas (``DATABASE_REPLICA_URLS``, PostgreSQL), :func:`read`
 runs a read that need not see the caller's own latest writes (verify,
 article checks, searches, job status and results) on a current replica, and
 :func:`get_session` stays on the primary for writes and for reads that must
-see them. Which replica is current is :mod:`app.replicas`' business.
+see them. Which replica is current is :mod:`app.replicas`' business; a
+client's ``Verbatim-Min-Position`` (:mod:`app.read_position`) passes over a
+replica that has not replayed that client's write.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import os
 from typing import Any, Callable, Optional, TypeVar
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -193,7 +195,8 @@ def read(work: Callable[[Session], T], *, ask_primary_if_missing: bool = False) 
     if replicas is None or g.get("db_write", not has_request_context()):
         with _Kept(get_session(), "db_session") as session:
             return work(session)
-    return _read_in_turn(replicas, work, _request_session, ask_primary_if_missing)
+    return _read_in_turn(replicas, work, _request_session, ask_primary_if_missing,
+                         g.get("db_min_position"))
 
 
 def read_apart(work: Callable[[Session], T], *, ask_primary_if_missing: bool = False) -> T:
@@ -202,7 +205,7 @@ def read_apart(work: Callable[[Session], T], *, ask_primary_if_missing: bool = F
     if replicas is None:
         with current_app.extensions[EXTENSION]["read_sessions"]() as session:
             return work(session)
-    return _read_in_turn(replicas, work, _own_session, ask_primary_if_missing)
+    return _read_in_turn(replicas, work, _own_session, ask_primary_if_missing, None)
 
 
 def read_sessions() -> sessionmaker:
@@ -264,12 +267,20 @@ def _request_session(server: Server) -> _Kept:
     return _Kept(session, "db_read")
 
 
+def _has_replayed(session: Session, position: str) -> bool:
+    """Has this replica replayed the primary's WAL up to ``position`` (app/read_position.py)?"""
+    return bool(session.execute(text("SELECT pg_last_wal_replay_lsn() >= CAST(:p AS pg_lsn)"),
+                                {"p": position}).scalar())
+
+
 def _read_in_turn(replicas: ReplicaSet, work: Callable[[Session], T], open_session: Callable[[Server], Any],
-                  ask_primary_if_missing: bool) -> T:
+                  ask_primary_if_missing: bool, min_position: Optional[str]) -> T:
     failure: Optional[BaseException] = None
     for server in replicas.order():
         try:
             with open_session(server) as session:
+                if min_position and not server.is_primary and not _has_replayed(session, min_position):
+                    continue  # not there yet: the next one, at worst the primary
                 result = work(session)
         except (OperationalError, InterfaceError) as exc:
             replicas.mark_down(server, exc)

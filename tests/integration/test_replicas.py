@@ -9,6 +9,7 @@ binaries are missing. Each test leaves both servers running and replaying.
 from __future__ import annotations
 
 import json
+import random
 import time
 import uuid
 
@@ -85,10 +86,18 @@ def _key(app, *scopes):
     return {"Authorization": f"Bearer {secret}"}
 
 
+_WORDS = ("harbour bridge cyclists winter floods council budget railway station tunnel ferry island "
+          "farmers harvest prices market fishing quota schools teachers hospital nurses doctors pension "
+          "reform election ballot turnout mayor governor treaty border customs tariffs steel factory "
+          "workers strike wages housing rents tenants museum library theatre orchestra festival forest "
+          "wildfire drought reservoir canal airport runway satellite launch vaccine clinic").split()
+
+
 def _quote(client, headers):
     """A quote of this test's own (unique words), stored through the API on the primary."""
-    words = uuid.uuid4().hex[:8]
-    body = {"text": f"The harbour bridge {words} will open to cyclists before the winter floods arrive.",
+    # Words of its own, so that no quote of another test in the module is near it.
+    words = random.Random(uuid.uuid4().int).sample(_WORDS, 12)
+    body = {"text": " ".join(words).capitalize() + ".",
             "speaker": "Ada Lindqvist", "spoken_at": "2025-09-03", "location": "Stockholm, Sweden"}
     r = client.post("/api/v1/quotes", json=body, headers=headers)
     assert r.status_code == 201, r.get_json()
@@ -131,7 +140,7 @@ def test_a_quote_written_on_the_primary_is_verified_from_the_replica_once_replay
     cluster.wait_replayed()
     assert _verdict(client, quote["claim"]) == "verified"
     # The search reads the replica too, and finds it now.
-    r = client.get("/api/v1/quotes", query_string={"q": quote["text"].split()[2]})
+    r = client.get("/api/v1/quotes", query_string={"q": quote["text"].rstrip(".")})
     assert r.status_code == 200 and [q["id"] for q in r.get_json()["items"]] == [quote["id"]]
     body, replica = _replica_state(client)
     assert body["primary"] == "ok" and replica["state"] == "ok" and replica["lag_seconds"] < 30
@@ -240,6 +249,30 @@ def test_job_status_and_results_are_read_from_the_replica(cluster, replicated):
     assert r.status_code == 200, r.get_data(as_text=True)
     lines = [json.loads(x) for x in r.get_data(as_text=True).splitlines()]
     assert [(x["id"], x["verdict"]) for x in lines] == [("c0", "verified"), ("c1", "verified"), ("c2", "verified")]
+
+
+def test_a_client_can_ask_to_read_its_own_write(cluster, replicated):
+    app = replicated()
+    client, writer, quote = _written_while_replay_is_paused(cluster, app)
+    # The write's answer says where the primary's WAL stood after it...
+    position = client.get(f"/api/v1/quotes/{quote['id']}", headers=writer).headers.get("Verbatim-Position")
+    assert position is None  # (a read carries none)
+    r = client.patch(f"/api/v1/quotes/{quote['id']}", json={"event": "Harbour committee"}, headers=writer)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    position = r.headers["Verbatim-Position"]
+    # ...and a read that asks for it passes over the replica that has not
+    # replayed that far (paused): the primary answers, with the quote.
+    assert _verdict(client, quote["claim"]) == "unverified"  # the replica, without the header
+    assert _verdict(client, quote["claim"], {"Verbatim-Min-Position": position}) == "verified"
+    r = client.get("/api/v1/quotes", query_string={"q": quote["text"].rstrip(".")},
+                   headers={"Verbatim-Min-Position": position})
+    assert [q["id"] for q in r.get_json()["items"]] == [quote["id"]]
+    cluster.resume_replay()
+    cluster.wait_replayed(position)
+    assert _verdict(client, quote["claim"], {"Verbatim-Min-Position": position}) == "verified"
+    assert _verdict(client, quote["claim"]) == "verified"
+    r = client.post("/api/v1/verify", json=quote["claim"], headers={"Verbatim-Min-Position": "0/zz"})
+    assert r.status_code == 400 and "Verbatim-Min-Position" in r.get_json()["errors"]
 
 
 def test_replica_urls_are_read_from_the_environment_and_need_postgresql(tmp_path):
