@@ -69,7 +69,6 @@ class Server:
     state: str = UNKNOWN
     lag: Optional[float] = None  # seconds; None when unknown
     error: Optional[str] = None
-    role: Optional[str] = None  # "replica", or "primary" for a promoted one
     checked_at: float = -1e18  # time.monotonic() of the last look
     fresh_as_of: Optional[float] = None  # replica clock, see the module's doc
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -128,11 +127,9 @@ class ReplicaSet:
             return
         server.error = None
         if not row.in_recovery:
-            # Promoted (or pointed at a primary by mistake): it is current by
-            # definition, but say so in /health.
-            server.role, server.state, server.lag = "primary", OK, 0.0
+            # Promoted (or pointed at a primary by mistake): current by definition.
+            server.state, server.lag = OK, 0.0
             return
-        server.role = "replica"
         if row.streaming and row.replayed_all:
             server.fresh_as_of = row.now
         seen = [t for t in (row.replayed_commit_at, server.fresh_as_of) if t is not None]
