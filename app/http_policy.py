@@ -30,9 +30,9 @@ from typing import Optional
 from flask import Flask, Response, current_app, request
 
 ALLOWED_METHODS = "GET, POST, PATCH, DELETE"
-ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, Prefer"
-EXPOSED_HEADERS = ("Location, Retry-After, Idempotent-Replayed, Preference-Applied, X-RateLimit-Limit, "
-                   "X-RateLimit-Remaining, X-RateLimit-Reset, X-Job-Status, X-Job-Done, X-Job-Total")
+ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, Prefer, Verbatim-Min-Position"
+EXPOSED_HEADERS = ("Location, Retry-After, Idempotent-Replayed, Preference-Applied, Verbatim-Position, "
+                   "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Job-Status, X-Job-Done, X-Job-Total")
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 PAGE_POLICY = "; ".join([

@@ -36,7 +36,7 @@ from limits import parse
 
 from . import repository
 from .auth import hash_key
-from .db import EXTENSION as DB_EXTENSION
+from .db import read_apart
 
 EXTENSION = "verbatim_limiter"
 
@@ -59,10 +59,11 @@ def _key_id() -> Optional[int]:
         g.rate_key_id = None
         scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
         if scheme.lower() == "bearer" and token.strip():
-            with current_app.extensions[DB_EXTENSION]["read_sessions"]() as session:
-                row = repository.api_key_by_hash(session, hash_key(token.strip()))
-                if row is not None and row.revoked_at is None:
-                    g.rate_key_id = row.id
+            hashed = hash_key(token.strip())
+            row = read_apart(lambda session: repository.api_key_by_hash(session, hashed),
+                             ask_primary_if_missing=True)
+            if row is not None and row.revoked_at is None:
+                g.rate_key_id = row.id
     return g.rate_key_id
 
 
