@@ -26,7 +26,7 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.json.sort_keys = False  # answers keep the order the schemas declare
 
-    from . import cli, db, errors, http_policy, limits
+    from . import cli, db, errors, http_policy, limits, read_position
     from .blueprints import register_blueprints
 
     db.init_app(app)
@@ -35,13 +35,17 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
             "Verbatim keeps canonical quotes (who said what, when, where, with sources) and "
             "verifies quotes against them: verified, mismatch (misattributed, altered wording, "
             "wrong date, wrong location) or unverified. Writes need `Authorization: Bearer KEY` "
-            "with the write scope; reads are open unless REQUIRE_API_KEY_FOR_READ is set."
+            "with the write scope; reads are open unless REQUIRE_API_KEY_FOR_READ is set. "
+            "With read replicas, the answer to a write carries `Verbatim-Position`; sent back as "
+            "`Verbatim-Min-Position` on any later request, it makes that request read data that "
+            "includes the write (a malformed position is a 400)."
         )},
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     app.extensions["verbatim_api"] = api
     errors.init_app(app)
     http_policy.init_app(app)
+    read_position.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

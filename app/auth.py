@@ -19,7 +19,7 @@ from flask_smorest import abort
 from sqlalchemy.orm import Session
 
 from . import repository
-from .db import get_session, mark_writing
+from .db import mark_writing, read
 from .models import ApiKey
 
 SCOPES = ("read", "write", "admin")
@@ -92,7 +92,11 @@ def current_key() -> Optional[ApiKey]:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             _unauthorized("Send the key as 'Authorization: Bearer KEY'.")
-        key = repository.api_key_by_hash(get_session(), hash_key(token))
+        # On a replica in a request that only reads; a key created a moment
+        # ago and not yet replayed there is looked for on the primary too.
+        # (A revocation reaches the replicas within DATABASE_REPLICA_MAX_LAG.)
+        hashed = hash_key(token)
+        key = read(lambda session: repository.api_key_by_hash(session, hashed), ask_primary_if_missing=True)
         if key is None or key.revoked_at is not None:
             _unauthorized("Unknown or revoked API key.")
     g.api_key = key

@@ -47,6 +47,11 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def replica_urls(value: str | None) -> list[str]:
+    """DATABASE_REPLICA_URLS: comma-separated URLs, each normalised like DATABASE_URL."""
+    return [normalize_database_url(part) for part in (value or "").split(",") if part.strip()]
+
+
 def default_database_url(instance_path: str) -> str:
     return "sqlite:///" + os.path.join(instance_path, "verbatim.db")
 
@@ -69,6 +74,17 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "SQLITE_CACHE_MB": env_int(env.get("SQLITE_CACHE_MB"), 64),
         "SQLITE_MMAP_MB": env_int(env.get("SQLITE_MMAP_MB"), 0),
         "DATABASE_ECHO": env_bool(env.get("DATABASE_ECHO")),
+        # Read replicas (PostgreSQL streaming replicas of DATABASE_URL; see
+        # app/replicas.py): comma-separated URLs. Verify, article checks,
+        # searches and job reads go to a replica that is up and at most
+        # DATABASE_REPLICA_MAX_LAG seconds behind; writes, and reads that
+        # must see the caller's own writes, go to the primary.
+        "DATABASE_REPLICA_URLS": replica_urls(env.get("DATABASE_REPLICA_URLS")),
+        "DATABASE_REPLICA_MAX_LAG": float(env.get("DATABASE_REPLICA_MAX_LAG") or 10),
+        # How often each process looks at a replica's state (seconds), and
+        # how long it waits to connect to one that does not answer.
+        "DATABASE_REPLICA_CHECK_INTERVAL": float(env.get("DATABASE_REPLICA_CHECK_INTERVAL") or 1),
+        "DATABASE_REPLICA_CONNECT_TIMEOUT": env_int(env.get("DATABASE_REPLICA_CONNECT_TIMEOUT"), 2),
         # Access
         "REQUIRE_API_KEY_FOR_READ": env_bool(env.get("REQUIRE_API_KEY_FOR_READ")),
         # Verification

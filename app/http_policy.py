@@ -7,7 +7,13 @@
 * ``/docs`` (Swagger UI, served from this app: app/docs_assets.py) gets a
   policy that allows this origin's scripts and its one inline script, by
   hash, and nothing from elsewhere. ReDoc is not served unless
-  ``OPENAPI_REDOC_URL`` names a copy the operator hosts.
+  ``OPENAPI_REDOC_URL`` names a copy the operator hosts (a browser asking
+  for /redoc gets the HTML 404, which points at /docs).
+* Every other HTML answer (the pages, app/pages): ``PAGE_POLICY``, scripts,
+  styles, images and requests from this origin only, no inline script or
+  style, no plugins, forms posting here only, no framing. JSON-LD embedded
+  in a page (``<script type="application/ld+json">``) is data, never run, so
+  the policy need not allow it.
 * CORS, for CMS plugins that call the API from the browser: the origins in
   ``CORS_ORIGINS`` (comma-separated; none by default, ``*`` for any) get
   ``Access-Control-Allow-Origin`` and their preflight ``OPTIONS`` answered.
@@ -24,11 +30,22 @@ from typing import Optional
 from flask import Flask, Response, current_app, request
 
 ALLOWED_METHODS = "GET, POST, PATCH, DELETE"
-ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, Prefer"
-EXPOSED_HEADERS = ("Location, Retry-After, Idempotent-Replayed, Preference-Applied, X-RateLimit-Limit, "
-                   "X-RateLimit-Remaining, X-RateLimit-Reset, X-Job-Status, X-Job-Done, X-Job-Total")
+ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, Prefer, Verbatim-Min-Position"
+EXPOSED_HEADERS = ("Location, Retry-After, Idempotent-Replayed, Preference-Applied, Verbatim-Position, "
+                   "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Job-Status, X-Job-Done, X-Job-Total")
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+PAGE_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
@@ -99,6 +116,8 @@ def _headers(response: Response) -> Response:
     if "Content-Security-Policy" not in h:
         if request.path.rstrip("/") in ("/docs", "/redoc") and response.mimetype == "text/html":
             h["Content-Security-Policy"] = _docs_policy(response.get_data(as_text=True))
-        elif response.mimetype != "text/html":
+        elif response.mimetype == "text/html":
+            h["Content-Security-Policy"] = PAGE_POLICY
+        else:
             h["Content-Security-Policy"] = API_POLICY
     return response

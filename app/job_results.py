@@ -17,10 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .db import EXTENSION as DB_EXTENSION
 from .models import JobItem
@@ -33,9 +34,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
-def iter_pages(app: Flask, job_id: str, upto: int, offset: int = 0) -> Iterator[Sequence[Any]]:
-    """The stored items ``offset`` .. ``upto - 1`` (seq, line, client_id, result), a page at a time."""
-    factory = app.extensions[DB_EXTENSION]["read_sessions"]
+def iter_pages(app: Flask, job_id: str, upto: int, offset: int = 0,
+               sessions: Optional[Callable[[], Session]] = None) -> Iterator[Sequence[Any]]:
+    """The stored items ``offset`` .. ``upto - 1`` (seq, line, client_id, result), a page at a time.
+
+    Each page is read in a short session of its own, so a long download holds
+    no transaction (and, on SQLite, does not pin the WAL); ``sessions`` (a
+    replica's) default to the primary's.
+    """
+    factory = sessions or app.extensions[DB_EXTENSION]["read_sessions"]
     last = offset - 1
     while last + 1 < upto:
         with factory() as session:
@@ -57,9 +64,10 @@ def result_line(line: int, client_id: Optional[str], result: Optional[dict[str, 
     return json.dumps({"line": line, "id": client_id, **(result or {})}, ensure_ascii=False) + "\n"
 
 
-def iter_results(app: Flask, job_id: str, upto: int, offset: int = 0) -> Iterator[str]:
+def iter_results(app: Flask, job_id: str, upto: int, offset: int = 0,
+                 sessions: Optional[Callable[[], Session]] = None) -> Iterator[str]:
     """The answers of items ``offset`` .. ``upto - 1`` as JSON Lines."""
-    for rows in iter_pages(app, job_id, upto, offset):
+    for rows in iter_pages(app, job_id, upto, offset, sessions):
         yield "".join(result_line(r.line, r.client_id, r.result) for r in rows)
 
 
@@ -92,13 +100,14 @@ def csv_row(line: int, client_id: Optional[str], result: Optional[dict[str, Any]
     return [neutralise(c) for c in cells]
 
 
-def iter_results_csv(app: Flask, job_id: str, upto: int, offset: int = 0) -> Iterator[str]:
+def iter_results_csv(app: Flask, job_id: str, upto: int, offset: int = 0,
+                     sessions: Optional[Callable[[], Session]] = None) -> Iterator[str]:
     """The answers of items ``offset`` .. ``upto - 1`` as CSV: a BOM and the header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_HEADER)
     yield BOM + buffer.getvalue()
-    for rows in iter_pages(app, job_id, upto, offset):
+    for rows in iter_pages(app, job_id, upto, offset, sessions):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(csv_row(r.line, r.client_id, r.result) for r in rows)

@@ -27,7 +27,6 @@ factories; nothing here uses the request's session (``flask.g``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import queue
@@ -44,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from . import services, webhooks
 from .db import EXTENSION as DB_EXTENSION
-from .db import get_engine, get_session
+from .db import get_engine, get_session, read_apart, replica_set
 from .errors import error_payload
 # The readers of claims live in app/job_files.py; these names stay importable from here.
 from .job_files import (CSV_COLUMNS, CSV_TYPES, NDJSON_TYPES, InputError, Record, iter_csv,  # noqa: F401
@@ -255,9 +254,11 @@ def _process_job(app: Flask, job_id: str, *, runner: Optional[str], max_chunks: 
                     .where(JobItem.job_id == job_id, JobItem.seq >= done)
                     .order_by(JobItem.seq).limit(chunk_size)
                 ).all()
-                if not rows:
-                    break
-                answers = [(seq, *_verify_one(session, claim, candidate_limit)) for seq, claim in rows]
+            if not rows:
+                break
+            # Verifying only reads quotes: a replica may do it (app/db.py).
+            answers = read_apart(lambda session: [  # noqa: B023 - called at once
+                (seq, *_verify_one(session, claim, candidate_limit)) for seq, claim in rows])
             counts = {k: 0 for k in _COUNTER.values()}
             for _, key, _ in answers:
                 counts[_COUNTER[key]] += 1
@@ -514,8 +515,9 @@ def worker_command(burst: bool, simple: bool) -> None:
     if not simple:
         # The work horse is a fork of this process: it must not reuse the
         # parent's pooled database connections.
-        engine = get_engine(app)
-        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        replicas = replica_set(app)
+        engines = [get_engine(app)] + ([s.engine for s in replicas.replicas] if replicas else [])
+        os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
     cls = SimpleWorker if simple else Worker
     click.echo(f"Worker on queue {q.name!r} at {app.config['REDIS_URL'].split('@')[-1]}; "
                f"database {get_engine(app).url.render_as_string(hide_password=True)}.", err=True)

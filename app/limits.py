@@ -1,6 +1,9 @@
 """Rate limits (flask-limiter): per API key and per address, by the work asked for.
 
-Every request under ``/api/`` spends units from a budget per minute, except
+Every request under ``/api/`` spends units from a budget per minute (and so
+do the web app's pages that do the API's work: the check page's form posted
+without JavaScript, ``POST /``, a verify or an article check; the record's
+searches and pages, ``/quotes`` and ``/speakers``), except
 ``/api/v1/health`` (load balancers must always get through) and CORS
 preflights. A request with a key spends the key's budget
 (``RATE_LIMIT_PER_KEY``, 6,000 a minute); one without (or with a key that
@@ -33,10 +36,11 @@ from limits import parse
 
 from . import repository
 from .auth import hash_key
-from .db import EXTENSION as DB_EXTENSION
+from .db import read_apart
 
 EXTENSION = "verbatim_limiter"
 
+_LIMITED_PAGES = ("/quotes", "/speakers")  # the record's pages (app/pages): a search each
 _BY_SIZE = {"/api/v1/quotes/import": 10_000, "/api/v1/jobs/verify": 10_000, "/api/v1/articles/check": 2_000}
 
 
@@ -55,10 +59,11 @@ def _key_id() -> Optional[int]:
         g.rate_key_id = None
         scheme, _, token = (request.headers.get("Authorization") or "").strip().partition(" ")
         if scheme.lower() == "bearer" and token.strip():
-            with current_app.extensions[DB_EXTENSION]["read_sessions"]() as session:
-                row = repository.api_key_by_hash(session, hash_key(token.strip()))
-                if row is not None and row.revoked_at is None:
-                    g.rate_key_id = row.id
+            hashed = hash_key(token.strip())
+            row = read_apart(lambda session: repository.api_key_by_hash(session, hashed),
+                             ask_primary_if_missing=True)
+            if row is not None and row.revoked_at is None:
+                g.rate_key_id = row.id
     return g.rate_key_id
 
 
@@ -80,6 +85,8 @@ def request_cost() -> int:
         except (ValueError, AttributeError, RecursionError):
             return 1
         return max(1, len(claims)) if isinstance(claims, list) else 1
+    if request.method == "POST" and path == "" and request.form.get("form") == "draft":
+        path = "/api/v1/articles/check"  # the check page's draft, posted without JavaScript
     per = _BY_SIZE.get(path)
     if per and request.method == "POST":
         size = request.content_length or 0
@@ -94,6 +101,8 @@ def _capped(limit: str):
 
 def _exempt() -> bool:
     path = request.path
+    if (path == "/" and request.method == "POST") or path.startswith(_LIMITED_PAGES):
+        return False
     return (not path.startswith("/api/") or path.rstrip("/") == "/api/v1/health"
             or request.method == "OPTIONS")
 

@@ -626,10 +626,24 @@ class BatchResultSchema(Schema):
 # --- health and keys -------------------------------------------------------------
 
 
+class ReplicaStateSchema(Schema):
+    name = Str(metadata={"description": "host:port/database", "example": "10.0.0.12:5432/verbatim"})
+    state = Str(metadata={"description": "ok (reads go there), lagging (more than DATABASE_REPLICA_MAX_LAG "
+                                         "seconds behind: only used while the primary is away) or down",
+                          "example": "ok"})
+    lag_seconds = fields.Float(allow_none=True, metadata={
+        "description": "How far behind the primary it is (null when down or not known)."})
+    error = Str(metadata={"description": "Why it is down."})
+
+
 class HealthSchema(Schema):
-    status = Str(metadata={"example": "ok"})
+    status = Str(metadata={"description": "ok; degraded when the primary is away but a replica answers "
+                                          "reads (verify, searches) meanwhile", "example": "ok"})
     database = Str(metadata={"example": "sqlite"})
     quotes = fields.Integer()
+    primary = Str(metadata={"description": "With read replicas only: ok or down.", "example": "ok"})
+    replicas = fields.List(fields.Nested(ReplicaStateSchema), metadata={
+        "description": "With read replicas only (DATABASE_REPLICA_URLS): each one's state."})
 
 
 SCOPES = ("read", "write", "admin")

@@ -8,7 +8,7 @@ from flask_smorest import abort
 from ..article_schemas import ARTICLE_TEXT_MAX, ArticleCheckResultSchema, ArticleCheckSchema, publication_date
 from ..articles import TooManyQuotes, check_article, html_to_text
 from ..auth import requires
-from ..db import get_session
+from ..db import read
 from ..errors import ApiBlueprint
 from ..schemas import QuoteSchema
 
@@ -45,11 +45,11 @@ class ArticleCheck(MethodView):
             message = f"The article's text is {len(text):,} characters; the limit is {ARTICLE_TEXT_MAX:,}."
             abort(422, message=message, errors={"html": [message]})
         try:
-            answer = check_article(
-                get_session(), text, publication_date(data.get("published_at")),
+            answer = read(lambda session: check_article(  # a replica may answer
+                session, text, publication_date(data.get("published_at")),
                 candidate_limit=current_app.config["CANDIDATE_LIMIT"], quote_serializer=_quote_schema.dump,
                 max_quotes=current_app.config["ARTICLE_MAX_QUOTES"],
-            )
+            ))
         except TooManyQuotes as exc:
             abort(422, message=str(exc), errors={"text": [str(exc)]})
         return jsonify(answer)

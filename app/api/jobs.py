@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import job_files, job_results, jobs, webhooks
 from ..auth import current_key, requires
-from ..db import get_session
+from ..db import get_session, read, read_sessions
 from ..errors import ApiBlueprint
 from ..models import JOB_STATUSES, Job
 from ..schemas import PageArgsSchema, storable_text
@@ -118,7 +118,10 @@ NAME_MAX = 200
 
 
 def _job_or_404(job_id: str) -> Job:
-    job = get_session().get(Job, job_id) if _JOB_ID.match(job_id) else None
+    # Reading (status, results): on a replica, or on the primary when the
+    # job is not there yet (submitted a moment ago). Deleting: the primary.
+    job = read(lambda session: session.get(Job, job_id), ask_primary_if_missing=True) \
+        if _JOB_ID.match(job_id) else None
     if job is None:
         abort(404, message=f"Job {job_id} not found.")
     return job
@@ -410,13 +413,16 @@ class JobResults(MethodView):
         """
         job = _job_or_404(job_id)
         done, total, status = job.done, job.total, job.status
-        get_session().close()  # the stream reads with sessions of its own
+        # The stream reads with sessions of its own, on the server that
+        # answered: its first `done` answers are there.
+        sessions = read_sessions()
+        get_session().close()  # hold no transaction while streaming
         headers = {"X-Job-Status": status, "X-Job-Done": str(done), "X-Job-Total": str(total),
                    "Cache-Control": "no-store", "Vary": "Accept"}
         app = current_app._get_current_object()
         if _wants_csv(args):
             headers["Content-Disposition"] = f'attachment; filename="verbatim-job-{job_id}.csv"'
-            return Response(job_results.iter_results_csv(app, job_id, done, args["offset"]),
+            return Response(job_results.iter_results_csv(app, job_id, done, args["offset"], sessions),
                             mimetype="text/csv", headers=headers)
-        return Response(job_results.iter_results(app, job_id, done, args["offset"]),
+        return Response(job_results.iter_results(app, job_id, done, args["offset"], sessions),
                         mimetype="application/x-ndjson", headers=headers)

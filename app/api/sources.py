@@ -13,7 +13,7 @@ from .. import repository, sources, transcripts
 from ..article_schemas import ARTICLE_TEXT_MAX, IngestResultSchema, IngestSchema, publication_date
 from ..articles import extract_quotes, html_to_text, ingest
 from ..auth import current_key, requires
-from ..db import get_session
+from ..db import get_session, read
 from ..errors import ApiBlueprint
 from ..fetch import Fetcher, FetchError, address_policy, parse_networks
 from ..source_schemas import (
@@ -124,22 +124,25 @@ class Sources(MethodView):
         or with or without a final slash), and each item then has its quotes
         in order.
         """
-        session = get_session()
-        url = (args.get("url") or "").strip() or None
-        key = sources.source_key(url, None, None) if url else None
-        page = repository.list_sources(session, key=key, q=args.get("q"), kind=args.get("kind"),
-                                       page=args["page"], per_page=args["per_page"])
-        if url and not page.items:
-            other = url[:-1] if url.endswith("/") else url + "/"
-            page = repository.list_sources(session, key=sources.source_key(other, None, None),
+        def listing(session):
+            url = (args.get("url") or "").strip() or None
+            key = sources.source_key(url, None, None) if url else None
+            page = repository.list_sources(session, key=key, q=args.get("q"), kind=args.get("kind"),
                                            page=args["page"], per_page=args["per_page"])
-        counts = repository.quote_counts(session, [s.id for s in page.items])
-        items = []
-        for s in page.items:
-            item = transcripts.source_summary(s, counts.get(s.id, 0))
-            if url:
-                item["quotes"] = transcripts.detail(session, s)["quotes"]
-            items.append(item)
+            if url and not page.items:
+                other = url[:-1] if url.endswith("/") else url + "/"
+                page = repository.list_sources(session, key=sources.source_key(other, None, None),
+                                               page=args["page"], per_page=args["per_page"])
+            counts = repository.quote_counts(session, [s.id for s in page.items])
+            items = []
+            for s in page.items:
+                item = transcripts.source_summary(s, counts.get(s.id, 0))
+                if url:
+                    item["quotes"] = transcripts.detail(session, s)["quotes"]
+                items.append(item)
+            return page, items
+
+        page, items = read(listing)  # a replica may answer
         return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page,
                 "pages": page.pages}
 

@@ -6,7 +6,7 @@ from flask_smorest import abort
 
 from .. import repository, services
 from ..auth import requires
-from ..db import get_session
+from ..db import get_session, read
 from ..errors import ApiBlueprint
 from ..schemas import (
     SpeakerCreateSchema,
@@ -38,8 +38,8 @@ class Speakers(MethodView):
         `q` finds speakers by a name or alias, whole or in part as the
         engine keys names (a surname finds everyone with it).
         """
-        page = repository.list_speakers(get_session(), q=args.get("q"), page=args["page"],
-                                        per_page=args["per_page"])
+        page = read(lambda session: repository.list_speakers(session, q=args.get("q"), page=args["page"],
+                                                             per_page=args["per_page"]))
         return {"items": page.items, "total": page.total, "page": page.page,
                 "per_page": page.per_page, "pages": page.pages}
 

@@ -11,34 +11,12 @@
   var VERIFY_URL = body.getAttribute("data-verify-url") || "/api/v1/verify";
   var ARTICLES_URL = body.getAttribute("data-articles-url") || "/api/v1/articles/check";
   var KEY_STORE = "verbatim.apiKey";
+  var QUOTES_URL = body.getAttribute("data-quotes-url") || "/quotes";
 
   // --- small DOM helpers ----------------------------------------------------------
 
-  /** el("p", {class: "x", title: "y"}, "text", otherNode, null) — text is always text. */
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (name) {
-        var value = attrs[name];
-        if (value === null || value === undefined || value === false) return;
-        if (name === "class") node.className = value;
-        else if (name === "text") node.textContent = value;
-        else if (name === "hidden") node.hidden = true;
-        else if (/^on/i.test(name)) throw new Error("no inline handlers");
-        else node.setAttribute(name, value === true ? "" : String(value));
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) append(node, arguments[i]);
-    return node;
-  }
-
-  function append(node, child) {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { append(node, c); }); return; }
-    node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
-  }
-
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  // el("p", {class: "x"}, "text", node): text is always text (static/site.js).
+  var el = window.VerbatimSite.el, append = window.VerbatimSite.append, clear = window.VerbatimSite.clear;
 
   function $(id) { return document.getElementById(id); }
 
@@ -456,6 +434,10 @@
           s.published_at ? el("span", {class: "sources__date"}, humanDate(s.published_at)) : null);
       })));
     }
+    if (typeof q.id === "number") {
+      section.appendChild(el("p", {class: "record__link"},
+        el("a", {href: QUOTES_URL + "/" + q.id}, "The quote’s page on the record")));
+    }
     return section;
   }
 
@@ -523,8 +505,19 @@
     if (location.hash === "#draft") selectTab(tabs[1], false);
     else if (location.hash === "#verify") selectTab(tabs[0], false);
   }
+  // Without JavaScript both forms are shown and post to the server; with it, tabs.
+  $("tab-verify").parentNode.hidden = false;
+  Array.prototype.forEach.call(document.querySelectorAll(".examples, #draft-sample, .kbd-hint"), function (n) { n.hidden = false; });
+  var served = body.getAttribute("data-tab") === "draft" ? tabs[1] : tabs[0];
+  if (location.hash === "#draft") served = tabs[1];
+  else if (location.hash === "#verify") served = tabs[0];
+  tabs.forEach(function (t) {
+    var on = t === served;
+    t.setAttribute("aria-selected", on ? "true" : "false");
+    t.tabIndex = on ? 0 : -1;
+    $(t.getAttribute("aria-controls")).hidden = !on;
+  });
   window.addEventListener("hashchange", tabFromHash);
-  tabFromHash();
 
   // --- settings ---------------------------------------------------------------------
 
@@ -631,8 +624,9 @@
       },
       render: function (answer) { return renderVerdict(answer, {claim: payload}); },
       after: function () {
+        // Keyboard and screen-reader users land on the verdict (and a phone scrolls to it).
         var h = vOut.querySelector(".verdict__headline");
-        if (h && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) h.focus();
+        if (h) h.focus();
       }
     });
   }
@@ -689,6 +683,11 @@
           (sm.mismatch || 0) + " mismatch, " + (sm.unverified || 0) + " unverified.";
       },
       render: renderDraft,
+      after: function () {
+        // The findings, not the form: on a phone they are below the fold.
+        var h = dOut.querySelector(".draft__headline");
+        if (h) h.focus();
+      },
       mapError: function (err) {
         if (err.status !== 404) return err;
         return new ApiError(404, "Checking whole drafts is not available on this server yet. " +
@@ -743,7 +742,7 @@
         el("span", {class: "count__label"}, VERDICT[k].label));
     });
     wrap.appendChild(el("div", {class: "card draft__summary"},
-      el("h3", {class: "draft__headline"}, total ? plural(total, "quote", "quotes") + " found in the draft" : "No direct quotes found in the draft"),
+      el("h3", {class: "draft__headline", tabindex: "-1"}, total ? plural(total, "quote", "quotes") + " found in the draft" : "No direct quotes found in the draft"),
       el("ul", {class: "counts", "aria-label": "Summary"}, counts)));
     if (!total && !text) return wrap;
 

@@ -13,7 +13,7 @@ def verdict_card(page):
 
 def test_page_is_served_with_its_assets_and_a_link_to_the_docs(page, live_url):
     assert "Verbatim" in page.driver.title
-    docs = page.find(".site-nav a")
+    docs = page.find(".site-nav a.site-nav__docs")
     assert docs.get_attribute("href") == f"{live_url}/docs"
     assert page.find("#tab-verify").get_attribute("aria-selected") == "true"
     assert page.find("#panel-draft").is_displayed() is False
