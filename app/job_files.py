@@ -266,5 +266,9 @@ def records(fmt: str, binary: IO[bytes]) -> Iterator[Record]:
     if fmt == "csv":
         return iter_csv(text_stream(binary))
     if fmt == "json":
-        return iter_json_array(load_json(binary))
+        return _json_records(binary)
     raise ValueError(fmt)
+
+
+def _json_records(binary: IO[bytes]) -> Iterator[Record]:
+    yield from iter_json_array(load_json(binary))  # read when iterated: its InputError is the caller's 422

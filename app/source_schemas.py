@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from .article_schemas import ARTICLE_TEXT_MAX, _published
-from .schemas import NAME_MAX, PageArgsSchema, Str, _spoken_at, _url, nonblank
+from .schemas import NAME_MAX, PageArgsSchema, Str, StrictBoolean, _spoken_at, _url, nonblank
 
 _SPEAKER_NAME = Str(validate=nonblank(NAME_MAX))
 
@@ -51,7 +51,7 @@ class TranscriptSchema(Schema):
                                               "dot aside). Labels not listed are resolved through stored "
                                               "speakers and aliases.",
                                "example": {"MODERATOR": "Lester Holt", "THE PRESIDENT": "Barack Obama"}})
-    review = fields.Boolean(load_default=False, metadata={
+    review = StrictBoolean(load_default=False, metadata={
         "description": "Store the quotes as pending_review (matched only once approved) instead of approved."})
 
     @validates_schema

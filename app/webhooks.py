@@ -31,6 +31,8 @@ Deliveries survive the process: they are rows. A process takes an attempt
 with a compare-and-set lease (``locked_until``), so two dispatchers never send
 the same attempt; a process killed mid-attempt leaves a lease that runs out,
 and the attempt is made again (a receiver dedupes on ``X-Verbatim-Delivery``).
+A job that ended without its delivery being stored (its runner died in
+between) is found by the next dispatcher round, which stores it.
 
 Dispatchers run in the web process (started when a job with a callback is
 submitted or ends there) while there is anything to wait for: a delivery not
@@ -58,7 +60,7 @@ import click
 import requests
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,15 +104,15 @@ def _explain(exc: FetchError) -> str:
 
 
 def check_callback_url(config: Any, url: str) -> Optional[str]:
-    """Why ``url`` cannot be a callback (the same rules as a delivery), or None."""
+    """Why ``url`` cannot be a callback (the same rules as a delivery), or None.
+
+    ValueError when WEBHOOK_ALLOWED_NETWORKS is invalid (the server's fault, not the URL's)."""
     if len(url) > 2000:
         return "At most 2000 characters."
     try:
         fetcher(config).check_url(url)
     except FetchError as exc:
         return _explain(exc)
-    except ValueError as exc:
-        return f"Webhooks are misconfigured: WEBHOOK_ALLOWED_NETWORKS is invalid ({exc})."
     return None
 
 
@@ -246,8 +248,30 @@ def backoff(config: Any, attempts: int) -> float:
 # --- attempts -----------------------------------------------------------------------------
 
 
+def _ended_unscheduled(app: Flask):
+    """Jobs with a callback that ended (within WEBHOOK_RETRY_FOR) without a delivery for that end:
+    a runner between its status commit and :func:`job_ended`, or one that died there."""
+    since = utcnow() - dt.timedelta(seconds=float(app.config["WEBHOOK_RETRY_FOR"]))
+    sent = select(JobWebhook.id).where(JobWebhook.job_id == Job.id,
+                                       JobWebhook.event == literal("job.").concat(Job.status))
+    return (Job.callback_url.is_not(None), Job.status.in_(tuple(EVENTS)), Job.updated_at >= since,
+            ~exists(sent))
+
+
+def schedule_missed(app: Flask, limit: int = 100) -> int:
+    """Store the deliveries of jobs that ended without one (:func:`_ended_unscheduled`)."""
+    with app.extensions[DB_EXTENSION]["read_sessions"]() as session:
+        ids = session.scalars(select(Job.id).where(*_ended_unscheduled(app)).limit(limit)).all()
+    for job_id in ids:
+        _store_delivery(app, job_id)
+    return len(ids)
+
+
 def attempt_due(app: Flask, limit: int = 20) -> int:
-    """Make one attempt for each delivery that is due (at most ``limit``); returns how many."""
+    """Make one attempt for each delivery that is due (at most ``limit``); returns how many.
+
+    Deliveries a runner did not get to store are stored first."""
+    schedule_missed(app)
     reads = app.extensions[DB_EXTENSION]["read_sessions"]
     now = utcnow()
     with reads() as session:
@@ -342,12 +366,18 @@ def _waiting_for(app: Flask, unended_jobs: bool = True) -> Optional[float]:
     reads = app.extensions[DB_EXTENSION]["read_sessions"]
     poll = float(app.config["WEBHOOK_POLL_SECONDS"])
     with reads() as session:
-        nxt = session.scalar(select(JobWebhook.next_attempt_at).where(JobWebhook.state == PENDING)
-                             .order_by(JobWebhook.next_attempt_at).limit(1))
-        if nxt is not None:
-            return max(0.0, min(poll, (nxt - utcnow()).total_seconds()))
+        # In the order a job goes through them (running, ended without a delivery, a pending
+        # delivery): where each statement sees the latest commits (PostgreSQL), a job that moves
+        # on between two of them is still seen by the next.
         unended = unended_jobs and session.scalar(select(exists().where(
             Job.callback_url.is_not(None), Job.status.in_((JOB_QUEUED, JOB_RUNNING)))))
+        missed = session.scalar(select(exists().where(*_ended_unscheduled(app))))
+        nxt = session.scalar(select(JobWebhook.next_attempt_at).where(JobWebhook.state == PENDING)
+                             .order_by(JobWebhook.next_attempt_at).limit(1))
+    if nxt is not None:
+        return max(0.0, min(poll, (nxt - utcnow()).total_seconds()))
+    if missed:
+        return min(poll, 0.2)  # a job just ended: store its delivery next round
     return poll if unended else None
 
 

@@ -166,10 +166,10 @@ def _upload() -> tuple[str, Any, dict[str, str]]:
 def _source() -> tuple[Any, dict[str, str]]:
     """The claims of the body (a reader of Records) and the options (name, callback_url)."""
     mimetype = (request.mimetype or "").lower()
-    if mimetype == "multipart/form-data":
-        fmt, stream, options = _upload()
-        return job_files.records(fmt, io.BufferedReader(stream, buffer_size=256 * 1024)), options
     options = {k: request.args[k] for k in ("callback_url", "name") if k in request.args}
+    if mimetype == "multipart/form-data":
+        fmt, stream, form = _upload()  # form fields win over the query string
+        return job_files.records(fmt, io.BufferedReader(stream, buffer_size=256 * 1024)), {**options, **form}
     body = io.BufferedReader(request.stream, buffer_size=256 * 1024)
     if mimetype in job_files.NDJSON_TYPES:
         return job_files.iter_ndjson(body), options
@@ -200,12 +200,47 @@ def _options(options: dict[str, str]) -> tuple[Optional[str], Optional[str]]:
                 "with \"webhook_secret\": true) or add one to this key (flask --app wsgi keys "
                 "webhook-secret KEY)."]
         else:
-            problem = webhooks.check_callback_url(current_app.config, callback)
+            try:
+                problem = webhooks.check_callback_url(current_app.config, callback)
+            except ValueError as exc:
+                abort(503, message=f"Webhooks are misconfigured: WEBHOOK_ALLOWED_NETWORKS is invalid ({exc}).")
             if problem:
                 errors["callback_url"] = [problem]
     if errors:
         abort(422, message=" ".join(f"{k}: {v[0]}" for k, v in errors.items()), errors=errors)
     return name, callback
+
+
+_COUNTS = {"type": "object", "properties": {k: {"type": "integer"} for k in jobs.SUMMARY_KEYS}}
+_URL = {"type": "string", "format": "uri"}
+# The summary POSTed to a callback_url (app/webhooks.py), as an OpenAPI callback of the submission.
+_ENDED = {"post": {
+    "summary": "The job ended: its summary, signed",
+    "description": "Headers: `X-Verbatim-Event` (the event), `X-Verbatim-Delivery` (the delivery's id, the same "
+                   "for every attempt), `X-Verbatim-Timestamp` (Unix seconds, also `timestamp` in the body) and "
+                   "`X-Verbatim-Signature: sha256=<hex HMAC-SHA256 of the raw body with the key's webhook "
+                   "secret>`. Any 2xx delivers it; anything else is retried with exponential backoff "
+                   "(docs/jobs.md).",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["event", "delivery", "timestamp", "id", "status", "total", "done", "summary", "url",
+                     "results"],
+        "properties": {
+            "event": {"type": "string", "enum": ["job.finished", "job.failed"]},
+            "delivery": {"type": "string"}, "timestamp": {"type": "integer"},
+            "id": {"type": "string"}, "name": {"type": "string", "nullable": True},
+            "status": {"type": "string", "enum": ["finished", "failed"]},
+            "total": {"type": "integer"}, "done": {"type": "integer"}, "rejected": {"type": "integer"},
+            "summary": _COUNTS, "created_at": {"type": "string"},
+            "finished_at": {"type": "string", "nullable": True},
+            "error": {"type": "string", "description": "Why it failed (job.failed only)."},
+            "url": _URL,
+            "results": {"type": "object", "properties": {"ndjson": _URL, "csv": _URL}},
+        }}}}},
+    "responses": {"2XX": {"description": "Received."}},
+}}
+WEBHOOK_CALLBACK = {"jobEnded": {"{$request.body#/callback_url}": _ENDED,  # a multipart form field
+                                 "{$request.query.callback_url}": _ENDED}}  # with a raw body
 
 
 @blp.route("/verify")
@@ -218,7 +253,7 @@ class JobSubmit(MethodView):
             "sends it as a form field). Needs a key with a webhook secret."},
         {"in": "query", "name": "name", "schema": {"type": "string", "maxLength": NAME_MAX},
          "description": "With a raw body: your label for the job (a multipart upload sends it as a form field)."},
-    ], requestBody={
+    ], callbacks=WEBHOOK_CALLBACK, requestBody={
         "required": True,
         "description": "One verify body per line (`{text, speaker?, date?, location?, reference_date?, id?}`; "
                        "`id` is yours, echoed in the results), or CSV with a header row of those columns "

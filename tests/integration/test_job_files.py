@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 import requests
@@ -53,9 +54,12 @@ def test_a_csv_file_uploaded_as_a_form(demo, live_server, client, write_headers)
 
 def test_a_json_lines_file_told_by_its_type_or_its_name(demo, live_server, client, write_headers):
     body = ndjson(MOSCOW_IN_PARIS, UNRELATED).encode()
-    for filename, content_type in (("claims.jsonl", None), ("claims.txt", "application/x-ndjson"),
-                                   ("claims.ndjson", "application/octet-stream")):
-        r = upload(live_server, write_headers, body, filename, content_type)
+    as_array = json.dumps([MOSCOW_IN_PARIS, UNRELATED]).encode()
+    for filename, content_type, content in (("claims.jsonl", None, body),
+                                            ("claims.txt", "application/x-ndjson", body),
+                                            ("claims.ndjson", "application/octet-stream", body),
+                                            ("claims.json", "application/json", as_array)):
+        r = upload(live_server, write_headers, content, filename, content_type)
         assert r.status_code == 202, (filename, r.text)
         assert r.json()["total"] == 2
         assert [a["id"] for a in results(client, wait_for(client, r.json()["id"])["id"])[1]] == ["a-1", "a-2"]
@@ -68,6 +72,7 @@ def test_uploads_that_cannot_become_a_job(app, live_server, write_headers, make_
         (requests.post(f"{live_server}/api/v1/jobs/verify", headers=write_headers, data={"name": "x"},
                        files={"other": ("a.csv", b"text\nx\n")}, timeout=10), 422, "`file`"),
         (upload(live_server, write_headers, b"speaker\nPutin\n", "claims.csv"), 422, "text column"),
+        (upload(live_server, write_headers, b"[{\"text\": ", "claims.json"), 422, "not valid JSON"),
         (upload(live_server, write_headers, b"text\n" + b"words words\n" * 400, "big.csv"), 413, "2000 bytes"),
         (upload(live_server, write_headers, b"text\nhello there\n", "a.csv", name="n" * 201), 422, "name"),
         (upload(live_server, make_key("read"), b"text\nhello there\n", "a.csv"), 403, "write"),
@@ -225,3 +230,22 @@ def test_the_jobs_of_the_calling_key_newest_first(app, client, write_headers, ma
     assert_error(client.get("/api/v1/jobs?per_page=0", headers=write_headers), 422)
     assert_error(client.get("/api/v1/jobs?status=lost", headers=write_headers), 422)
 
+
+
+def test_the_openapi_document_describes_uploads_csv_the_list_and_the_webhook(client):
+    spec = client.get("/openapi.json").get_json()
+    submit = spec["paths"]["/api/v1/jobs/verify"]["post"]
+    form = submit["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"] and form["properties"]["file"]["format"] == "binary"
+    assert {"callback_url", "name"} <= set(form["properties"])
+    callback = next(iter(submit["callbacks"]["jobEnded"].values()))
+    payload = callback["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"id", "status", "summary", "results", "timestamp"} <= set(payload["required"])
+    assert "X-Verbatim-Signature" in callback["post"]["description"]
+    results = spec["paths"]["/api/v1/jobs/{job_id}/results"]["get"]
+    assert set(results["responses"]["200"]["content"]) == {"application/x-ndjson", "text/csv"}
+    assert "`quote_spoken_at`" in results["responses"]["200"]["description"]
+    assert {p["name"] for p in results["parameters"]} >= {"format", "offset"}
+    listing = spec["paths"]["/api/v1/jobs"]["get"]
+    assert listing["security"] == [{"bearerAuth": []}]
+    assert {p["name"] for p in listing["parameters"]} == {"page", "per_page", "status"}

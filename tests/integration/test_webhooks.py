@@ -277,6 +277,10 @@ def test_loopback_and_private_callbacks_are_refused_unless_allowed(app, client, 
         assert kind in err["errors"]["callback_url"][0] and "WEBHOOK_ALLOW" in err["message"], err
     err = assert_error(submit(client, headers, ndjson(UNRELATED), callback_url="ftp://example.org/x"), 422)
     assert "http" in err["errors"]["callback_url"][0]
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = "10.0.0.0/33"  # the operator's mistake: 503, not the client's 422
+    assert "WEBHOOK_ALLOWED_NETWORKS" in assert_error(
+        submit(client, headers, ndjson(UNRELATED), callback_url=receiver.url), 503)["message"]
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ""
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True
     assert submit(client, headers, ndjson(UNRELATED), callback_url=receiver.url).status_code == 202
     assert receiver.wait(1)
@@ -354,9 +358,26 @@ def test_a_job_run_by_an_rq_worker_is_delivered_by_the_web_process(rq_app, secon
     second_app.config.update(REDIS_URL=rq_app.config["REDIS_URL"], JOBS_QUEUE=rq_app.config["JOBS_QUEUE"])
     webhooks.dispatcher(second_app).stop()
     work(second_app)  # a real RQ worker (burst) finishes the job and stores the delivery
+    job = client.get(f"/api/v1/jobs/{job_id}").get_json()
+    assert job["status"] == "finished", job
+    assert delivery(client, job_id)[1]["state"] == "delivered"
     payload = check_signature(secret, receiver.wait(1)[0])
     assert payload["id"] == job_id and payload["summary"]["verified"] == 1
-    assert delivery(client, job_id)[1]["state"] == "delivered"
+
+
+def test_an_end_the_runner_did_not_report_is_sent_anyway(rq_app, second_app, demo, client, receiver, signing_key,
+                                                         monkeypatch):
+    """A worker that dies between storing `finished` and storing the delivery (here: never stores it):
+    the web process's dispatcher finds the ended job without a delivery, stores it and sends it."""
+    headers, secret = signing_key
+    job_id = submit(client, headers, ndjson(UNRELATED), callback_url=receiver.url).get_json()["id"]
+    second_app.config.update(REDIS_URL=rq_app.config["REDIS_URL"], JOBS_QUEUE=rq_app.config["JOBS_QUEUE"])
+    monkeypatch.setattr(webhooks, "job_ended", lambda app, job_id: None)
+    work(second_app)
+    assert client.get(f"/api/v1/jobs/{job_id}").get_json()["status"] == "finished"
+    payload = check_signature(secret, receiver.wait(1)[0])
+    assert payload["id"] == job_id and payload["event"] == "job.finished"
+    assert delivery(client, job_id)[1]["attempts"] == 1
 
 
 def test_the_command_line_sends_what_is_due(app, demo, client, runner, receiver, signing_key):
