@@ -146,7 +146,7 @@ class Quote(Base):
     # tokenise the same string and a query term built the same way matches.
     search_text: Mapped[str] = mapped_column(Text)
     # One hashed token per pair of consecutive words of search_text: what the
-    # word-pair index (migration 0003) stores; see repository.shingle_text.
+    # word-pair index (migration 0003) stores; see search_keys.shingle_text.
     shingles: Mapped[str] = mapped_column(Text, default="", server_default="")
     # sha1 of search_text: finds an identical quote without a text scan
     # (idempotent demo loading, duplicate checks).
@@ -238,7 +238,7 @@ class QuoteSource(Base):
     quote at the previous position) and its first two: a claim running from
     one quote into the next holds those four words, which finds the pair
     among thousands of copies of either sentence
-    (:func:`app.repository.boundary_key`).
+    (:func:`app.search_keys.boundary_key`).
     """
 
     __tablename__ = "quote_sources"

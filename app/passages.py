@@ -25,7 +25,7 @@ from verification.model import CanonicalQuote, Claim, Match, SpeakerRef, Verdict
 from verification.passages import PassageId, Stretch
 from verification.sentences import context_after, context_before
 
-from . import engine, repository
+from . import engine, passage_reads, search_keys
 
 # Sentences of context on each side.
 CONTEXT_SENTENCES = 2
@@ -54,8 +54,8 @@ def by_boundaries(session: Session, claim: Claim, claimed: Sequence[SpeakerRef])
     out = Boundaries()
     # Every claim of four words or more: one look-up in an index of the
     # boundaries, since a reporter may have joined two sentences with a comma.
-    keys = repository.claim_boundary_keys(engine.search_text(claim.text))
-    out.hits = repository.boundary_hits(session, keys) if keys else {}
+    keys = search_keys.claim_boundary_keys(engine.search_text(claim.text))
+    out.hits = passage_reads.boundary_hits(session, keys) if keys else {}
     if not out.hits:
         return out
     refs = {s.id: s for s in claimed}
@@ -83,7 +83,7 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
         return engine_passages.verify(claim, candidates, known, (), plan.scores)
     # Else the candidates worth it, by their places in their sources (a
     # claim that skips a boundary with an ellipsis, or alters its words).
-    wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates]))
+    wanted = plan.expandable(passage_reads.positions_of(session, [c.id for c in candidates]))
     stretches = _stretches(session, wanted, engine_passages.reach(claim.text), {s.id: s for s in known}) \
         if wanted else []
     return engine_passages.verify(claim, candidates, known, stretches, plan.scores)
@@ -92,7 +92,7 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
 def _stretches(session: Session, quote_ids: Sequence[int], reach: int,
                refs: dict[Any, SpeakerRef]) -> list[Stretch]:
     by_source: dict[int, dict[int, CanonicalQuote]] = {}
-    for sid, pos, quote in repository.stretches_around(session, quote_ids, reach, refs):
+    for sid, pos, quote in passage_reads.stretches_around(session, quote_ids, reach, refs):
         by_source.setdefault(sid, {})[pos] = quote
     return [Stretch(sid, tuple(sorted(run.items()))) for sid, run in by_source.items()]
 
@@ -108,7 +108,7 @@ def _span(m: Match) -> tuple[Any, Any, Optional[PassageId]]:
 def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[PassageId]]]) -> list[Optional[dict]]:
     ids = sorted({i for first, last, _ in spans for i in (first, last)})
     links: dict[Any, list[Any]] = {}
-    for row in repository.context_links(session, ids):
+    for row in passage_reads.context_links(session, ids):
         links.setdefault(row["quote_id"], []).append(row)
 
     def link(quote_id: Any, source_id: Optional[Any]) -> Optional[Any]:
@@ -127,7 +127,7 @@ def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[Passage
         if a is not None and b is not None and a["doc_before"] is None and a["position"] is not None \
                 and b["position"] is not None:
             in_sequence.update((first, last))
-    texts = repository.sequence_neighbours(session, sorted(in_sequence), CONTEXT_SENTENCES) if in_sequence else {}
+    texts = passage_reads.sequence_neighbours(session, sorted(in_sequence), CONTEXT_SENTENCES) if in_sequence else {}
 
     out: list[Optional[dict]] = []
     for a, b in picked:
@@ -164,7 +164,7 @@ def answer(session: Session, verdict: Verdict, quote_serializer: Callable[[Any],
     """The verify answer's JSON, with ``passage`` and ``context`` in each match."""
     shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
     spans = [_span(m) for m in shown]
-    by_id = repository.quote_records(session, sorted({first for first, _, _ in spans}))
+    by_id = passage_reads.quote_records(session, sorted({first for first, _, _ in spans}))
     out = engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[_span_of(cq)]))
     contexts = _contexts(session, spans) if shown else []
     dicts = ([out["match"]] if out["match"] else []) + out["alternatives"]
