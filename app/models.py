@@ -128,6 +128,17 @@ class SpeakerKey(Base):
     exact: Mapped[bool] = mapped_column(default=False)
 
 
+class CacheVersion(Base):
+    """What a web worker may keep in memory, and its version: triggers move
+    ``speakers`` whenever speakers, aliases or keys change (migration 0012,
+    :mod:`app.speaker_cache`)."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
 class Quote(Base):
     __tablename__ = "quotes"
     # Partial: nearly every quote is approved, so only the others are worth

@@ -105,14 +105,12 @@ def _span(m: Match) -> tuple[Any, Any, Optional[PassageId]]:
     return qid, qid, None
 
 
-def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[PassageId]]]) -> list[Optional[dict]]:
-    ids = sorted({i for first, last, _ in spans for i in (first, last)})
-    links: dict[Any, list[Any]] = {}
-    for row in passage_reads.context_links(session, ids):
-        links.setdefault(row["quote_id"], []).append(row)
-
+def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[PassageId]]],
+              links: dict[Any, list[dict[str, Any]]]) -> list[Optional[dict]]:
+    """Each span's context, from its quotes' links (:func:`passage_reads.source_links`)
+    to sources that hold a document or a sequence."""
     def link(quote_id: Any, source_id: Optional[Any]) -> Optional[Any]:
-        rows = links.get(quote_id, [])
+        rows = [r for r in links.get(quote_id, []) if r["position"] is not None or r["doc_start"] is not None]
         if source_id is not None:
             rows = [r for r in rows if r["source_id"] == source_id]
         # A document first, then a sequence.
@@ -160,13 +158,16 @@ def _run(texts: dict[tuple[int, int], str], sid: int, pos: int, step: int) -> li
     return out[::-1] if step < 0 else out
 
 
-def answer(session: Session, verdict: Verdict, quote_serializer: Callable[[Any], dict]) -> dict[str, Any]:
-    """The verify answer's JSON, with ``passage`` and ``context`` in each match."""
+def answer(session: Session, verdict: Verdict, quote_serializer: Callable[[Any], dict],
+           records: Optional[dict[int, Any]] = None) -> dict[str, Any]:
+    """The verify answer's JSON, with ``passage`` and ``context`` in each match.
+    ``records``: rows already read (the candidates', :func:`passage_reads.quote_rows`)."""
     shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
     spans = [_span(m) for m in shown]
-    by_id = passage_reads.quote_records(session, sorted({first for first, _, _ in spans}))
+    links = passage_reads.source_links(session, sorted({i for first, last, _ in spans for i in (first, last)}))
+    by_id = passage_reads.quote_records(session, sorted({first for first, _, _ in spans}), links, records)
     out = engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[_span_of(cq)]))
-    contexts = _contexts(session, spans) if shown else []
+    contexts = _contexts(session, spans, links) if shown else []
     dicts = ([out["match"]] if out["match"] else []) + out["alternatives"]
     for d, m, (_, _, pid), context in zip(dicts, shown, spans, contexts):
         d["passage"] = ({"source_id": pid.source_id, "quote_ids": list(pid.quote_ids), "text": m.quote.text}

@@ -9,16 +9,18 @@ speakers (:func:`speaker_refs`). The keys looked up are
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from verification.model import CanonicalQuote, SpeakerRef
 
-from . import engine
+from . import engine, passage_reads, speaker_cache
+from .driver_sql import fetch, id_list
 from .models import APPROVED, Quote, Speaker, SpeakerAlias, SpeakerKey
 from .search_keys import PAIR_STOP, pair_token, stopwords, fts5_string, pair_key, pair_tokens, query_tokens
 
@@ -122,47 +124,37 @@ _COMMON_PAIRS: dict[tuple[str, str], float] = {}
 
 
 def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
-    """How many quotes contain each pair token.
+    """How many quotes contain each pair token (0: none).
 
     SQLite: the FTS5 vocabulary, one ``term = ?`` probe per token (an
     ``IN (...)`` list would make fts5vocab walk the whole vocabulary).
-    PostgreSQL: the planner's statistics for ``pair_keys``; a pair not
-    among the most common ones counts as rare (1). Known limit: at a million
-    quotes a pair in hundreds of quotes, or in none, then looks rare, and 5%
-    of one-word edits miss their quote (BENCHMARKS.md, "PostgreSQL at 1M");
-    exact counts per pair are the fix still to make.
+    PostgreSQL: ``pair_counts`` (migration 0012), one indexed look-up for
+    all of them, kept exact by triggers where quotes are written.
     """
     if not tokens:
         return {}
-    if _dialect(session) == "sqlite":
-        db = str(session.get_bind().url)
-        found = {t: _COMMON_PAIRS.get((db, t)) for t in tokens}
-        ask = [t for t, f in found.items() if f is None]
-        if ask:
-            sql = " UNION ALL ".join(
-                f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(len(ask)))
-            for term, doc in session.execute(text(sql), {f"t{i}": t for i, t in enumerate(ask)}).all():
-                found[term] = float(doc)
-                if doc >= COMMON_PAIR:
-                    if len(_COMMON_PAIRS) >= COMMON_PAIRS_KEPT:
-                        _COMMON_PAIRS.clear()
-                    _COMMON_PAIRS[(db, term)] = float(doc)
-        return {t: found.get(t) or 0.0 for t in tokens}
-    common = _pg_common_elements(session, "pair_keys")  # keyed by the integer, as text
-    return {t: max(common.get(str(pair_key(t)), 1.0), 1.0) for t in tokens}
+    if _dialect(session) != "sqlite":
+        counts = dict(fetch(session, PAIR_COUNTS, {"keys": [pair_key(t) for t in tokens]}))
+        return {t: float(counts.get(pair_key(t), 0)) for t in tokens}
+    db = str(session.get_bind().url)
+    found = {t: _COMMON_PAIRS.get((db, t)) for t in tokens}
+    ask = [t for t, f in found.items() if f is None]
+    if ask:
+        for term, doc in fetch(session, _vocabulary_sql(len(ask)), {f"t{i}": t for i, t in enumerate(ask)}):
+            found[term] = float(doc)
+            if doc >= COMMON_PAIR:
+                if len(_COMMON_PAIRS) >= COMMON_PAIRS_KEPT:
+                    _COMMON_PAIRS.clear()
+                _COMMON_PAIRS[(db, term)] = float(doc)
+    return {t: found.get(t) or 0.0 for t in tokens}
 
 
-def _pg_common_elements(session: Session, column: str) -> dict[str, float]:
-    row = session.execute(text(
-        "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-        "FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = current_schema() "
-        "AND s.tablename = 'quotes' AND s.attname = :col "
-        "WHERE c.oid = to_regclass('quotes')"
-    ), {"col": column}).first()
-    if row is None or not row[0] or not row[1]:
-        return {}
-    rows_total = max(float(row[2] or 0), 1.0)
-    return {elem: float(freq) * rows_total for elem, freq in zip(row[0], row[1])}
+PAIR_COUNTS = "SELECT key, n FROM pair_counts WHERE key = ANY(%(keys)s::bigint[])"
+
+
+@functools.lru_cache(maxsize=None)
+def _vocabulary_sql(n: int) -> str:
+    return " UNION ALL ".join(f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(n))
 
 
 @dataclass
@@ -284,26 +276,30 @@ def _probe_rows(session: Session, pairs: Sequence[str], op: str, cap: int,
                 speakers: Sequence[int] = ()) -> list[tuple[int, int, str]]:
     """``(id, speaker id, shingles)`` of approved quotes holding any (``op="or"``)
     or all (``"and"``) of ``pairs``; only those of ``speakers`` if given."""
+    dialect = _dialect(session)
     params: dict[str, Any] = {"approved": APPROVED, "cap": cap}
-    by_speaker = ""
     if speakers:
-        params["speakers"] = list(speakers)
-        by_speaker = " AND q.speaker_id IN :speakers"
-    if _dialect(session) == "sqlite":
+        params["speakers"] = id_list(dialect, speakers)
+    if dialect == "sqlite":
         params["m"] = (" OR " if op == "or" else " AND ").join(fts5_string(t) for t in pairs)
-        inner_cap = "" if speakers else " LIMIT :cap"
-        sql = ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q WHERE q.id IN "
-               f"(SELECT rowid FROM quotes_shingles WHERE quotes_shingles MATCH :m{inner_cap}) "
-               f"AND q.status = :approved{by_speaker} LIMIT :cap")
     else:
         params["keys"] = [pair_key(t) for t in pairs]
-        sql = ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q "
-               f"WHERE q.pair_keys {'&&' if op == 'or' else '@>'} CAST(:keys AS bigint[]) "
-               f"AND q.status = :approved{by_speaker} LIMIT :cap")
-    stmt = text(sql)
-    if speakers:
-        stmt = stmt.bindparams(bindparam("speakers", expanding=True))
-    return [(int(i), int(sp), sh or "") for i, sp, sh in session.execute(stmt, params).all()]
+    return [(i, sp, sh or "") for i, sp, sh in fetch(session, _probe_sql(dialect, op, bool(speakers)), params)]
+
+
+@functools.lru_cache(maxsize=None)
+def _probe_sql(dialect: str, op: str, by_speaker: bool) -> str:
+    if dialect == "sqlite":
+        inner_cap = "" if by_speaker else " LIMIT :cap"
+        return ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q WHERE q.id IN "
+                f"(SELECT rowid FROM quotes_shingles WHERE quotes_shingles MATCH :m{inner_cap}) "
+                "AND q.status = :approved"
+                + (" AND q.speaker_id IN (SELECT value FROM json_each(:speakers))" if by_speaker else "")
+                + " LIMIT :cap")
+    return ("SELECT q.id, q.speaker_id, q.shingles FROM quotes q "
+            f"WHERE q.pair_keys {'&&' if op == 'or' else '@>'} %(keys)s::bigint[] AND q.status = %(approved)s"
+            + (" AND q.speaker_id = ANY(%(speakers)s::bigint[])" if by_speaker else "")
+            + " LIMIT %(cap)s")
 
 
 def _probe_and_count(session: Session, plan: PairPlan,
@@ -414,44 +410,48 @@ def _speaker_rows(where):
     )
 
 
-def speaker_refs(session: Session, ids: Iterable[int]) -> dict[int, SpeakerRef]:
-    """Engine speaker records (name and aliases) for speaker ids: one indexed Core query."""
-    ids = sorted(set(ids))
-    if not ids:
-        return {}
+def _load_refs(session: Session, ids: list[int]) -> dict[int, SpeakerRef]:
     return _refs_from_rows(session.execute(_speaker_rows(Speaker.id.in_(ids))).all())
 
 
-def speaker_refs_sharing_keys(session: Session, name: str, limit: int = 50) -> list[SpeakerRef]:
-    """Like :func:`speakers_sharing_keys`, as engine records, in one Core query."""
+def speaker_refs(session: Session, ids: Iterable[int]) -> dict[int, SpeakerRef]:
+    """Engine speaker records (name and aliases) for speaker ids: the worker's
+    (:mod:`app.speaker_cache`), else one indexed Core query."""
+    ids = set(ids)
+    return speaker_cache.refs(session, ids, _load_refs) if ids else {}
+
+
+def _ids_sharing_keys(session: Session, name: str, limit: int = 50) -> list[int]:
     keys = engine.speaker_keys(name)
     if not keys:
         return []
-    ids = (select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
-           .distinct().order_by(SpeakerKey.speaker_id).limit(limit))
-    refs = _refs_from_rows(session.execute(_speaker_rows(Speaker.id.in_(ids))).all())
+    return list(session.scalars(select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
+                                .distinct().order_by(SpeakerKey.speaker_id).limit(limit)))
+
+
+def speaker_refs_sharing_keys(session: Session, name: str) -> list[SpeakerRef]:
+    """The speakers any of whose name keys ``name`` shares (at most 50), as
+    engine records, in id order (kept by the worker, see :mod:`app.speaker_cache`)."""
+    ids = speaker_cache.ids_for_name(session, name, _ids_sharing_keys)
+    refs = speaker_refs(session, ids)
     return [refs[i] for i in sorted(refs)]
 
 
-def candidate_quotes(session: Session, text_: str, limit: int = 40,
-                     prefer_speakers: Sequence[int] = ()) -> list[CanonicalQuote]:
-    """The candidates as engine records: one Core query for the quotes, two for their speakers.
+def candidate_quotes(session: Session, text_: str, limit: int = 40, prefer_speakers: Sequence[int] = (),
+                     records: Optional[dict[int, Any]] = None) -> list[CanonicalQuote]:
+    """The candidates as engine records, best first.
 
-    The verify path needs only text, speaker, date, place and event to judge;
-    sources and the full rows are loaded afterwards for the few quotes an
-    answer shows (:func:`quotes_by_ids`).
+    Their rows are read in one statement with every column an answer shows,
+    so the quotes an answer shows are usually among them: ``records``, if
+    given, receives them (:func:`app.passage_reads.quote_rows`).
     """
     ids = candidate_ids(session, text_, limit, prefer_speakers)
     if not ids:
         return []
-    rows = session.execute(
-        select(Quote.id, Quote.text, Quote.speaker_id, Quote.spoken_at, Quote.location, Quote.event)
-        .where(Quote.id.in_(ids))
-    ).all()
-    refs = speaker_refs(session, (r.speaker_id for r in rows))
-    by_id = {
-        r.id: CanonicalQuote(id=r.id, text=r.text, speaker=refs[r.speaker_id], spoken_at=r.spoken_at,
-                             location=r.location, event=r.event)
-        for r in rows
-    }
-    return [by_id[i] for i in ids if i in by_id]
+    rows = passage_reads.quote_rows(session, ids)
+    refs = speaker_refs(session, {r.speaker_id for r in rows.values()})
+    if records is not None:
+        records.update(rows)
+    return [CanonicalQuote(id=i, text=r.text, speaker=refs[r.speaker_id], spoken_at=r.spoken_at,
+                           location=r.location, event=r.event)
+            for i in ids if (r := rows.get(i)) is not None]

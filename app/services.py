@@ -442,16 +442,18 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
     # sequences on record when it can be, without candidate retrieval.
     boundaries = passages.by_boundaries(session, claim, claimed)
     verdict = boundaries.verdict
+    records: dict[int, Any] = {}  # the candidates' rows, for the answer
     if verdict is None:
         prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
-        candidates = retrieval.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
+        candidates = retrieval.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer,
+                                                records=records)
         known = {c.speaker.id: c.speaker for c in candidates}
         for ref in claimed:
             known.setdefault(ref.id, ref)
         # Quotes and the passages they are part of, judged together.
         verdict = passages.judge(session, claim, candidates, list(known.values()), boundaries)
     # Full rows (with sources and context) only for what the answer shows.
-    return passages.answer(session, verdict, quote_serializer)
+    return passages.answer(session, verdict, quote_serializer, records)
 
 
 def demo_records(path: str) -> Iterator[dict[str, Any]]:
