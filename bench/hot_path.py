@@ -219,12 +219,38 @@ def child_load(url: str, cases: list[dict[str, Any]], code: Path, seconds: int) 
     try:
         wrapped = [_Body(c["body"]) for c in cases]
         scale.http_sequential(g.port, wrapped, count=40)  # both workers warm
+        cpu_before = _tree_cpu_s(g)
         out = scale.http_load(g.port, wrapped, seconds=seconds, connections=4)
+        # The workers' own CPU per request: what the throughput would be if the
+        # two workers had the two cores to themselves (a shared machine's
+        # requests/s says more about the other work on it).
+        cpu = _tree_cpu_s(g) - cpu_before
+        if out.get("load_requests"):
+            out["worker_cpu_ms_per_request"] = round(1000 * cpu / out["load_requests"], 3)
+            out["rps_if_two_cores_were_the_workers"] = round(2 * out["load_requests"] / cpu, 1)
         out["worker_peak_rss_mb"] = [round((scale._rss_kb(p) or 0) / 1024, 1) for p in g.workers()]
         out["loadavg"] = round(os.getloadavg()[0], 2)
         return out
     finally:
         g.stop()
+
+
+def _cpu_s(pid: int, reaped: bool = False) -> float:
+    """A process's user and system CPU time so far, in seconds (with its
+    exited children's, if ``reaped``)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu_s(g) -> float:
+    """gunicorn's CPU time: the master, its live workers and those it
+    restarted (``max_requests``)."""
+    return _cpu_s(g.proc.pid, reaped=True) + sum(_cpu_s(p) for p in g.workers())
 
 
 class _Body:
@@ -317,10 +343,14 @@ def main(argv: list[str] | None = None) -> None:
         base = runs[labels[0]]["answers"]
         for label in labels[1:]:
             diff = [i for i, (x, y) in enumerate(zip(base, runs[label]["answers"])) if x != y]
+            # Of those, the ones whose verdict or matched quote differ (the rest: alternatives, context...).
+            judged = [i for i in diff if base[i][:2] != runs[label]["answers"][i][:2]]
             results.setdefault("answer_differences", {})[label] = {
-                "count": len(diff), "first": [(cases[i]["body"], base[i], runs[label]["answers"][i])
-                                              for i in diff[:5]]}
-            print(f"answers differing from {labels[0]}: {label} {len(diff)} of {len(base)}", flush=True)
+                "count": len(diff), "verdict_or_match": len(judged),
+                "first": [(cases[i]["body"], cases[i]["kind"], base[i], runs[label]["answers"][i])
+                          for i in (judged + diff)[:10]]}
+            print(f"answers differing from {labels[0]}: {label} {len(diff)} of {len(base)}, "
+                  f"{len(judged)} in verdict or matched quote", flush=True)
         for r in runs.values():
             r.pop("answers", None)
     print(report(results))
@@ -348,6 +378,8 @@ def report(r: dict[str, Any]) -> str:
     row("  p50 / p99 ms, errors", "load",
         lambda x: f"{x.get('load_p50_ms')} / {x.get('load_p99_ms')}, {x.get('load_errors')} of {x.get('load_requests')}")
     row("  load average at the end", "load", lambda x: f"{x.get('loadavg')}")
+    row("  workers' CPU per request ms (requests/s if they had both cores)", "load",
+        lambda x: f"{x.get('worker_cpu_ms_per_request')} ({x.get('rps_if_two_cores_were_the_workers')})")
     if "profile" in ph:
         lines += ["", "Where a verify's time goes (test client, cProfile shares scaled to the unprofiled mean), ms:",
                   "", "| stage | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
