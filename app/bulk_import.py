@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
@@ -128,6 +128,8 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
     if dialect == "postgresql":
         session.execute(sql_text(f"SET LOCAL gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
         session.execute(sql_text(f"SET LOCAL work_mem = '{IMPORT_WORK_MEM_MB}MB'"))
+        # The quotes' word pairs are counted once at the end (_count_pairs), not per chunk.
+        session.execute(sql_text("SET LOCAL verbatim.import_counts_pairs = 'on'"))
     elif dialect == "sqlite":
         conn = session.connection()
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
@@ -169,6 +171,24 @@ def _warm_worker() -> bool:
 
     load_gazetteer()
     return True
+
+
+# Imported quotes whose pairs one statement counts.
+COUNT_PAIRS_SLICE = 200_000
+
+
+def _count_pairs(session: Session, ids: Sequence[int]) -> None:
+    """PostgreSQL: add the imported quotes' word pairs to ``pair_counts``
+    (migration 0012), aggregated, once per import (per 200,000 quotes), in
+    the import's transaction. Its triggers leave them to this while
+    ``verbatim.import_counts_pairs`` is on: an upsert per chunk would update
+    the same rows chunk after chunk in one transaction, each update walking
+    the versions the earlier ones left."""
+    for i in range(0, len(ids), COUNT_PAIRS_SLICE):
+        session.execute(sql_text(
+            "INSERT INTO pair_counts AS c (key, n) SELECT k, count(*) FROM quotes, unnest(quotes.pair_keys) AS k "
+            "WHERE quotes.id = ANY(CAST(:ids AS bigint[])) GROUP BY k ORDER BY k "
+            "ON CONFLICT (key) DO UPDATE SET n = c.n + EXCLUDED.n"), {"ids": list(ids[i:i + COUNT_PAIRS_SLICE])})
 
 
 def _finish_postgresql_import(session: Session, *, analyze: bool) -> None:
@@ -398,6 +418,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             take()
             flush(full=False)
             drain(0)
+            if postgres:
+                _count_pairs(session, result.ids)
             result._keep_first()
             if before_commit is not None:
                 before_commit(result)

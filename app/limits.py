@@ -30,9 +30,12 @@ import json
 import math
 from typing import Optional
 
+import time
+
 from flask import Flask, current_app, g, request
 from flask_limiter import ApplicationLimit, Limiter
 from limits import parse
+from limits.storage import MemoryStorage
 
 from . import repository
 from .auth import hash_key
@@ -42,6 +45,31 @@ EXTENSION = "verbatim_limiter"
 
 _LIMITED_PAGES = ("/quotes", "/speakers")  # the record's pages (app/pages): a search each
 _BY_SIZE = {"/api/v1/quotes/import": 10_000, "/api/v1/jobs/verify": 10_000, "/api/v1/articles/check": 2_000}
+
+
+class WorkerMemoryStorage(MemoryStorage):
+    """limits' in-memory counters (``verbatim-memory://``, the default without
+    Redis), without a new thread per request.
+
+    limits' own starts a timer thread to drop expired counters whenever the
+    last one has finished, i.e. on nearly every request: the request then
+    waits for the operating system to start a thread (0.1 ms idle, several
+    on a busy machine). Expired counters are already ignored when read, so
+    here the requests themselves drop them, at most once a second.
+    """
+
+    STORAGE_SCHEME = ["verbatim-memory"]
+    EXPIRE_EVERY_S = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._next_expiry = time.monotonic() + self.EXPIRE_EVERY_S
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (limits' hook, name-mangled)
+        now = time.monotonic()
+        if now >= self._next_expiry:
+            self._next_expiry = now + self.EXPIRE_EVERY_S
+            self._MemoryStorage__expire_events()
 
 
 def _address() -> str:
@@ -109,7 +137,7 @@ def _exempt() -> bool:
 
 def init_app(app: Flask) -> None:
     cfg = app.config
-    storage = cfg.get("RATE_LIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "memory://"
+    storage = cfg.get("RATE_LIMIT_STORAGE_URI") or cfg.get("REDIS_URL") or "verbatim-memory://"
     per_key, anonymous = cfg["RATE_LIMIT_PER_KEY"], cfg["RATE_LIMIT_ANONYMOUS"]
     limiter = Limiter(
         key_func=_address,

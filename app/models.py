@@ -128,6 +128,17 @@ class SpeakerKey(Base):
     exact: Mapped[bool] = mapped_column(default=False)
 
 
+class CacheVersion(Base):
+    """What a web worker may keep in memory, and its version: triggers move
+    ``speakers`` whenever speakers, aliases or keys change (migration 0012,
+    :mod:`app.speaker_cache`)."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
 class Quote(Base):
     __tablename__ = "quotes"
     # Partial: nearly every quote is approved, so only the others are worth
@@ -146,7 +157,7 @@ class Quote(Base):
     # tokenise the same string and a query term built the same way matches.
     search_text: Mapped[str] = mapped_column(Text)
     # One hashed token per pair of consecutive words of search_text: what the
-    # word-pair index (migration 0003) stores; see repository.shingle_text.
+    # word-pair index (migration 0003) stores; see search_keys.shingle_text.
     shingles: Mapped[str] = mapped_column(Text, default="", server_default="")
     # sha1 of search_text: finds an identical quote without a text scan
     # (idempotent demo loading, duplicate checks).
@@ -238,7 +249,7 @@ class QuoteSource(Base):
     quote at the previous position) and its first two: a claim running from
     one quote into the next holds those four words, which finds the pair
     among thousands of copies of either sentence
-    (:func:`app.repository.boundary_key`).
+    (:func:`app.search_keys.boundary_key`).
     """
 
     __tablename__ = "quote_sources"

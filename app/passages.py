@@ -25,7 +25,7 @@ from verification.model import CanonicalQuote, Claim, Match, SpeakerRef, Verdict
 from verification.passages import PassageId, Stretch
 from verification.sentences import context_after, context_before
 
-from . import engine, repository
+from . import engine, passage_reads, search_keys
 
 # Sentences of context on each side.
 CONTEXT_SENTENCES = 2
@@ -54,8 +54,8 @@ def by_boundaries(session: Session, claim: Claim, claimed: Sequence[SpeakerRef])
     out = Boundaries()
     # Every claim of four words or more: one look-up in an index of the
     # boundaries, since a reporter may have joined two sentences with a comma.
-    keys = repository.claim_boundary_keys(engine.search_text(claim.text))
-    out.hits = repository.boundary_hits(session, keys) if keys else {}
+    keys = search_keys.claim_boundary_keys(engine.search_text(claim.text))
+    out.hits = passage_reads.boundary_hits(session, keys) if keys else {}
     if not out.hits:
         return out
     refs = {s.id: s for s in claimed}
@@ -83,7 +83,7 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
         return engine_passages.verify(claim, candidates, known, (), plan.scores)
     # Else the candidates worth it, by their places in their sources (a
     # claim that skips a boundary with an ellipsis, or alters its words).
-    wanted = plan.expandable(repository.positions_of(session, [c.id for c in candidates]))
+    wanted = plan.expandable(passage_reads.positions_of(session, [c.id for c in candidates]))
     stretches = _stretches(session, wanted, engine_passages.reach(claim.text), {s.id: s for s in known}) \
         if wanted else []
     return engine_passages.verify(claim, candidates, known, stretches, plan.scores)
@@ -92,7 +92,7 @@ def judge(session: Session, claim: Claim, candidates: Sequence[CanonicalQuote],
 def _stretches(session: Session, quote_ids: Sequence[int], reach: int,
                refs: dict[Any, SpeakerRef]) -> list[Stretch]:
     by_source: dict[int, dict[int, CanonicalQuote]] = {}
-    for sid, pos, quote in repository.stretches_around(session, quote_ids, reach, refs):
+    for sid, pos, quote in passage_reads.stretches_around(session, quote_ids, reach, refs):
         by_source.setdefault(sid, {})[pos] = quote
     return [Stretch(sid, tuple(sorted(run.items()))) for sid, run in by_source.items()]
 
@@ -105,14 +105,12 @@ def _span(m: Match) -> tuple[Any, Any, Optional[PassageId]]:
     return qid, qid, None
 
 
-def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[PassageId]]]) -> list[Optional[dict]]:
-    ids = sorted({i for first, last, _ in spans for i in (first, last)})
-    links: dict[Any, list[Any]] = {}
-    for row in repository.context_links(session, ids):
-        links.setdefault(row["quote_id"], []).append(row)
-
+def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[PassageId]]],
+              links: dict[Any, list[dict[str, Any]]]) -> list[Optional[dict]]:
+    """Each span's context, from its quotes' links (:func:`passage_reads.source_links`)
+    to sources that hold a document or a sequence."""
     def link(quote_id: Any, source_id: Optional[Any]) -> Optional[Any]:
-        rows = links.get(quote_id, [])
+        rows = [r for r in links.get(quote_id, []) if r["position"] is not None or r["doc_start"] is not None]
         if source_id is not None:
             rows = [r for r in rows if r["source_id"] == source_id]
         # A document first, then a sequence.
@@ -127,7 +125,7 @@ def _contexts(session: Session, spans: Sequence[tuple[Any, Any, Optional[Passage
         if a is not None and b is not None and a["doc_before"] is None and a["position"] is not None \
                 and b["position"] is not None:
             in_sequence.update((first, last))
-    texts = repository.sequence_neighbours(session, sorted(in_sequence), CONTEXT_SENTENCES) if in_sequence else {}
+    texts = passage_reads.sequence_neighbours(session, sorted(in_sequence), CONTEXT_SENTENCES) if in_sequence else {}
 
     out: list[Optional[dict]] = []
     for a, b in picked:
@@ -160,13 +158,16 @@ def _run(texts: dict[tuple[int, int], str], sid: int, pos: int, step: int) -> li
     return out[::-1] if step < 0 else out
 
 
-def answer(session: Session, verdict: Verdict, quote_serializer: Callable[[Any], dict]) -> dict[str, Any]:
-    """The verify answer's JSON, with ``passage`` and ``context`` in each match."""
+def answer(session: Session, verdict: Verdict, quote_serializer: Callable[[Any], dict],
+           records: Optional[dict[int, Any]] = None) -> dict[str, Any]:
+    """The verify answer's JSON, with ``passage`` and ``context`` in each match.
+    ``records``: rows already read (the candidates', :func:`passage_reads.quote_rows`)."""
     shown = ([verdict.match] if verdict.match else []) + list(verdict.alternatives)
     spans = [_span(m) for m in shown]
-    by_id = repository.quote_records(session, sorted({first for first, _, _ in spans}))
+    links = passage_reads.source_links(session, sorted({i for first, last, _ in spans for i in (first, last)}))
+    by_id = passage_reads.quote_records(session, sorted({first for first, _, _ in spans}), links, records)
     out = engine.verdict_to_dict(verdict, lambda cq: quote_serializer(by_id[_span_of(cq)]))
-    contexts = _contexts(session, spans) if shown else []
+    contexts = _contexts(session, spans, links) if shown else []
     dicts = ([out["match"]] if out["match"] else []) + out["alternatives"]
     for d, m, (_, _, pid), context in zip(dicts, shown, spans, contexts):
         d["passage"] = ({"source_id": pid.source_id, "quote_ids": list(pid.quote_ids), "text": m.quote.text}

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from verification.model import CanonicalQuote, Claim, SpeakerRef
 
-from . import engine, passages, repository
+from . import engine, passages, repository, retrieval, search_keys
 from . import sources as source_records
 from .models import (
     APPROVED,
@@ -264,7 +264,7 @@ def place_columns(place: Any) -> dict[str, Any]:
 def text_columns(text: str) -> dict[str, Any]:
     st = engine.search_text(text)
     return {"text": text, "search_text": st, "text_hash": text_hash(st),
-            "shingles": repository.shingle_text(st)}
+            "shingles": search_keys.shingle_text(st)}
 
 
 def date_columns(spoken_at: Optional[str]) -> dict[str, Any]:
@@ -437,21 +437,23 @@ def verify_claim(session: Session, data: dict[str, Any], *, candidate_limit: int
     )
     # Candidates as plain engine records (Core queries); full rows with their
     # sources only for the quotes the answer shows.
-    claimed = repository.speaker_refs_sharing_keys(session, claim.speaker) if claim.speaker else []
+    claimed = retrieval.speaker_refs_sharing_keys(session, claim.speaker) if claim.speaker else []
     # A claim of sentences said one after the other is verified from the
     # sequences on record when it can be, without candidate retrieval.
     boundaries = passages.by_boundaries(session, claim, claimed)
     verdict = boundaries.verdict
+    records: dict[int, Any] = {}  # the candidates' rows, for the answer
     if verdict is None:
         prefer = [ref.id for ref in claimed if engine.names_fit(claim.speaker, ref)]
-        candidates = repository.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer)
+        candidates = retrieval.candidate_quotes(session, claim.text, limit=candidate_limit, prefer_speakers=prefer,
+                                                records=records)
         known = {c.speaker.id: c.speaker for c in candidates}
         for ref in claimed:
             known.setdefault(ref.id, ref)
         # Quotes and the passages they are part of, judged together.
         verdict = passages.judge(session, claim, candidates, list(known.values()), boundaries)
     # Full rows (with sources and context) only for what the answer shows.
-    return passages.answer(session, verdict, quote_serializer)
+    return passages.answer(session, verdict, quote_serializer, records)
 
 
 def demo_records(path: str) -> Iterator[dict[str, Any]]:

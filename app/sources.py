@@ -24,7 +24,7 @@ from sqlalchemy import insert, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from . import repository
+from . import repository, search_keys
 from .models import Quote, QuoteSource, Source, utcnow
 
 FIELDS = ("url", "publisher", "title", "published_at")
@@ -199,7 +199,7 @@ class ImportLinks:
                 if r["url"] and not r["document"]:
                     sid = r["id"]
                     position = self.next_position[sid]
-                    key = repository.boundary_key(self.tail[sid], text)
+                    key = search_keys.boundary_key(self.tail[sid], text)
                     self._undo.append(("advance", sid, position))
                     self._undo.append(("tail", sid, self.tail[sid]))
                     self.next_position[sid] = position + 1

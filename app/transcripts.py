@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from verification.transcripts import label_key, parse_transcript
 
-from . import engine, repository, services
+from . import engine, repository, search_keys, services
 from . import sources as source_records
 from .models import APPROVED, PENDING_REVIEW, ApiKey, Quote, QuoteRevision, QuoteSource, Source, Speaker, utcnow
 from .schemas import TEXT_MAX
@@ -178,7 +178,7 @@ def add_transcript(session: Session, text: str, data: dict[str, Any],
         session.execute(insert(QuoteSource), [
             {"quote_id": qid, "source_order": 0, "source_id": source.id, "position": pos,
              "doc_start": start, "doc_end": end,
-             "boundary_key": repository.boundary_key(said[pos - 1], said[pos]) if pos - 1 in said else None}
+             "boundary_key": search_keys.boundary_key(said[pos - 1], said[pos]) if pos - 1 in said else None}
             for qid, (pos, start, end) in zip(ids, places_in_doc)])
         now = utcnow()
         session.execute(insert(QuoteRevision), [

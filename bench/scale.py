@@ -193,7 +193,7 @@ def claim_body(case) -> dict[str, Any]:
 
 
 def verify_in_process(app, cases) -> dict[str, Any]:
-    from app import engine, repository, services
+    from app import engine, retrieval, services
     from app.db import get_session
     from app.schemas import QuoteSchema, VerifySchema
 
@@ -236,9 +236,9 @@ def verify_in_process(app, cases) -> dict[str, Any]:
             session = get_session()
             t = time.perf_counter()
             claimed = case.claim.speaker
-            refs = repository.speaker_refs_sharing_keys(session, claimed) if claimed else []
+            refs = retrieval.speaker_refs_sharing_keys(session, claimed) if claimed else []
             prefer = [r.id for r in refs if engine.names_fit(claimed, r)]
-            ids = repository.candidate_ids(session, case.claim.text, limit=limit, prefer_speakers=prefer)
+            ids = retrieval.candidate_ids(session, case.claim.text, limit=limit, prefer_speakers=prefer)
             ret_lat.append((time.perf_counter() - t) * 1000)
         k["in_candidates"] = k.get("in_candidates", 0) + int(any(case.accepts(i) for i in ids))
         k["retrieval_top1"] = k.get("retrieval_top1", 0) + int(bool(ids) and case.accepts(ids[0]))
@@ -283,13 +283,13 @@ def _free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, url: str, workers: int = 2):
+    def __init__(self, url: str, workers: int = 2, cwd: Path = ROOT):
         self.port = _free_port()
         env = dict(os.environ, DATABASE_URL=url, LOG_LEVEL="WARNING")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -27,7 +27,8 @@ target_metadata = Base.metadata
 # The full-text index is written by hand in the migrations and differs per
 # backend (SQLite FTS5 tables; PostgreSQL's generated tsvector and bigint[] columns and their
 # GIN indexes); autogenerate must not try to drop them.
-_MANUAL_TABLE_PREFIXES = ("quotes_fts", "quotes_shingles")
+# pair_counts: PostgreSQL only, written by triggers (migration 0012).
+_MANUAL_TABLE_PREFIXES = ("quotes_fts", "quotes_shingles", "pair_counts")
 _MANUAL_COLUMNS = {"search_vector", "shingle_vector", "pair_keys"}
 _MANUAL_INDEXES = {"ix_quotes_search_vector", "ix_quotes_shingle_vector", "ix_quotes_pair_keys"}
 

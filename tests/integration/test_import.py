@@ -436,12 +436,12 @@ def test_import_workers_fork_only_in_a_single_threaded_process():
 
 def test_postgresql_pair_keys_are_the_pair_tokens(client, write_headers, app, database_url):
     """The integers migration 0005's SQL function stores are the hashes the
-    application computes (repository.pair_key of each shingles token)."""
+    application computes (search_keys.pair_key of each shingles token)."""
     if database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL column")
     from sqlalchemy import text
 
-    from app import repository
+    from app import search_keys
     from app.db import get_session
 
     q = client.post("/api/v1/quotes", json={"text": "if Zelenskyy is ready, let him come to Moscow",
@@ -451,7 +451,7 @@ def test_postgresql_pair_keys_are_the_pair_tokens(client, write_headers, app, da
         shingles, keys, target = session.execute(text(
             "SELECT shingles, pair_keys, (SELECT reloptions FROM pg_class WHERE oid = to_regclass('quotes')) "
             "FROM quotes WHERE id = :i"), {"i": q["id"]}).one()
-        assert keys == [repository.pair_key(t) for t in shingles.split()] and len(keys) >= 5
+        assert keys == [search_keys.pair_key(t) for t in shingles.split()] and len(keys) >= 5
         assert "toast_tuple_target=8160" in target
         # An edit of the text moves the keys with it.
         r = client.patch(f"/api/v1/quotes/{q['id']}", json={"text": "invite me to Moscow"}, headers=write_headers)
@@ -459,7 +459,7 @@ def test_postgresql_pair_keys_are_the_pair_tokens(client, write_headers, app, da
         session.rollback()
         shingles2, keys2 = session.execute(text("SELECT shingles, pair_keys FROM quotes WHERE id = :i"),
                                            {"i": q["id"]}).one()
-        assert shingles2 != shingles and keys2 == [repository.pair_key(t) for t in shingles2.split()]
+        assert shingles2 != shingles and keys2 == [search_keys.pair_key(t) for t in shingles2.split()]
 
 
 def test_an_imported_quote_reads_back_like_a_created_one(client, write_headers):

@@ -13,7 +13,7 @@ import json
 
 from sqlalchemy import text
 
-from app import repository
+from app import engine, retrieval, search_keys
 from app.db import get_session
 
 from .helpers import create
@@ -44,7 +44,7 @@ def _decoys():
 
 def _ids(app, claim, **kw):
     with app.app_context():
-        return repository.candidate_ids(get_session(), claim, **kw)
+        return retrieval.candidate_ids(get_session(), claim, **kw)
 
 
 def test_fragment_and_one_word_edit_rank_the_right_quote_first(app, client, write_headers):
@@ -71,8 +71,8 @@ def test_claimed_speaker_first_among_copies_of_a_stock_line(app, client, write_h
     mine = create(client, write_headers, text=f"{line} Thank you all.", speaker="Ada Lovelace")
     with app.app_context():
         session = get_session()
-        refs = repository.speaker_refs_sharing_keys(session, "Ada Lovelace")
-        ids = repository.candidate_ids(session, "rebuild the bridges and the schools of this county",
+        refs = retrieval.speaker_refs_sharing_keys(session, "Ada Lovelace")
+        ids = retrieval.candidate_ids(session, "rebuild the bridges and the schools of this county",
                                        prefer_speakers=[r.id for r in refs])
     assert ids[0] == mine["id"]
     r = client.post("/api/v1/verify", json={"text": "rebuild the bridges and the schools of this county",
@@ -85,7 +85,7 @@ def test_one_word_claim_uses_the_word_index(app, client, write_headers):
     q = create(client, write_headers, text="Inadequate.", speaker="Terse Person")
     create(client, write_headers, text=TARGET, speaker="Harbour Master")
     with app.app_context():
-        assert repository.pair_plan(get_session(), "inadequate").present == []
+        assert retrieval.pair_plan(get_session(), "inadequate").present == []
     assert _ids(app, "inadequate") == [q["id"]]
 
 
@@ -113,7 +113,7 @@ def test_reindex_rebuilds_the_pair_index(app, client, write_headers, runner):
     with app.app_context():
         session = get_session()
         stored = session.execute(text("SELECT shingles FROM quotes WHERE id = :i"), {"i": q["id"]}).scalar()
-        assert stored == repository.shingle_text(repository.engine.search_text(TARGET))
+        assert stored == search_keys.shingle_text(engine.search_text(TARGET))
     assert _ids(app, "dredge the northern channel before the autumn storms")[0] == q["id"]
 
 
@@ -125,7 +125,7 @@ def test_search_syntax_in_a_claim_is_just_text(app, client, write_headers):
         assert r.status_code == 200, (claim, r.get_json())
     assert _ids(app, 'the "grain ships" can reach the quay')[0] == q["id"]
     # Pair tokens are opaque letters and digits.
-    tokens = repository.pair_tokens("the grain ships can reach")
+    tokens = search_keys.pair_tokens("the grain ships can reach")
     assert tokens and all(t.isalnum() and len(t) == 11 for t in tokens)
 
 
@@ -136,22 +136,22 @@ def test_a_capped_probe_still_reads_the_claimed_speakers_copy(app, client, write
     rows = [{"text": f"{line} Meeting {i}.", "speaker": f"Copy Speaker{i}"} for i in range(25)]
     _import(client, write_headers, rows)
     mine = create(client, write_headers, text=f"{line} Thank you.", speaker="Grace Hopper")
-    monkeypatch.setattr(repository, "PROBE_CAP", 5)
+    monkeypatch.setattr(retrieval, "PROBE_CAP", 5)
     probes = []
-    real = repository._probe_rows
+    real = retrieval._probe_rows
 
     def spy(session, pairs, op, cap, speakers=()):
         out = real(session, pairs, op, cap, speakers)
         probes.append((op, bool(speakers), len(out)))
         return out
 
-    monkeypatch.setattr(repository, "_probe_rows", spy)
+    monkeypatch.setattr(retrieval, "_probe_rows", spy)
     with app.app_context():
         session = get_session()
-        prefer = [r.id for r in repository.speaker_refs_sharing_keys(session, "Grace Hopper")]
+        prefer = [r.id for r in retrieval.speaker_refs_sharing_keys(session, "Grace Hopper")]
         # One word edited: the intersection's best quote lacks a pair, so the
         # union is read, and it is capped.
-        ids = repository.candidate_ids(session, "repave the old mill lane before the winter frost sets in",
+        ids = retrieval.candidate_ids(session, "repave the old mill lane before the winter frost sets in",
                                        prefer_speakers=prefer)
     assert ids[0] == mine["id"]
     assert any(cap == 5 for _op, _sp, cap in probes)  # a probe was cut short...
@@ -160,7 +160,7 @@ def test_a_capped_probe_still_reads_the_claimed_speakers_copy(app, client, write
     # The line's own words: every copy holds every pair, the intersection is
     # capped too, and the claimed speaker's copy is read on its own.
     with app.app_context():
-        ids = repository.candidate_ids(get_session(), "repave the old mill road before the winter frost",
+        ids = retrieval.candidate_ids(get_session(), "repave the old mill road before the winter frost",
                                        prefer_speakers=prefer)
     assert ids[0] == mine["id"]
     assert probes[0] == ("and", False, 5) and ("and", True, 1) in probes
@@ -170,8 +170,8 @@ def test_intersection_probe_is_enough_for_the_quotes_own_words(app, client, writ
     _import(client, write_headers, _decoys())
     target = create(client, write_headers, text=TARGET, speaker="Harbour Master")
     ops = []
-    real = repository._probe_rows
-    monkeypatch.setattr(repository, "_probe_rows",
+    real = retrieval._probe_rows
+    monkeypatch.setattr(retrieval, "_probe_rows",
                         lambda s, p, op, cap, speakers=(): ops.append(op) or real(s, p, op, cap, speakers))
     assert _ids(app, "dredge the northern channel before the autumn storms")[0] == target["id"]
     assert ops == ["and"]
@@ -184,8 +184,8 @@ def test_intersection_probe_is_enough_for_the_quotes_own_words(app, client, writ
 def test_a_long_claim_sharing_no_pairs_runs_no_word_query(app, client, write_headers, monkeypatch):
     create(client, write_headers, text=TARGET, speaker="Harbour Master")
     calls = []
-    real = repository._word_candidates
-    monkeypatch.setattr(repository, "_word_candidates", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    real = retrieval._word_candidates
+    monkeypatch.setattr(retrieval, "_word_candidates", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     # Same vocabulary, no word pair in common: cannot reach the threshold.
     assert _ids(app, "storms autumn before channel northern harbour quay tide ships grain") == []
     assert calls == []

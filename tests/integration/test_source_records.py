@@ -93,7 +93,7 @@ def test_a_refused_line_leaves_no_gap_and_no_source_behind(app, database_url):
 def test_boundary_keys_follow_an_edited_text_and_a_reindex(app, client, write_headers, runner):
     from sqlalchemy import text
 
-    from app import repository
+    from app import search_keys
     from app.db import get_session
     from app.models import QuoteSource
 
@@ -107,14 +107,14 @@ def test_boundary_keys_follow_an_edited_text_and_a_reindex(app, client, write_he
             return get_session().scalars(select(QuoteSource.boundary_key).order_by(QuoteSource.position)).all()
 
     first = keys()
-    assert first[0] is None and first[1] == repository.boundary_key("next year", "it will")
+    assert first[0] is None and first[1] == search_keys.boundary_key("next year", "it will")
     items = client.get("/api/v1/quotes?per_page=10").get_json()["items"][::-1]
     r = client.patch(f"/api/v1/quotes/{items[1]['id']}", json={"text": "That will cost three billion dollars."},
                      headers=write_headers)
     assert r.status_code == 200
     edited = keys()
-    assert edited[1] == repository.boundary_key("next year", "that will")
-    assert edited[2] == repository.boundary_key("billion dollars", "and it") == first[2]
+    assert edited[1] == search_keys.boundary_key("next year", "that will")
+    assert edited[2] == search_keys.boundary_key("billion dollars", "and it") == first[2]
     v = client.post("/api/v1/verify", json={"text": "three billion dollars. And it will carry trains"}).get_json()
     assert v["verdict"] == "verified" and len(v["match"]["passage"]["quote_ids"]) == 2
     with app.app_context():

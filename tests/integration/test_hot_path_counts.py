@@ -1,0 +1,198 @@
+"""What the verify hot path keeps and reads instead of asking again (migration 0012).
+
+* A worker keeps speakers between requests (:mod:`app.speaker_cache`) and
+  sees a change made by another worker, or by SQL outside the service, at
+  its next request.
+* Word-pair counts are exact on both databases: SQLite's FTS5 vocabulary,
+  PostgreSQL's ``pair_counts``, kept by triggers through single writes,
+  edits, retractions, deletions and imports, and counted for the quotes
+  already stored when the migration runs.
+* The candidates' rows read on the driver's cursor are what a Core query gives.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import event, select, text
+
+from app import migrate, passage_reads, retrieval, search_keys
+from app.db import get_engine, get_session, make_engine
+from app.models import Quote
+
+from .helpers import create, scratch_pg_engine
+
+ADA = "That brain of mine is something more than merely mortal, as time will show, said the analyst."
+
+
+def _verify(client, **claim):
+    r = client.post("/api/v1/verify", json=claim)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def _speaker_statements(app):
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if any(t in statement for t in ("FROM speakers", "speaker_keys", "speaker_aliases")):
+            seen.append(statement)
+
+    event.listen(get_engine(app), "before_cursor_execute", note)
+    return seen
+
+
+def test_a_worker_keeps_speakers_and_sees_what_others_change(client, write_headers, second_app, database_url):
+    quote = create(client, write_headers, text=ADA, speaker="Ada Lovelace", spoken_at="1843-07-01",
+                   location=None, event=None, sources=None)
+    other = second_app.test_client()  # another worker on the same database
+    claim = {"text": ADA, "speaker": "Augusta King"}
+    before = _verify(other, **claim)
+    assert before["verdict"] != "verified"  # nobody of that name on record yet
+
+    read = _speaker_statements(second_app)
+    assert _verify(other, **claim) == before
+    assert read == [], "the second verify read speakers again instead of keeping them"
+
+    # The first worker gives the speaker the name as an alias: the other sees it at once.
+    r = client.patch(f"/api/v1/speakers/{quote['speaker_id']}", json={"add_aliases": ["Augusta King"]},
+                     headers=write_headers)
+    assert r.status_code == 200, r.get_json()
+    assert _verify(other, **claim)["verdict"] == "verified"
+    assert read, "the change was not read"
+
+    # SQL written by no worker at all (a maintenance script): seen too.
+    outside = make_engine(database_url)
+    with outside.begin() as conn:
+        conn.execute(text("DELETE FROM speaker_aliases WHERE alias = 'Augusta King'"))
+        conn.execute(text("DELETE FROM speaker_keys WHERE speaker_id = :s AND (key LIKE '%augusta%' "
+                          "OR key LIKE '%king%')"), {"s": quote["speaker_id"]})
+    outside.dispose()
+    assert _verify(other, **claim)["verdict"] == before["verdict"]
+
+
+def _pg_counts(conn) -> dict[int, int]:
+    return {k: n for k, n in conn.execute(text("SELECT key, n FROM pair_counts WHERE n <> 0"))}
+
+
+def _pg_recount(conn) -> dict[int, int]:
+    return {k: n for k, n in conn.execute(text(
+        "SELECT k, count(*) FROM quotes, unnest(quotes.pair_keys) AS k GROUP BY k"))}
+
+
+def _import(client, headers, rows):
+    r = client.post("/api/v1/quotes/import", data="\n".join(json.dumps(r) for r in rows),
+                    headers={**headers, "Content-Type": "application/x-ndjson"})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["imported"] == len(rows)
+
+
+def test_postgresql_pair_counts_follow_every_write(app, client, write_headers, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite reads its counts from the FTS5 vocabulary")
+    engine = get_engine(app)
+
+    def check():
+        with engine.connect() as conn:
+            counts, recount = _pg_counts(conn), _pg_recount(conn)
+        assert counts == recount
+        return counts
+
+    assert check() == {}
+    first = create(client, write_headers, text="The grain ships can reach the quay at every tide.")
+    second = create(client, write_headers, text="The grain ships wait outside the harbour for the tide.",
+                    speaker="Ada Lovelace")
+    counts = check()
+    assert counts[search_keys.pair_key(search_keys.pair_tokens("grain ships")[0])] == 2
+
+    # An import of more than one chunk (each chunk one COPY, counted in one upsert).
+    _import(client, write_headers, [{"text": f"Report {i}: the grain ships reached berth {i % 7} at dawn.",
+                                     "speaker": "Winston Churchill"} for i in range(1205)])
+    counts = check()
+    assert counts[search_keys.pair_key(search_keys.pair_tokens("grain ships")[0])] == 1207
+
+    r = client.patch(f"/api/v1/quotes/{first['id']}", json={"text": "Barges can reach the quay at low tide."},
+                     headers=write_headers)
+    assert r.status_code == 200, r.get_json()
+    check()
+    r = client.delete(f"/api/v1/quotes/{second['id']}", json={"reason": "misheard"}, headers=write_headers)
+    assert r.status_code == 200, r.get_json()
+    check()  # a retracted quote is still stored, and still counted, as in SQLite's vocabulary
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM quote_revisions WHERE quote_id < 100"))
+        conn.execute(text("DELETE FROM quote_sources WHERE quote_id < 100"))
+        conn.execute(text("DELETE FROM quotes WHERE id < 100"))
+    check()
+
+
+def test_pair_frequencies_are_exact_on_both_databases(app, client, write_headers):
+    for i in range(3):
+        create(client, write_headers, text=f"Number {i}: the grain ships can reach the quay.")
+    create(client, write_headers, text="Nothing about boats here at all, said the minister.")
+    common = search_keys.pair_tokens("grain ships")[0]
+    once = search_keys.pair_tokens("about boats")[0]
+    absent = search_keys.pair_tokens("zebra quokka")[0]
+    with app.app_context():
+        found = retrieval._pair_frequencies(get_session(), [common, once, absent])
+    assert found == {common: 3.0, once: 1.0, absent: 0.0}
+
+
+def test_candidate_rows_are_what_a_core_query_gives(app, client, write_headers):
+    q = create(client, write_headers)
+    create(client, write_headers, text="Another one.", spoken_at="2025-09-03T10:00:00+08:00", location="Beijing")
+    with app.app_context():
+        session = get_session()
+        got = passage_reads.quote_rows(session, [q["id"], q["id"] + 1])
+        cols = [c for c in Quote.__table__.c if c.name not in ("search_text", "shingles", "text_hash")]
+        want = {r["id"]: dict(r) for r in session.execute(select(*cols)).mappings()}
+    assert {i: {k: v for k, v in vars(r).items() if k != "speaker_name"} for i, r in got.items()} == want
+    assert got[q["id"]].speaker_name == "Winston Churchill"
+
+
+def _fill_at_0009(engine):
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO speakers (id, name, created_at, updated_at) "
+                          "VALUES (1, 'Ann Lee', '2025-01-01', '2025-01-01')"))
+        for i, words in enumerate(["grain ships reach the quay", "grain ships wait", "barges reach the quay"]):
+            conn.execute(text(
+                "INSERT INTO quotes (id, text, search_text, shingles, text_hash, speaker_id, status, "
+                "created_at, updated_at) VALUES (:i, :w, :w, :s, :h, 1, 'approved', '2025-01-01', '2025-01-01')"),
+                {"i": i + 1, "w": words, "s": search_keys.shingle_text(words), "h": str(i)})
+
+
+def _version(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT version FROM cache_versions WHERE name = 'speakers'")).scalar_one()
+
+
+def test_migration_counts_existing_quotes_and_versions_speakers_sqlite(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate.upgrade(engine, "0009")
+    _fill_at_0009(engine)
+    migrate.upgrade(engine)
+    v = _version(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE speakers SET name = 'Ann B. Lee' WHERE id = 1"))
+    assert _version(engine) == v + 1
+    migrate.downgrade(engine, "0009")
+    engine.dispose()
+
+
+def test_migration_counts_existing_quotes_and_versions_speakers_postgresql(request):
+    url = request.getfixturevalue("pg_schema_url")  # skips without TEST_DATABASE_URL
+    with scratch_pg_engine(url, "vb_0012") as engine:
+        migrate.upgrade(engine, "0009")
+        _fill_at_0009(engine)
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            counts = _pg_counts(conn)
+            assert counts == _pg_recount(conn)
+        assert counts[search_keys.pair_key(search_keys.pair_tokens("grain ships")[0])] == 2
+        v = _version(engine)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO speaker_aliases (speaker_id, alias) VALUES (1, 'A. Lee')"))
+        assert _version(engine) == v + 1
+        migrate.downgrade(engine, "0009")
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            assert _pg_counts(conn) == _pg_recount(conn)
