@@ -23,7 +23,7 @@ and (PostgreSQL) how many quotes hold each word pair.
   here.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30
 """
 from __future__ import annotations
