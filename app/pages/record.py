@@ -22,7 +22,7 @@ from flask import request, url_for
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from .. import linked_data, repository
+from .. import linked_data, repository, retrieval
 from ..db import get_session
 from ..models import APPROVED
 from ..schemas import QuoteListArgsSchema, QuoteSchema
@@ -65,7 +65,7 @@ def quotes():
     context["next_url"] = _page_url(given, result["page"] + 1) if result["page"] < result["pages"] else None
     if given["q"] and not result["total"] and not any(given[k] for k in FILTERS if k != "q"):
         session = get_session()
-        context["close"] = repository.quotes_by_ids(session, repository.candidate_ids(session, given["q"], 5))
+        context["close"] = repository.quotes_by_ids(session, retrieval.candidate_ids(session, given["q"], 5))
     return page("quotes.html", **context)
 
 
