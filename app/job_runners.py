@@ -19,6 +19,7 @@ from typing import Any, Optional
 
 from flask import Flask, current_app, has_app_context
 
+from . import job_heartbeat, job_ranges
 from .job_processing import _mark, process_job
 from .jobs import QueueUnavailable
 from .models import JOB_QUEUED
@@ -34,7 +35,9 @@ class ThreadRunner:
 
     Started on first use, and again after a fork (gunicorn), so each process
     has its own. Daemon threads die with the process: the chunk in progress
-    is not committed, and the job resumes from there.
+    is not committed, and the job is taken over by a live runner once its
+    heartbeat is stale. A job is queued for as many threads as it has ranges
+    (at most ``JOBS_THREADS``), so one big job uses the whole pool.
     """
 
     def __init__(self, app: Flask, size: int):
@@ -46,7 +49,8 @@ class ThreadRunner:
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
-    def submit(self, job_id: str) -> None:
+    def start(self) -> None:
+        """Threads up, and the sweep for jobs whose runner died (``JOBS_SWEEP_INTERVAL``)."""
         with self.lock:
             if self.pid != os.getpid():  # forked: the parent's threads are not here
                 self.queue, self.threads, self.pid = queue.Queue(), [], os.getpid()
@@ -55,11 +59,21 @@ class ThreadRunner:
                 t = threading.Thread(target=self._loop, name=f"verbatim-job-{len(self.threads)}", daemon=True)
                 t.start()
                 self.threads.append(t)
-        self.queue.put(job_id)
+        job_heartbeat.keeper(self.app).sweep_with(sweep)
+
+    def submit(self, job_id: str, runners: int = 1) -> None:
+        """Queue ``job_id`` for up to ``runners`` threads (fewer when some already wait for it)."""
+        self.start()
+        beat = job_heartbeat.keeper(self.app)
+        for _ in range(max(0, min(runners, self.size) - beat.waiting(job_id))):
+            beat.queued(job_id)
+            self.queue.put(job_id)
 
     def _loop(self) -> None:
+        beat = job_heartbeat.keeper(self.app)
         while not self.stop.is_set():
             job_id = self.queue.get()
+            beat.dequeued(job_id)
             try:
                 process_job(self.app, job_id, runner="thread", stop=self.stop)
             except Exception:
@@ -69,11 +83,28 @@ class ThreadRunner:
 
 
 def thread_runner(app: Flask) -> ThreadRunner:
-    ext = app.extensions.setdefault(EXTENSION, {})
-    runner = ext.get("threads")
-    if runner is None:
-        runner = ext["threads"] = ThreadRunner(app, int(app.config.get("JOBS_THREADS", 2)))
-    return runner
+    with _lock:
+        ext = app.extensions.setdefault(EXTENSION, {})
+        runner = ext.get("threads")
+        if runner is None:
+            runner = ext["threads"] = ThreadRunner(app, int(app.config.get("JOBS_THREADS", 2)))
+        return runner
+
+
+_lock = threading.Lock()
+
+
+def start_in_process(app: Flask) -> None:
+    """On the embedded default, start this process's runners (and their sweep) if not yet started.
+
+    Called before each request, so a web process that has not run a job yet
+    still takes over the jobs of a process that died.
+    """
+    if uses_rq(app) or float(app.config.get("JOBS_SWEEP_INTERVAL", 30)) <= 0:
+        return
+    runner = thread_runner(app)
+    if runner.pid != os.getpid() or not runner.threads:
+        runner.start()
 
 
 def redis_connection(app: Flask):
@@ -93,23 +124,62 @@ def uses_rq(app: Flask) -> bool:
 
 
 def enqueue(app: Flask, job_id: str) -> str:
-    """Hand a stored job to its runner; returns the runner's name (rq or thread)."""
+    """Hand a stored job to its runners; returns the runners' name (rq or thread).
+
+    The job's unfinished ranges are offered anew (a runner still holding one
+    loses it at its next chunk), then one runner per range is called, up to
+    ``JOBS_THREADS`` threads here or ``JOBS_PARALLEL`` RQ jobs.
+    """
     # Marked first: the runner may pick the job up at once.
     _mark(app, job_id, unless_finished=True, status=JOB_QUEUED, error=None,
           runner="rq" if uses_rq(app) else "thread")
+    ranges = job_ranges.offer(app, job_id)
     if uses_rq(app):
-        from redis.exceptions import RedisError
-
-        try:
-            rq_queue(app).enqueue(RQ_FUNCTION, job_id, job_timeout=int(app.config["JOBS_TIMEOUT"]),
-                                  result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600,
-                                  description=f"verbatim: verify job {job_id}")
-        except RedisError as exc:
-            raise QueueUnavailable(f"The job queue (Redis) is unavailable: {type(exc).__name__}.") from exc
+        _enqueue_helpers(app, job_id, ranges)
         return "rq"
-    thread_runner(app).submit(job_id)
+    thread_runner(app).submit(job_id, ranges)
     return "thread"
 
+
+def _enqueue_helpers(app: Flask, job_id: str, ranges: int) -> None:
+    from redis.exceptions import RedisError
+
+    n = max(1, min(ranges, int(app.config.get("JOBS_PARALLEL", 8))))
+    try:
+        q = rq_queue(app)
+        for i in range(n):
+            q.enqueue(RQ_FUNCTION, job_id, job_timeout=int(app.config["JOBS_TIMEOUT"]),
+                      result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600,
+                      description=f"verbatim: verify job {job_id} ({i + 1} of {n})")
+    except RedisError as exc:
+        raise QueueUnavailable(f"The job queue (Redis) is unavailable: {type(exc).__name__}.") from exc
+
+
+def sweep(app: Flask) -> dict[str, int]:
+    """Hand the jobs whose runner went silent to live runners: this process's threads, or RQ.
+
+    On RQ only ranges a runner had claimed count (an unclaimed one still has
+    its RQ job waiting in Redis); here, also the unclaimed ranges of jobs that
+    were queued in a process that died.
+    """
+    freed = job_ranges.release_stale(app, claimed_only=uses_rq(app))
+    for job_id, n in freed.items():
+        log.warning("job %s: %d range(s) without a heartbeat taken over", job_id, n)
+        if uses_rq(app):
+            _enqueue_helpers(app, job_id, n)
+        else:
+            thread_runner(app).submit(job_id, n)
+    return freed
+
+
+def init_app(app: Flask) -> None:
+    started: dict[str, Optional[int]] = {"pid": None}
+
+    @app.before_request
+    def _runners_up() -> None:
+        if started["pid"] != os.getpid():  # once per process (and again in a forked worker)
+            started["pid"] = os.getpid()
+            start_in_process(app)
 
 
 _worker_app: Optional[Flask] = None

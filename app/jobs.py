@@ -231,6 +231,7 @@ def job_status(job: Job, results_url: Optional[str] = None) -> dict[str, Any]:
         "status": job.status,
         "total": job.total,
         "done": job.done,
+        "answered": job.answered,
         "rejected": job.rejected,
         "summary": {"verified": job.verified, "mismatch": job.mismatch,
                     "unverified": job.unverified, "error": job.errored},
