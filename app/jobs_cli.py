@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from .db import get_engine, get_session
 from .job_processing import _mark, process_job
-from .job_runners import QueueUnavailable, enqueue, redis_connection, rq_queue, uses_rq
+from . import job_heartbeat
+from .job_runners import QueueUnavailable, enqueue, redis_connection, rq_queue, sweep, uses_rq
 from .jobs import delete_job
 from .models import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNNING, Job, utcnow
 
@@ -110,10 +111,13 @@ def worker_command(burst: bool, simple: bool) -> None:
         engine = get_engine(app)
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     cls = SimpleWorker if simple else Worker
+    # Between jobs and while one runs (in the work horse), this process looks
+    # for ranges whose runner went silent and queues them again: any live
+    # worker takes over a dead one's work.
+    job_heartbeat.keeper(app).sweep_with(sweep)
     click.echo(f"Worker on queue {q.name!r} at {app.config['REDIS_URL'].split('@')[-1]}; "
                f"database {get_engine(app).url.render_as_string(hide_password=True)}.", err=True)
     cls([q], connection=connection).work(burst=burst, logging_level=app.config.get("LOG_LEVEL", "INFO"))
-
 
 
 def init_app(app: Flask) -> None:
