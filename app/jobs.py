@@ -174,7 +174,8 @@ def new_job_id() -> str:
 
 
 def create_job(session: Session, records: Iterable[Record], *, max_claims: int,
-               api_key_id: Optional[int] = None) -> tuple[Job, list[dict[str, Any]]]:
+               api_key_id: Optional[int] = None,
+               job_id: Optional[str] = None) -> tuple[Job, list[dict[str, Any]]]:
     """Store a job and its valid claims (not committed); returns it and the reported errors.
 
     Claims are inserted in batches as they are read, so a 100,000-line body
@@ -182,7 +183,7 @@ def create_job(session: Session, records: Iterable[Record], *, max_claims: int,
     valid or there are more than ``max_claims``; the caller rolls back.
     """
     now = utcnow()
-    job = Job(id=new_job_id(), kind="verify", status=JOB_QUEUED, total=0, done=0, verified=0,
+    job = Job(id=job_id or new_job_id(), kind="verify", status=JOB_QUEUED, total=0, done=0, verified=0,
               mismatch=0, unverified=0, errored=0, rejected=0, api_key_id=api_key_id,
               created_at=now, updated_at=now)
     session.add(job)

@@ -121,5 +121,8 @@ def worker_command(burst: bool, simple: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from . import verify_file  # `verify-file claims.csv --out results.csv`
+
     app.cli.add_command(jobs_cli)
     app.cli.add_command(worker_command)
+    verify_file.init_app(app)
