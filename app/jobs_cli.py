@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from .db import get_engine, get_session
 from .job_processing import _mark, process_job
-from . import job_heartbeat
+from . import job_heartbeat, job_ranges
 from .job_runners import QueueUnavailable, enqueue, redis_connection, rq_queue, sweep, uses_rq
 from .jobs import delete_job
 from .models import JOB_FAILED, JOB_FINISHED, JOB_QUEUED, JOB_RUNNING, Job, utcnow
@@ -71,6 +71,7 @@ def jobs_resume(job_ids: tuple[str, ...], here: bool) -> None:
             click.echo(f"Queued job {job.id} ({job.done}/{job.total} done).")
         else:
             _mark(app, job.id, unless_finished=True, status=JOB_QUEUED, error=None)
+            job_ranges.offer(app, job.id)  # a range a dead runner held is this command's at once
             click.echo(f"Running job {job.id} from claim {job.done + 1} of {job.total}...")
             status = process_job(app, job.id, runner="cli")
             click.echo(f"Job {job.id}: {status}.")

@@ -199,3 +199,17 @@ def test_a_submitted_job_uses_every_thread(app, demo, client, write_headers, mon
     status = wait_for(client, job_id)
     assert status["status"] == "finished" and status["done"] == 14
     assert len(names) == 2
+
+
+def test_jobs_resume_takes_the_range_of_a_runner_that_just_died(app, demo, client, runner):
+    """Its heartbeat is still fresh: an operator's `jobs resume` does not wait for it to go stale."""
+    app.config.update(JOBS_CHUNK_SIZE=2)
+    job_id = stored_job(app, CLAIMS)
+    job_ranges.offer(app, job_id)
+    assert job_ranges.claim(app, job_id, "just-died") == (0, 7)
+    assert job_processing._answer_range(app, job_id, (0, 7), "just-died", [1], None) == "stopped"
+    out = runner.invoke(args=["jobs", "resume", job_id])
+    assert out.exit_code == 0 and "from claim 3 of 7" in out.output and "finished" in out.output, out.output
+    status = client.get(f"/api/v1/jobs/{job_id}").get_json()
+    assert status["status"] == "finished" and status["done"] == 7
+    assert [a["line"] for a in results(client, job_id)[1]] == list(range(1, 8))
