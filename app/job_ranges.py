@@ -25,13 +25,13 @@ chunks of one job are counted one after the other):
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import os
 import socket
+import uuid
 from typing import Any, Optional
 
 from flask import Flask
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .db import EXTENSION as DB_EXTENSION
@@ -84,7 +84,7 @@ def ensure_ranges(session: Session, job: Job, range_size: int) -> None:
 
 
 def _open() -> Any:
-    return and_(JobRange.done < JobRange.stop - JobRange.start)
+    return JobRange.done < JobRange.stop - JobRange.start
 
 
 def offer(app: Flask, job_id: str) -> int:
@@ -177,28 +177,34 @@ def refresh_job(session: Session, job_id: str) -> None:
 
 
 def touch(app: Flask, held: list[tuple[str, int, str]], pending: list[str]) -> None:
-    """Heartbeat: the ranges this process holds, and the unclaimed ranges of jobs waiting in its queue."""
-    if not held and not pending:
-        return
+    """Heartbeat: the ranges this process holds, and the unclaimed ranges of jobs waiting in its queue.
+
+    A short transaction each (no two range rows locked at once by a beat, so
+    it cannot deadlock with a sweep or an offer).
+    """
+    writes = app.extensions[DB_EXTENSION]["write_sessions"]
     now = utcnow()
-    with app.extensions[DB_EXTENSION]["write_sessions"]() as session:
-        for job_id, start, owner in held:
+    for job_id, start, owner in held:
+        with writes() as session:
             session.execute(
                 update(JobRange).where(JobRange.job_id == job_id, JobRange.start == start,
                                        JobRange.owner == owner)
                 .values(heartbeat_at=now).execution_options(synchronize_session=False))
-        if pending:
+            session.commit()
+    for job_id in pending:
+        with writes() as session:
             session.execute(
-                update(JobRange).where(JobRange.job_id.in_(pending), JobRange.owner.is_(None), _open())
+                update(JobRange).where(JobRange.job_id == job_id, JobRange.owner.is_(None), _open())
                 .values(heartbeat_at=now).execution_options(synchronize_session=False))
-        session.commit()
+            session.commit()
 
 
 def release_stale(app: Flask, *, claimed_only: bool) -> dict[str, int]:
     """Free the unfinished ranges of live verify jobs whose heartbeat is older than ``JOBS_STALE_AFTER``.
 
     Each is freed by compare-and-set on the heartbeat it had, so of several
-    sweeping runners one frees it. ``claimed_only``: only ranges a runner had
+    sweeping runners one frees it. A live verify job that has no ranges yet
+    and has not moved for as long is offered too. ``claimed_only``: only ranges a runner had
     claimed (on RQ a range nobody claimed yet still has a helper waiting in
     Redis). Returns ``{job_id: ranges freed}``: the caller hands those jobs
     to runners.
@@ -209,10 +215,21 @@ def release_stale(app: Flask, *, claimed_only: bool) -> dict[str, int]:
     if claimed_only:
         cond.append(JobRange.owner.is_not(None))
     freed: dict[str, int] = {}
-    with app.extensions[DB_EXTENSION]["write_sessions"]() as session:
+    writes = app.extensions[DB_EXTENSION]["write_sessions"]
+    with writes() as session:
+        # A job stored but never offered (its process died between the two): no ranges yet.
+        orphans = session.scalars(
+            select(Job.id).where(Job.status.in_(LIVE), Job.kind == "verify", Job.updated_at < stale,
+                                 ~select(JobRange.start).where(JobRange.job_id == Job.id).exists())
+        ).all()
+    for job_id in orphans:
+        n = offer(app, job_id)
+        if n:
+            freed[job_id] = n
+    with writes() as session:
         rows = session.execute(
             select(JobRange.job_id, JobRange.start, JobRange.heartbeat_at)
-            .join(Job, Job.id == JobRange.job_id).where(*cond)
+            .join(Job, Job.id == JobRange.job_id).where(*cond).order_by(JobRange.job_id, JobRange.start)
         ).all()
         now = utcnow()
         for r in rows:

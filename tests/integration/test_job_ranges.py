@@ -6,6 +6,7 @@ tests/system/test_job_takeover.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -135,7 +136,7 @@ def test_several_runners_share_a_job_and_answer_each_claim_once(app, demo, clien
 def test_a_range_whose_heartbeat_is_stale_is_taken_over_by_the_sweep(app, demo, client, monkeypatch):
     """A runner claimed a range, answered a chunk and died (no heartbeat since): the in-process
     runners' sweep finishes the job from where it stopped, without `jobs resume`."""
-    app.config.update(JOBS_RANGE_SIZE=4, JOBS_CHUNK_SIZE=2, JOBS_STALE_AFTER=0.5, JOBS_THREADS=2)
+    app.config.update(JOBS_RANGE_SIZE=4, JOBS_CHUNK_SIZE=2, JOBS_STALE_AFTER=60, JOBS_THREADS=2)
     job_id = stored_job(app, CLAIMS)
     job_ranges.offer(app, job_id)
     dead = "dead-runner"
@@ -145,7 +146,9 @@ def test_a_range_whose_heartbeat_is_stale_is_taken_over_by_the_sweep(app, demo, 
 
     seen = counting(monkeypatch)
     assert job_runners.sweep(app) == {}  # fresh heartbeats: nothing to take over
-    time.sleep(0.6)
+    with get_engine(app).begin() as conn:  # a minute and more later
+        conn.execute(update(JobRange).where(JobRange.job_id == job_id).values(
+            heartbeat_at=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
     assert job_runners.sweep(app) == {job_id: 2}  # the dead runner's range and the unclaimed one
     assert job_runners.sweep(app) == {}  # once
     status = wait_for(client, job_id)
@@ -213,3 +216,16 @@ def test_jobs_resume_takes_the_range_of_a_runner_that_just_died(app, demo, clien
     status = client.get(f"/api/v1/jobs/{job_id}").get_json()
     assert status["status"] == "finished" and status["done"] == 7
     assert [a["line"] for a in results(client, job_id)[1]] == list(range(1, 8))
+
+
+def test_a_job_stored_but_never_handed_to_a_runner_is_taken_over(app, demo, client):
+    """The process died between storing the job and queuing it: the sweep offers it."""
+    app.config.update(JOBS_STALE_AFTER=60, JOBS_THREADS=1)
+    job_id = stored_job(app, CLAIMS)
+    assert job_runners.sweep(app) == {}  # just stored: not stale yet
+    with get_engine(app).begin() as conn:
+        conn.execute(text("UPDATE jobs SET updated_at = :t WHERE id = :j"),
+                     {"t": "2020-01-01 00:00:00", "j": job_id})
+    assert job_runners.sweep(app) == {job_id: 1}
+    status = wait_for(client, job_id)
+    assert status["status"] == "finished" and status["done"] == 7
