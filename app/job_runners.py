@@ -2,9 +2,13 @@
 
 * ``REDIS_URL`` unset (the embedded default): a small pool of daemon threads
   in the web process (``JOBS_THREADS``); nothing else to install.
-* ``REDIS_URL`` set: an RQ job on the ``JOBS_QUEUE`` queue, run by
-  ``flask --app wsgi worker`` (:func:`run_job`).
+* ``REDIS_URL`` set: RQ jobs on the ``JOBS_QUEUE`` queue, one per range of
+  the job (at most ``JOBS_PARALLEL``), run by ``flask --app wsgi worker``
+  (:func:`run_job`): several workers answer one job at once.
 
+Either way the runners of a process keep a heartbeat on the ranges they hold
+and sweep for ranges whose runner went silent (:mod:`app.job_heartbeat`,
+:func:`sweep`): a job whose process died is taken over without an operator.
 Every runner thread opens its own sessions from the application's session
 factories; nothing here uses the request's session (``flask.g``). The work
 itself is :func:`app.job_processing.process_job`.
