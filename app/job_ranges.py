@@ -241,3 +241,14 @@ def release_stale(app: Flask, *, claimed_only: bool) -> dict[str, int]:
                 freed[r.job_id] = freed.get(r.job_id, 0) + 1
         session.commit()
     return freed
+
+
+def unclaimed(app: Flask, limit: int = 20) -> dict[str, int]:
+    """``{job_id: ranges}`` of live verify jobs with unfinished ranges no runner holds, oldest jobs first."""
+    with app.extensions[DB_EXTENSION]["read_sessions"]() as session:
+        rows = session.execute(
+            select(JobRange.job_id, func.count()).join(Job, Job.id == JobRange.job_id)
+            .where(Job.status.in_(LIVE), Job.kind == "verify", JobRange.owner.is_(None), _open())
+            .group_by(JobRange.job_id, Job.created_at).order_by(Job.created_at).limit(limit)
+        ).all()
+    return {job_id: n for job_id, n in rows}

@@ -52,6 +52,12 @@ class ThreadRunner:
         self.pid = os.getpid()
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        self.busy = 0
+
+    def idle(self) -> bool:
+        """No thread is answering a job and none is waiting."""
+        with self.lock:
+            return self.busy == 0 and self.queue.empty()
 
     def start(self) -> None:
         """Threads up, and the sweep for jobs whose runner died (``JOBS_SWEEP_INTERVAL``)."""
@@ -63,7 +69,7 @@ class ThreadRunner:
                 t = threading.Thread(target=self._loop, name=f"verbatim-job-{len(self.threads)}", daemon=True)
                 t.start()
                 self.threads.append(t)
-        job_heartbeat.keeper(self.app).sweep_with(sweep)
+        job_heartbeat.keeper(self.app).sweep_with(sweep_and_help)
 
     def submit(self, job_id: str, runners: int = 1) -> None:
         """Queue ``job_id`` for up to ``runners`` threads (fewer when some already wait for it)."""
@@ -77,12 +83,16 @@ class ThreadRunner:
         beat = job_heartbeat.keeper(self.app)
         while not self.stop.is_set():
             job_id = self.queue.get()
+            with self.lock:
+                self.busy += 1
             beat.dequeued(job_id)
             try:
                 process_job(self.app, job_id, runner="thread", stop=self.stop)
             except Exception:
                 log.exception("job %s failed in the in-process runner", job_id)
             finally:
+                with self.lock:
+                    self.busy -= 1
                 self.queue.task_done()
 
 
@@ -174,6 +184,30 @@ def sweep(app: Flask) -> dict[str, int]:
         else:
             thread_runner(app).submit(job_id, n)
     return freed
+
+
+def help_out(app: Flask) -> dict[str, int]:
+    """Embedded default, when this process's threads are idle: take a share of the jobs other
+    processes run, their ranges nobody has claimed yet.
+
+    With several web processes (gunicorn workers), one big job is so answered
+    by all of them, on all the cores, where one process's threads share one
+    interpreter lock. Returns ``{job_id: free ranges}`` of the jobs taken up.
+    """
+    if uses_rq(app):
+        return {}
+    runner = thread_runner(app)
+    if not runner.idle():
+        return {}
+    free = job_ranges.unclaimed(app)
+    for job_id, n in free.items():
+        runner.submit(job_id, n)
+    return free
+
+
+def sweep_and_help(app: Flask) -> None:
+    sweep(app)
+    help_out(app)
 
 
 def init_app(app: Flask) -> None:

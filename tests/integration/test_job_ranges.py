@@ -229,3 +229,26 @@ def test_a_job_stored_but_never_handed_to_a_runner_is_taken_over(app, demo, clie
     assert job_runners.sweep(app) == {job_id: 1}
     status = wait_for(client, job_id)
     assert status["status"] == "finished" and status["done"] == 7
+
+
+def test_an_idle_process_takes_a_share_of_another_ones_job(app, second_app, demo, client):
+    """Embedded default with several web processes: the free ranges of a job another process runs
+    are answered by an idle one too (one job on every core)."""
+    app.config.update(JOBS_RANGE_SIZE=2, JOBS_CHUNK_SIZE=1)
+    second_app.config.update(JOBS_RANGE_SIZE=2, JOBS_CHUNK_SIZE=1, JOBS_THREADS=2)
+    job_id = stored_job(app, CLAIMS)
+    job_ranges.offer(app, job_id)
+    assert job_ranges.claim(app, job_id, "first-process") == (0, 2)  # busy elsewhere, alive
+    assert job_runners.help_out(second_app) == {job_id: 3}
+    wait_until = time.monotonic() + 30
+    while client.get(f"/api/v1/jobs/{job_id}").get_json()["answered"] < 5:
+        assert time.monotonic() < wait_until
+        time.sleep(0.05)
+    assert ranges(app, job_id)[0] == (0, 2, 0, "first-process")  # not taken from a live runner
+    status = client.get(f"/api/v1/jobs/{job_id}").get_json()
+    assert status["done"] == 0 and status["status"] == "running"
+    assert job_runners.help_out(second_app) == {}  # nothing free left
+    assert job_processing._answer_range(app, job_id, (0, 2), "first-process", [None], None) == "complete"
+    status = client.get(f"/api/v1/jobs/{job_id}").get_json()
+    assert status["status"] == "finished" and status["done"] == 7
+    assert [a["line"] for a in results(client, job_id)[1]] == list(range(1, 8))
