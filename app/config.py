@@ -112,7 +112,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "JOBS_PARALLEL": env_int(env.get("JOBS_PARALLEL"), 8),
         "JOBS_HEARTBEAT_INTERVAL": float(env.get("JOBS_HEARTBEAT_INTERVAL") or 10),
         "JOBS_STALE_AFTER": float(env.get("JOBS_STALE_AFTER") or 60),
-        "JOBS_SWEEP_INTERVAL": float(env.get("JOBS_SWEEP_INTERVAL") or 30),
+        "JOBS_SWEEP_INTERVAL": float(env.get("JOBS_SWEEP_INTERVAL") or 10),
         # Rate limits (app/limits.py): units a minute per API key, and per
         # address for requests without one; a batch costs its claims.
         "RATE_LIMIT_ENABLED": env_bool(env.get("RATE_LIMIT_ENABLED"), True),

@@ -69,7 +69,7 @@ class Keeper:
 
     def sweep_with(self, sweep: Callable[[Flask], object]) -> None:
         """Run ``sweep(app)`` every ``JOBS_SWEEP_INTERVAL`` seconds (0: never), from now on."""
-        if float(self.app.config.get("JOBS_SWEEP_INTERVAL", 30)) <= 0:
+        if float(self.app.config.get("JOBS_SWEEP_INTERVAL", 10)) <= 0:
             return
         self.sweep = sweep
         self._start()
@@ -86,7 +86,7 @@ class Keeper:
     def _loop(self) -> None:
         cfg = self.app.config
         beat = max(0.05, float(cfg.get("JOBS_HEARTBEAT_INTERVAL", 10)))
-        every = float(cfg.get("JOBS_SWEEP_INTERVAL", 30))
+        every = float(cfg.get("JOBS_SWEEP_INTERVAL", 10))
         next_sweep = time.monotonic() + min(beat, every) if every > 0 else None
         while True:
             self.wake.wait(beat if next_sweep is None else max(0.0, min(beat, next_sweep - time.monotonic())))

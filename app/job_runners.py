@@ -114,7 +114,7 @@ def start_in_process(app: Flask) -> None:
     Called before each request, so a web process that has not run a job yet
     still takes over the jobs of a process that died.
     """
-    if uses_rq(app) or float(app.config.get("JOBS_SWEEP_INTERVAL", 30)) <= 0:
+    if uses_rq(app) or float(app.config.get("JOBS_SWEEP_INTERVAL", 10)) <= 0:
         return
     runner = thread_runner(app)
     if runner.pid != os.getpid() or not runner.threads:
