@@ -186,8 +186,11 @@ def run_rq(app, headers, data: bytes, workers: int, redis_url: str, database_url
     env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, JOBS_QUEUE=queue_name,
                LOG_LEVEL="WARNING")
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
-    procs = [subprocess.Popen([flask, "--app", "wsgi", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    # Each worker in a session of its own, as separate services run: with the
+    # kernel's autogroup scheduling a session shares one CPU share, so workers
+    # started in the bench's session would split one share between them.
+    procs = [subprocess.Popen([flask, "--app", "wsgi", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True) for _ in range(workers)]
     conn = Redis.from_url(redis_url)
     queue = Queue(queue_name, connection=conn)
     try:
