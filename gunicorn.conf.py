@@ -35,3 +35,14 @@ accesslog = "-"
 # Proxies trusted for X-Forwarded-Proto (and, with PROXY_FIX_X_FOR, the
 # client's address that rate limits count).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Without Redis, each worker runs jobs in its threads and takes over the jobs of a
+    worker that died (app/job_runners.py), from its start, before any request."""
+    from flask import Flask
+
+    from app.job_runners import start_in_process
+
+    if isinstance(getattr(worker, "wsgi", None), Flask):
+        start_in_process(worker.wsgi)

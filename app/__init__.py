@@ -53,4 +53,7 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
     limits.init_app(app)
     register_blueprints(app, api)
     cli.init_app(app)
+    from . import job_runners
+
+    job_runners.init_app(app)  # on the embedded default, each web process runs and sweeps jobs
     return app

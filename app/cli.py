@@ -402,9 +402,9 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, keys_cli, speakers_cli, quotes_cli, demo_cli, sources_cli):
         app.cli.add_command(group)
     app.cli.add_command(verify_command)
-    from . import jobs  # bulk verification: `jobs list|resume` and the RQ `worker`
+    from . import jobs_cli  # bulk verification: `jobs list|resume|purge` and the RQ `worker`
 
-    jobs.init_app(app)
+    jobs_cli.init_app(app)
     from . import webhooks  # `webhooks deliver`
 
     webhooks.init_app(app)

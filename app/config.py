@@ -129,6 +129,16 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "WEBHOOK_RETRY_MAX": float(env.get("WEBHOOK_RETRY_MAX") or 3600),
         "WEBHOOK_RETRY_FOR": float(env.get("WEBHOOK_RETRY_FOR") or 24 * 3600),
         "WEBHOOK_POLL_SECONDS": float(env.get("WEBHOOK_POLL_SECONDS") or 2),
+        # Ranges and heartbeats (app/job_ranges.py, app/job_heartbeat.py): a job
+        # is split into ranges of JOBS_RANGE_SIZE claims answered by up to
+        # JOBS_PARALLEL RQ workers at once (JOBS_THREADS threads without Redis);
+        # a range whose runner has not shown life for JOBS_STALE_AFTER seconds
+        # is taken over by a live runner, which looks every JOBS_SWEEP_INTERVAL.
+        "JOBS_RANGE_SIZE": env_int(env.get("JOBS_RANGE_SIZE"), 1000),
+        "JOBS_PARALLEL": env_int(env.get("JOBS_PARALLEL"), 8),
+        "JOBS_HEARTBEAT_INTERVAL": float(env.get("JOBS_HEARTBEAT_INTERVAL") or 10),
+        "JOBS_STALE_AFTER": float(env.get("JOBS_STALE_AFTER") or 60),
+        "JOBS_SWEEP_INTERVAL": float(env.get("JOBS_SWEEP_INTERVAL") or 10),
         # Rate limits (app/limits.py): units a minute per API key, and per
         # address for requests without one; a batch costs its claims.
         "RATE_LIMIT_ENABLED": env_bool(env.get("RATE_LIMIT_ENABLED"), True),

@@ -27,7 +27,7 @@ from flask import Flask
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import bulk_import, importer, jobs
+from . import bulk_import, importer, job_processing, jobs
 from .db import EXTENSION as DB_EXTENSION
 from .models import (
     JOB_FAILED,
@@ -128,7 +128,7 @@ class StoredBody(io.RawIOBase):
 
 
 def process(app: Flask, job_id: str, *, runner: Optional[str] = None) -> Optional[str]:
-    """Run an import job (the job runners call this through :mod:`app.jobs`)."""
+    """Run an import job (the job runners call this through :mod:`app.job_processing`)."""
     factories = app.extensions[DB_EXTENSION]
     writes = factories["write_sessions"]
     with writes() as session:
@@ -207,4 +207,4 @@ def _fail(app: Flask, job_id: str, message: str) -> None:
         log.exception("could not mark import %s failed", job_id)
 
 
-jobs.register_kind(KIND, process)
+job_processing.register_kind(KIND, process)

@@ -349,6 +349,8 @@ class Job(Base):
     runner: Mapped[Optional[str]] = mapped_column(String(10))  # thread|rq|cli
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
+    # Claims answered in all ranges, also beyond the ``done`` prefix (migration 0011).
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     verified: Mapped[int] = mapped_column(Integer, default=0)
     mismatch: Mapped[int] = mapped_column(Integer, default=0)
     unverified: Mapped[int] = mapped_column(Integer, default=0)
@@ -408,6 +410,31 @@ class JobWebhook(Base):
     give_up_at: Mapped[dt.datetime] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+
+class JobRange(Base):
+    """A slice ``[start, stop)`` of a verify job's items, answered by one runner at a time
+    (app/job_processing.py, migration 0011).
+
+    ``done`` items from ``start`` are answered (a prefix of the range, moved by
+    compare-and-set); the four counters count their verdicts. ``owner`` is the
+    runner holding the range and ``heartbeat_at`` when it last showed life (or
+    when the range was offered to the runners): a range whose heartbeat is
+    older than ``JOBS_STALE_AFTER`` is taken over by a live runner.
+    """
+
+    __tablename__ = "job_ranges"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    start: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stop: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    verified: Mapped[int] = mapped_column(Integer, default=0)
+    mismatch: Mapped[int] = mapped_column(Integer, default=0)
+    unverified: Mapped[int] = mapped_column(Integer, default=0)
+    errored: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[Optional[str]] = mapped_column(String(64))
+    heartbeat_at: Mapped[Optional[dt.datetime]] = mapped_column()
 
 
 class IdempotencyKey(Base):

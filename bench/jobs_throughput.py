@@ -86,7 +86,7 @@ def run_thread(app, headers, n):
 
 
 def run_rq(app, headers, n, redis_url, database_url):
-    from app import jobs
+    from app import job_runners
 
     queue_name = f"verbatim-bench-{uuid.uuid4().hex[:8]}"
     app.config.update(REDIS_URL=redis_url, JOBS_QUEUE=queue_name)
@@ -103,7 +103,7 @@ def run_rq(app, headers, n, redis_url, database_url):
                    stdout=subprocess.DEVNULL)
     t2 = time.perf_counter()
     s = client.get(f"/api/v1/jobs/{r.get_json()['id']}").get_json()
-    jobs.rq_queue(app).delete(delete_jobs=True)
+    job_runners.rq_queue(app).delete(delete_jobs=True)
     return s, t1 - t0, t2 - t1
 
 

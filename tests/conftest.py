@@ -127,7 +127,11 @@ def database_url(request, tmp_path):
 def make_app(database_url: str, **config):
     from app import create_app
 
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", **config})
+    # No periodic job sweep: a test application left behind must not take
+    # over the jobs a later test leaves unfinished on purpose (the tests of
+    # takeover turn it on).
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
+                       "JOBS_SWEEP_INTERVAL": 0, **config})
 
 
 @pytest.fixture

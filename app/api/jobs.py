@@ -50,6 +50,8 @@ class JobSchema(Schema):
     status = fields.String(metadata={"description": "queued, running, finished or failed"})
     total = fields.Integer(metadata={"description": "Valid claims in the job."})
     done = fields.Integer(metadata={"description": "Claims answered so far (the first `done`, in order)."})
+    answered = fields.Integer(metadata={"description": "Claims answered in all ranges, also beyond the first "
+                                                       "`done` (progress when several workers share the job)."})
     rejected = fields.Integer(metadata={"description": "Invalid lines, skipped at submission."})
     summary = fields.Nested(JobSummarySchema)
     created_at = fields.String()

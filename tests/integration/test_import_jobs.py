@@ -5,7 +5,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from app import jobs
+from app import job_runners, jobs
 from app.db import get_engine
 
 from .helpers import assert_error
@@ -170,7 +170,7 @@ def test_the_status_needs_a_write_key_and_a_real_import(client, write_headers, m
 def test_with_redis_an_rq_worker_imports_it(rq_app, client, write_headers):
     r = client.post("/api/v1/quotes/import", data=body(), headers={**write_headers, **NDJSON})
     assert r.status_code == 202
-    assert jobs.rq_queue(rq_app).count == 1
+    assert job_runners.rq_queue(rq_app).count == 1
     assert client.get(r.headers["Location"], headers=write_headers).get_json()["status"] == "queued"
     work(rq_app)
     done = client.get(r.headers["Location"], headers=write_headers).get_json()

@@ -16,7 +16,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from app import jobs
+from app import job_processing, job_runners, jobs
 from app.db import get_engine
 
 from .helpers import assert_error
@@ -137,7 +137,7 @@ def test_csv_and_json_array_bodies(demo, client, write_headers):
 def test_results_while_running_are_the_answered_prefix(app, demo, client, write_headers, monkeypatch):
     app.config["JOBS_CHUNK_SIZE"] = 1
     gate, calls = threading.Event(), []
-    real = jobs._verify_one
+    real = job_processing._verify_one
 
     def held(session, claim, limit):
         calls.append(claim["text"])
@@ -145,7 +145,7 @@ def test_results_while_running_are_the_answered_prefix(app, demo, client, write_
             assert gate.wait(20), "the test never opened the gate"
         return real(session, claim, limit)
 
-    monkeypatch.setattr(jobs, "_verify_one", held)
+    monkeypatch.setattr(job_processing, "_verify_one", held)
     claims = [MOSCOW_IN_PARIS, UNRELATED, CORRECT, RELATIVE, UNRELATED]
     job_id = submit(client, write_headers, ndjson(*claims)).get_json()["id"]
     try:
@@ -201,19 +201,19 @@ def test_an_interrupted_job_resumes_from_the_first_unfinished_claim(app, demo, r
         job, _ = jobs.create_job(session, records, max_claims=100)
         job_id = job.id
         session.commit()
-    assert jobs.process_job(app, job_id, max_chunks=1) == "running"  # stopped after one chunk
+    assert job_processing.process_job(app, job_id, max_chunks=1) == "running"  # stopped after one chunk
     status = client.get(f"/api/v1/jobs/{job_id}").get_json()
     assert status["status"] == "running" and status["done"] == 2
     _, partial = results(client, job_id)
     assert [a["line"] for a in partial] == [1, 2]
 
     seen = []
-    real = jobs._verify_one
-    jobs._verify_one = lambda s, c, n: (seen.append(c["text"]), real(s, c, n))[1]
+    real = job_processing._verify_one
+    job_processing._verify_one = lambda s, c, n: (seen.append(c["text"]), real(s, c, n))[1]
     try:
         out = runner.invoke(args=["jobs", "resume", job_id])
     finally:
-        jobs._verify_one = real
+        job_processing._verify_one = real
     assert out.exit_code == 0, out.output
     assert "from claim 3 of 5" in out.output and "finished" in out.output
     assert len(seen) == 3  # only the unfinished claims were verified
@@ -237,7 +237,7 @@ def test_two_runners_on_one_job_store_each_claim_once(app, demo, client):
         job, _ = jobs.create_job(session, jobs.iter_ndjson(body), max_claims=100)
         job_id = job.id
         session.commit()
-    threads = [threading.Thread(target=jobs.process_job, args=(app, job_id)) for _ in range(2)]
+    threads = [threading.Thread(target=job_processing.process_job, args=(app, job_id)) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -332,7 +332,7 @@ def rq_app(app):
                     f"{type(exc).__name__}: {exc}")
     app.config["REDIS_URL"] = REDIS_TEST_URL
     app.config["JOBS_QUEUE"] = f"verbatim-test-{uuid.uuid4().hex[:12]}"
-    queue = jobs.rq_queue(app, conn)
+    queue = job_runners.rq_queue(app, conn)
     yield app
     from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
@@ -347,14 +347,14 @@ def work(app):
     """A real RQ worker, in burst mode, in this process and the app's context."""
     from rq import SimpleWorker
 
-    queue = jobs.rq_queue(app)
+    queue = job_runners.rq_queue(app)
     with app.app_context():
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
 def test_with_redis_the_job_waits_for_an_rq_worker(rq_app, demo, client, write_headers):
     job_id = submit(client, write_headers, ndjson(MOSCOW_IN_PARIS, "oops", UNRELATED, CORRECT)).get_json()["id"]
-    queue = jobs.rq_queue(rq_app)
+    queue = job_runners.rq_queue(rq_app)
     assert queue.count == 1
     time.sleep(0.2)
     status = client.get(f"/api/v1/jobs/{job_id}").get_json()
@@ -380,7 +380,7 @@ def test_the_worker_command_runs_queued_jobs(rq_app, demo, client, runner, write
 def test_an_rq_job_interrupted_midway_resumes_without_duplicates(rq_app, demo, client, runner, write_headers,
                                                                  monkeypatch):
     rq_app.config["JOBS_CHUNK_SIZE"] = 2
-    real = jobs._verify_one
+    real = job_processing._verify_one
     calls = []
 
     def dies_on_the_third(session, claim, limit):
@@ -389,7 +389,7 @@ def test_an_rq_job_interrupted_midway_resumes_without_duplicates(rq_app, demo, c
             raise RuntimeError("worker killed")
         return real(session, claim, limit)
 
-    monkeypatch.setattr(jobs, "_verify_one", dies_on_the_third)
+    monkeypatch.setattr(job_processing, "_verify_one", dies_on_the_third)
     claims = [MOSCOW_IN_PARIS, UNRELATED, CORRECT, RELATIVE, UNRELATED]
     job_id = submit(client, write_headers, ndjson(*claims)).get_json()["id"]
     work(rq_app)
@@ -399,7 +399,7 @@ def test_an_rq_job_interrupted_midway_resumes_without_duplicates(rq_app, demo, c
     _, partial = results(client, job_id)
     assert [a["line"] for a in partial] == [1, 2]
 
-    monkeypatch.setattr(jobs, "_verify_one", lambda s, c, n: (calls.append(c["text"]), real(s, c, n))[1])
+    monkeypatch.setattr(job_processing, "_verify_one", lambda s, c, n: (calls.append(c["text"]), real(s, c, n))[1])
     calls.clear()
     out = runner.invoke(args=["jobs", "resume", job_id])
     assert out.exit_code == 0 and "Queued job" in out.output, out.output
