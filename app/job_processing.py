@@ -192,8 +192,9 @@ def _answer_range(app: Flask, job_id: str, rng: tuple[int, int], owner: str, lef
                 .order_by(JobItem.seq).limit(chunk_size)
             ).all()
         # Verifying only reads quotes: a replica may do it (app/db.py).
-        answers = read_apart(lambda session: [  # noqa: B023 - called at once
-            (seq, *_verify_one(session, claim, candidate_limit)) for seq, claim in rows])
+        with app.app_context():
+            answers = read_apart(lambda session: [  # noqa: B023 - called at once
+                (seq, *_verify_one(session, claim, candidate_limit)) for seq, claim in rows])
         counts = {k: 0 for k in _COUNTER.values()}
         for _, key, _ in answers:
             counts[_COUNTER[key]] += 1

@@ -141,6 +141,13 @@ def enqueue(app: Flask, job_id: str) -> str:
     return hand_over(app, job_id)
 
 
+def uses_rq(app: Flask) -> bool:
+    """Whether jobs go to RQ workers (``REDIS_URL`` set): :func:`app.job_runners.uses_rq`."""
+    from .job_runners import uses_rq as on_rq
+
+    return on_rq(app)
+
+
 def run_job(job_id: str) -> Optional[str]:
     """RQ jobs queued before the runners moved to :mod:`app.job_runners` name this function."""
     from .job_runners import run_job as run

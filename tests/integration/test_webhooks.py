@@ -20,7 +20,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from app import jobs, webhooks
+from app import job_processing, jobs, webhooks
 from app.db import get_engine
 
 from .helpers import assert_error
@@ -225,7 +225,7 @@ def test_a_failed_job_is_reported_too(app, demo, client, receiver, signing_key, 
     def broken(session, claim, limit):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs, "_verify_one", broken)
+    monkeypatch.setattr(job_processing, "_verify_one", broken)
     job_id = submit(client, headers, ndjson(UNRELATED), callback_url=receiver.url).get_json()["id"]
     [request] = receiver.wait(1)
     payload = check_signature(secret, request)
