@@ -36,7 +36,7 @@ from typing import Any, Callable, Optional
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 OK, LAGGING, DOWN, UNKNOWN = "ok", "lagging", "down", "unknown"
 

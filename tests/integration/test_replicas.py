@@ -51,7 +51,9 @@ def replicated(cluster):
         application = create_app({
             "TESTING": True, "LOG_LEVEL": "WARNING", "DATABASE_URL": cluster.primary_url,
             "DATABASE_REPLICA_URLS": [cluster.replica_url], "DATABASE_REPLICA_MAX_LAG": 30.0,
-            "DATABASE_REPLICA_CHECK_INTERVAL": 0.0, **config})
+            "DATABASE_REPLICA_CHECK_INTERVAL": 0.0,
+            "JOBS_SWEEP_INTERVAL": 0,  # no job sweeps from these apps, as in tests/conftest.py
+            **config})
         apps.append(application)
         return application
 
