@@ -196,3 +196,34 @@ def test_migration_counts_existing_quotes_and_versions_speakers_postgresql(reque
         migrate.upgrade(engine)
         with engine.connect() as conn:
             assert _pg_counts(conn) == _pg_recount(conn)
+
+
+def test_postgresql_import_counts_equal_a_recount(app, client, write_headers, database_url):
+    """An import counts its quotes' pairs where it prepares the rows (worker
+    processes here) and adds them once; a chunk the database refuses is
+    stored line by line, and only its stored lines count. Afterwards the
+    counts are what counting every stored quote from scratch gives."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite reads its counts from the FTS5 vocabulary")
+    from app import bulk_import, importer
+
+    create(client, write_headers, text="The grain ships can reach the quay at every tide.")
+    lines = [json.dumps({"text": f"Shipment {i % 9}: the grain ships reached berth {i % 4} at dawn, "
+                                 f"said harbour master {i % 3}.", "speaker": "Ann Lee"}) for i in range(40)]
+    lines[27] = json.dumps({"text": "Please REFUSE the grain ships this one time.", "speaker": "Ann Lee"})
+    engine = get_engine(app)
+    with app.app_context():
+        session = get_session()
+        session.execute(text("ALTER TABLE quotes ADD CONSTRAINT refuse CHECK (text NOT LIKE '%REFUSE%')"))
+        session.commit()
+        try:
+            result = bulk_import.import_quotes(session, importer.iter_ndjson(lines), chunk_size=5, workers=1)
+            assert (result.imported, result.rejected) == (39, 1)
+        finally:  # PostgreSQL's schema outlives the test
+            session.rollback()
+            session.execute(text("ALTER TABLE quotes DROP CONSTRAINT IF EXISTS refuse"))
+            session.commit()
+    with engine.connect() as conn:
+        counts, recount = _pg_counts(conn), _pg_recount(conn)
+    assert counts == recount
+    assert counts[search_keys.pair_key(search_keys.pair_tokens("grain ships")[0])] == 40
