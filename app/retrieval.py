@@ -10,6 +10,7 @@ speakers (:func:`speaker_refs`). The keys looked up are
 from __future__ import annotations
 
 import functools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
@@ -111,50 +112,22 @@ STRONG_LIMIT = 10
 WORD_FALLBACK_MAX_WORDS = 8
 
 
-# FTS5 keeps no document counts: fts5vocab reads a pair's whole postings
-# list to count them, which for the pairs of a line repeated across a large
-# archive is most of what choosing a claim's pairs costs. A worker therefore
-# remembers the counts of common pairs (at most COMMON_PAIRS_KEPT, dropped all
-# at once when full). Only common ones: a count that has grown since is still
-# common, which is all the choice needs, while a rare or absent pair (one
-# new quote away from mattering) is always read fresh.
-COMMON_PAIR = 50
-COMMON_PAIRS_KEPT = 200_000
-_COMMON_PAIRS: dict[tuple[str, str], float] = {}
-
-
 def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
-    """How many quotes contain each pair token (0: none).
-
-    SQLite: the FTS5 vocabulary, one ``term = ?`` probe per token (an
-    ``IN (...)`` list would make fts5vocab walk the whole vocabulary).
-    PostgreSQL: ``pair_counts`` (migration 0012), one indexed look-up for
-    all of them, kept exact by triggers where quotes are written.
-    """
+    """How many quotes contain each pair token (0: none), from ``pair_counts``
+    (PostgreSQL: migration 0012, by the pairs' integer keys; SQLite: 0013, by
+    their tokens), kept exact by triggers where quotes are written and by
+    :mod:`app.import_pairs` for imports: one look-up of its primary key."""
     if not tokens:
         return {}
-    if _dialect(session) != "sqlite":
-        counts = dict(fetch(session, PAIR_COUNTS, {"keys": [pair_key(t) for t in tokens]}))
-        return {t: float(counts.get(pair_key(t), 0)) for t in tokens}
-    db = str(session.get_bind().url)
-    found = {t: _COMMON_PAIRS.get((db, t)) for t in tokens}
-    ask = [t for t, f in found.items() if f is None]
-    if ask:
-        for term, doc in fetch(session, _vocabulary_sql(len(ask)), {f"t{i}": t for i, t in enumerate(ask)}):
-            found[term] = float(doc)
-            if doc >= COMMON_PAIR:
-                if len(_COMMON_PAIRS) >= COMMON_PAIRS_KEPT:
-                    _COMMON_PAIRS.clear()
-                _COMMON_PAIRS[(db, term)] = float(doc)
-    return {t: found.get(t) or 0.0 for t in tokens}
+    if _dialect(session) == "sqlite":
+        counts = dict(fetch(session, SQLITE_PAIR_COUNTS, {"terms": json.dumps(list(tokens))}))
+        return {t: float(counts.get(t, 0)) for t in tokens}
+    counts = dict(fetch(session, PAIR_COUNTS, {"keys": [pair_key(t) for t in tokens]}))
+    return {t: float(counts.get(pair_key(t), 0)) for t in tokens}
 
 
 PAIR_COUNTS = "SELECT key, n FROM pair_counts WHERE key = ANY(%(keys)s::bigint[])"
-
-
-@functools.lru_cache(maxsize=None)
-def _vocabulary_sql(n: int) -> str:
-    return " UNION ALL ".join(f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(n))
+SQLITE_PAIR_COUNTS = "SELECT term, n FROM pair_counts WHERE term IN (SELECT value FROM json_each(:terms))"
 
 
 @dataclass
