@@ -396,7 +396,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     completed = False
     with _bulk_write_settings(session):
         try:
-            import_pairs.defer(session)
+            deferred = import_pairs.defer(session)
             for line, data, errors in records:
                 if errors or data is None:
                     result.reject(line, errors or {"_schema": ["Invalid."]})
@@ -407,7 +407,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             take()
             flush(full=False)
             drain(0)
-            import_pairs.add(session, pairs, recount)
+            import_pairs.add(session, deferred, pairs, recount)
             result._keep_first()
             if before_commit is not None:
                 before_commit(result)

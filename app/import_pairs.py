@@ -11,39 +11,52 @@ per row, ~9,700 -> ~2,300 rows/s), so for the length of its one transaction
 the import :func:`defer`\\ s them, and :func:`add`\\ s what its worker processes
 counted where they prepared the rows, once, in key order, before it commits.
 
-The deferral ends with the transaction whatever happens: PostgreSQL's is a
-``SET LOCAL``; SQLite's a row in ``pair_counts_deferred`` that :func:`add`
-removes (and a rollback takes with the rest). SQLite has one writer at a
-time, so no other writer's quotes are written while that row exists.
+The deferral ends with the transaction whatever happens. PostgreSQL's is a
+``SET LOCAL`` the insert trigger reads. SQLite's drops the insert trigger in
+the import's transaction and :func:`add` creates it again from the SQL it
+had: SQLite's schema is transactional, so a rollback puts it back too, and
+with one writer at a time no other writer's quotes are written meanwhile.
+(A ``WHEN`` on a flag row cost the import 10 us per quote: a trigger's
+program still runs for every row to test it.)
 """
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from typing import Optional, Sequence
 
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from .bulk_rows import _copy, _driver_executemany
 
+SQLITE_INSERT_TRIGGER = "quotes_pairs_ai"  # migration 0013
 
-def defer(session: Session) -> None:
-    """Leave the quotes written from now on in this transaction to :func:`add`."""
+
+def defer(session: Session) -> Optional[str]:
+    """Leave the quotes written from now on in this transaction to :func:`add`;
+    what to give :func:`add` (SQLite: the dropped trigger's SQL)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sql_text("SET LOCAL verbatim.import_counts_pairs = 'on'"))
-    else:
-        session.execute(sql_text("INSERT OR IGNORE INTO pair_counts_deferred (id) VALUES (1)"))
+        return None
+    trigger = session.execute(sql_text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
+                              {"n": SQLITE_INSERT_TRIGGER}).scalar()
+    if trigger is not None:
+        session.execute(sql_text(f"DROP TRIGGER {SQLITE_INSERT_TRIGGER}"))
+    return trigger
 
 
-def add(session: Session, counts: Counter, recount_ids: Sequence[int]) -> None:
+def add(session: Session, deferred: Optional[str], counts: Counter, recount_ids: Sequence[int]) -> None:
     """Add the imported quotes' pairs: ``counts`` (a pair's key on PostgreSQL,
     its token on SQLite -> how many imported quotes hold it), and the pairs of
     the quotes ``recount_ids`` (stored one by one after the database refused
-    their chunk) counted from their stored rows. Ends the deferral."""
+    their chunk) counted from their stored rows. Ends the deferral
+    (``deferred``: what :func:`defer` gave)."""
     if session.get_bind().dialect.name == "postgresql":
         _add_postgresql(session, counts, recount_ids)
     else:
         _add_sqlite(session, counts, recount_ids)
+        if deferred is not None:
+            session.execute(sql_text(deferred))
 
 
 def _add_postgresql(session: Session, counts: Counter, recount_ids: Sequence[int]) -> None:
@@ -83,4 +96,3 @@ def _add_sqlite(session: Session, counts: Counter, recount_ids: Sequence[int]) -
         counts.update(dict(session.execute(sql_text(_SQLITE_RECOUNT), {"ids": json.dumps(list(recount_ids))}).all()))
     if counts:
         _driver_executemany(session, _SQLITE_UPSERT, sorted(counts.items()))
-    session.execute(sql_text("DELETE FROM pair_counts_deferred"))

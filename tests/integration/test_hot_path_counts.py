@@ -89,7 +89,9 @@ def _recount(conn) -> dict:
 
 
 def _deferred(conn) -> int:
-    return conn.execute(text("SELECT count(*) FROM pair_counts_deferred")).scalar_one()
+    """SQLite: 1 if the import left the insert trigger dropped."""
+    return int(conn.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND name = 'quotes_pairs_ai'")).scalar_one() == 0)
 
 
 def _import(client, headers, rows):
