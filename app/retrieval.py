@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from verification.model import CanonicalQuote, SpeakerRef
 
 from . import engine, passage_reads, speaker_cache
-from .driver_sql import fetch, id_list
-from .models import APPROVED, Quote, Speaker, SpeakerAlias, SpeakerKey
+from .driver_sql import Statement, fetch, id_list
+from .models import APPROVED, Quote
 from .search_keys import PAIR_STOP, pair_token, stopwords, fts5_string, pair_key, pair_tokens, query_tokens
 
 # At most this many words of a claim go into the candidate query: the
@@ -368,6 +368,8 @@ def _refs_from_rows(rows) -> dict[int, SpeakerRef]:
     speakers: dict[int, tuple[str, Optional[str], Any]] = {}
     aliases: dict[int, list[str]] = {}
     for sid, name, gender, roles, alias in rows:
+        if isinstance(roles, str):  # SQLite's JSON is text on the driver's cursor
+            roles = json.loads(roles)
         speakers[sid] = (name, gender, roles)
         if alias is not None:
             aliases.setdefault(sid, []).append(alias)
@@ -375,16 +377,26 @@ def _refs_from_rows(rows) -> dict[int, SpeakerRef]:
             for sid, (name, gender, roles) in speakers.items()}
 
 
-def _speaker_rows(where):
-    return (
-        select(Speaker.id, Speaker.name, Speaker.gender, Speaker.roles, SpeakerAlias.alias)
-        .outerjoin(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
-        .where(where).order_by(Speaker.id, SpeakerAlias.id)
-    )
+# Read on the driver's cursor (app.driver_sql): a speaker the worker does not
+# keep yet costs these two statements, not the ORM's building and compiling.
+SPEAKER_ROWS = Statement(
+    sqlite="SELECT s.id, s.name, s.gender, s.roles, a.alias FROM speakers s "
+           "LEFT OUTER JOIN speaker_aliases a ON a.speaker_id = s.id "
+           "WHERE s.id IN (SELECT value FROM json_each(:ids)) ORDER BY s.id, a.id",
+    postgresql="SELECT s.id, s.name, s.gender, s.roles, a.alias FROM speakers s "
+               "LEFT OUTER JOIN speaker_aliases a ON a.speaker_id = s.id "
+               "WHERE s.id = ANY(%(ids)s) ORDER BY s.id, a.id",
+)
+SPEAKERS_WITH_KEYS = Statement(
+    sqlite="SELECT DISTINCT speaker_id FROM speaker_keys WHERE key IN (SELECT value FROM json_each(:keys)) "
+           "ORDER BY speaker_id LIMIT :limit",
+    postgresql="SELECT DISTINCT speaker_id FROM speaker_keys WHERE key = ANY(%(keys)s) "
+               "ORDER BY speaker_id LIMIT %(limit)s",
+)
 
 
 def _load_refs(session: Session, ids: list[int]) -> dict[int, SpeakerRef]:
-    return _refs_from_rows(session.execute(_speaker_rows(Speaker.id.in_(ids))).all())
+    return _refs_from_rows(fetch(session, SPEAKER_ROWS, {"ids": id_list(_dialect(session), ids)}))
 
 
 def speaker_refs(session: Session, ids: Iterable[int]) -> dict[int, SpeakerRef]:
@@ -398,8 +410,8 @@ def _ids_sharing_keys(session: Session, name: str, limit: int = 50) -> list[int]
     keys = engine.speaker_keys(name)
     if not keys:
         return []
-    return list(session.scalars(select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
-                                .distinct().order_by(SpeakerKey.speaker_id).limit(limit)))
+    params = {"keys": id_list(_dialect(session), sorted(keys)), "limit": limit}
+    return [sid for (sid,) in fetch(session, SPEAKERS_WITH_KEYS, params)]
 
 
 def speaker_refs_sharing_keys(session: Session, name: str) -> list[SpeakerRef]:
