@@ -362,6 +362,8 @@ def number_value(norm: str) -> Optional[str]:
     if norm in NUMBER_WORDS:
         v = NUMBER_WORDS[norm]
         return str(int(v)) if v == int(v) else repr(v)
+    if norm.isalpha():  # most words: no digit (a test per character cost more than the rest)
+        return None
     if _NUMERIC_RE.fullmatch(norm):
         v = float(norm)
         return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)
