@@ -2,7 +2,7 @@
 
     python -m bench.hot_path --store bench/out/scale-100000.db --n 100000 \\
         --code before=/tmp/base --code after=. [--per-kind 100] [--load-seconds 20] \\
-        [--phases inproc,profile,http,load] [--out bench/out/hot-100k.json]
+        [--phases inproc,profile,http,load] [--out bench/out/hot-100k.json] [--cases FILE]
 
 A store built by :mod:`bench.run` (SQLite file or PostgreSQL URL; the scale
 corpus of ``--n`` quotes, seed 0) and one set of labelled claims made from
@@ -313,6 +313,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--phases", default="inproc,profile,http,load")
     ap.add_argument("--load-seconds", type=int, default=20)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--cases", default=None,
+                    help="a file of claims: read if it exists, else made and written there (at 1M, making "
+                         "the claims and their gold takes most of a run)")
     a = ap.parse_args(argv)
     url = a.store if "://" in a.store else f"sqlite:///{Path(a.store).resolve()}"
     codes = [(c.split("=", 1)[0], Path(c.split("=", 1)[1]).resolve()) for c in a.code]
@@ -320,7 +323,15 @@ def main(argv: list[str] | None = None) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="hot-path-"))
     t = time.perf_counter()
     sys.path.insert(0, str(ROOT))
-    cases = make_cases(url, a.n, a.per_kind)
+    kept = Path(a.cases) if a.cases else None
+    if kept is not None and kept.exists():
+        with open(kept, "rb") as f:
+            cases = pickle.load(f)
+    else:
+        cases = make_cases(url, a.n, a.per_kind)
+        if kept is not None:
+            with open(kept, "wb") as f:
+                pickle.dump(cases, f)
     with open(tmp / "cases.pkl", "wb") as f:
         pickle.dump(cases, f)
     print(f"{len(cases)} claims in {time.perf_counter() - t:.0f} s", flush=True)
