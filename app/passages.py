@@ -3,7 +3,10 @@
 :func:`by_boundaries` first (a claim of four words or more): the quotes
 whose boundary with the quote before them the claim holds, from the
 boundary index; when the claim's words make a passage of them that verifies,
-that is the verdict, without candidate retrieval. Else :func:`judge` gives
+that is the verdict, without candidate retrieval. When they make one that
+does not (an edited passage, another speaker named), the verdict is still
+theirs without candidate retrieval if no single quote could rival it
+(:mod:`app.passage_rivals`: one query finds any that could). Else :func:`judge` gives
 the engine (:mod:`verification.passages`) the candidates and the stretches of
 the sources it needs, fetched only when the claim's words go beyond the best
 candidates' (so the usual claim costs no extra query).
@@ -47,10 +50,11 @@ class Boundaries:
 def by_boundaries(session: Session, claim: Claim, claimed: Sequence[SpeakerRef]) -> Boundaries:
     """For a claim of four words or more: the boundary index's quotes, and
     the verdict if the claim's words as they are make a passage of them whose
-    speaker, date and place fit (``verified``). Anything else (an edited
-    claim, another speaker, a single quote elsewhere that may fit better) is
-    left to :func:`judge`, with candidate retrieval. ``claimed``: the stored
-    speakers the claimed name could mean."""
+    speaker, date and place fit (``verified``), or else the verdict over
+    the passages of them and the single quotes that could rival those
+    (:func:`app.passage_rivals.judge`: an edited claim, another speaker).
+    When that cannot be shown, :func:`judge` decides, with candidate
+    retrieval. ``claimed``: the stored speakers the claimed name could mean."""
     out = Boundaries()
     # Every claim of four words or more: one look-up in an index of the
     # boundaries, since a reporter may have joined two sentences with a comma.
