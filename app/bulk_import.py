@@ -15,13 +15,13 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from . import child_processes, engine, repository
+from . import child_processes, engine, import_pairs, repository
 from . import sources as source_records
 from .bulk_rows import (
     REVISION_COPY_COLUMNS,
@@ -128,8 +128,6 @@ def _bulk_write_settings(session: Session) -> Iterator[None]:
     if dialect == "postgresql":
         session.execute(sql_text(f"SET LOCAL gin_pending_list_limit = {IMPORT_GIN_PENDING_KB}"))
         session.execute(sql_text(f"SET LOCAL work_mem = '{IMPORT_WORK_MEM_MB}MB'"))
-        # The quotes' word pairs are counted once at the end (_count_pairs), not per chunk.
-        session.execute(sql_text("SET LOCAL verbatim.import_counts_pairs = 'on'"))
     elif dialect == "sqlite":
         conn = session.connection()
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
@@ -171,35 +169,6 @@ def _warm_worker() -> bool:
 
     load_gazetteer()
     return True
-
-
-def _count_pairs(session: Session, counts: Counter, recount_ids: Sequence[int]) -> None:
-    """PostgreSQL: add the imported quotes' word pairs to ``pair_counts``
-    (migration 0012) once per import, in the import's transaction; its
-    triggers leave them to this while ``verbatim.import_counts_pairs`` is on
-    (an upsert per chunk would update the same rows chunk after chunk in one
-    transaction, each update walking the versions the earlier ones left).
-
-    ``counts`` were counted where the rows were prepared (the worker
-    processes) and merged here: they go to the server once, by ``COPY`` into
-    a temporary table, and one aggregated upsert in key order adds them, so
-    the server does not unnest the imported quotes again (which was 23% of
-    a 100,000-quote import). The quotes of a chunk the database refused and
-    that were then stored row by row (``recount_ids``) are counted from
-    their stored rows instead.
-    """
-    if not counts and not recount_ids:
-        return
-    session.execute(sql_text("CREATE TEMPORARY TABLE verbatim_import_pairs (key bigint, n integer) ON COMMIT DROP"))
-    _copy(session, "verbatim_import_pairs", ("key", "n"), "".join(f"{k}\t{n}\n" for k, n in counts.items()))
-    if recount_ids:
-        session.execute(sql_text(
-            "INSERT INTO verbatim_import_pairs (key, n) SELECT k, count(*) FROM quotes, unnest(quotes.pair_keys) AS k "
-            "WHERE quotes.id = ANY(CAST(:ids AS bigint[])) GROUP BY k"), {"ids": list(recount_ids)})
-    session.execute(sql_text(
-        "INSERT INTO pair_counts AS c (key, n) SELECT key, sum(n) FROM verbatim_import_pairs GROUP BY key ORDER BY key "
-        "ON CONFLICT (key) DO UPDATE SET n = c.n + EXCLUDED.n"))
-    session.execute(sql_text("DROP TABLE verbatim_import_pairs"))
 
 
 def _finish_postgresql_import(session: Session, *, analyze: bool) -> None:
@@ -265,8 +234,8 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     links = source_records.ImportLinks(session)
     chunk: list[tuple[int, dict[str, Any], Speaker]] = []
     key_id = api_key.id if api_key else None
-    # PostgreSQL: the stored quotes' word pairs, counted as the chunks are
-    # stored (_count_pairs), and the quotes stored one by one, counted from their rows.
+    # The stored quotes' word pairs, counted as the chunks are stored
+    # (app.import_pairs), and the quotes stored one by one, counted from their rows.
     pairs: Counter = Counter()
     recount: list[int] = []
 
@@ -325,7 +294,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
         result.imported += len(ids)
 
     def store(rows: list[tuple[int, dict[str, Any], Speaker]], prepared: Any) -> None:
-        values, keys = prepared if postgres else (prepared, None)
+        values, keys = prepared
         try:
             with session.begin_nested():
                 write(rows, values)
@@ -340,8 +309,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
                     with session.begin_nested():
                         write([row], [value])
                     links.done()
-                    if postgres:
-                        recount.append(value[0])
+                    recount.append(result.ids[-1])
                 except (IntegrityError, DataError) as exc:
                     links.undo()
                     result.reject(row[0], {"_database": [
@@ -428,6 +396,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
     completed = False
     with _bulk_write_settings(session):
         try:
+            deferred = import_pairs.defer(session)
             for line, data, errors in records:
                 if errors or data is None:
                     result.reject(line, errors or {"_schema": ["Invalid."]})
@@ -438,8 +407,7 @@ def import_quotes(session: Session, records: Iterable[Record], *, api_key: Optio
             take()
             flush(full=False)
             drain(0)
-            if postgres:
-                _count_pairs(session, pairs, recount)
+            import_pairs.add(session, deferred, pairs, recount)
             result._keep_first()
             if before_commit is not None:
                 before_commit(result)

@@ -104,6 +104,9 @@ CopyChunk = tuple[list[CopyRow], list[int]]
 # dialect writes them): (the quote's values after its id, its sources, its
 # first revision's changes as JSON, that revision's time).
 SqliteRow = tuple[tuple[Any, ...], Cited, str, str]
+# A prepared SQLite chunk: its rows, and the word-pair tokens its quotes hold,
+# one per quote that holds it (SQLite's ``pair_counts``, migration 0013).
+SqliteChunk = tuple[list[SqliteRow], list[str]]
 
 
 @lru_cache(maxsize=None)
@@ -136,9 +139,14 @@ def _row_values(items: Iterable[tuple[dict[str, Any], int, str]], places: "Place
 
 
 def _prepare_sqlite_rows(items: Iterable[tuple[dict[str, Any], int, str]],
-                         places: "PlaceCache") -> list[SqliteRow]:
-    return [(tuple(map(_sqlite_value, values)), sources, changes, _sqlite_value(now))
-            for values, sources, changes, now in _row_values(items, places)]
+                         places: "PlaceCache") -> SqliteChunk:
+    shingles = quote_copy_columns().index("shingles") - 1
+    rows, tokens = [], []
+    for values, sources, changes, now in _row_values(items, places):
+        rows.append((tuple(map(_sqlite_value, values)), sources, changes, _sqlite_value(now)))
+        if values[shingles]:
+            tokens.extend(values[shingles].split(" "))
+    return rows, tokens
 
 
 def pair_keys_of(shingles: Iterable[Optional[str]]) -> list[int]:
@@ -191,8 +199,8 @@ _WORKER_PLACES: Optional["PlaceCache"] = None
 def _prepare_rows(items: Iterable[tuple[dict[str, Any], int, str]], places: "PlaceCache",
                   copy_ids: Optional[Sequence[int]] = None, key_id: Optional[int] = None) -> Any:
     """Given the quotes' ids (PostgreSQL), each row's COPY lines and the
-    chunk's pair counts (:data:`CopyChunk`); else each row's values for
-    SQLite (:data:`SqliteRow`)."""
+    chunk's pair keys (:data:`CopyChunk`); else each row's values for
+    SQLite and the chunk's pair tokens (:data:`SqliteChunk`)."""
     if copy_ids is not None:
         return _prepare_copy_rows(items, places, copy_ids, key_id)
     return _prepare_sqlite_rows(items, places)

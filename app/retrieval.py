@@ -10,6 +10,7 @@ speakers (:func:`speaker_refs`). The keys looked up are
 from __future__ import annotations
 
 import functools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
@@ -20,8 +21,8 @@ from sqlalchemy.orm import Session
 from verification.model import CanonicalQuote, SpeakerRef
 
 from . import engine, passage_reads, speaker_cache
-from .driver_sql import fetch, id_list
-from .models import APPROVED, Quote, Speaker, SpeakerAlias, SpeakerKey
+from .driver_sql import Statement, fetch, id_list
+from .models import APPROVED, Quote
 from .search_keys import PAIR_STOP, pair_token, stopwords, fts5_string, pair_key, pair_tokens, query_tokens
 
 # At most this many words of a claim go into the candidate query: the
@@ -111,50 +112,22 @@ STRONG_LIMIT = 10
 WORD_FALLBACK_MAX_WORDS = 8
 
 
-# FTS5 keeps no document counts: fts5vocab reads a pair's whole postings
-# list to count them, which for the pairs of a line repeated across a large
-# archive is most of what choosing a claim's pairs costs. A worker therefore
-# remembers the counts of common pairs (at most COMMON_PAIRS_KEPT, dropped all
-# at once when full). Only common ones: a count that has grown since is still
-# common, which is all the choice needs, while a rare or absent pair (one
-# new quote away from mattering) is always read fresh.
-COMMON_PAIR = 50
-COMMON_PAIRS_KEPT = 200_000
-_COMMON_PAIRS: dict[tuple[str, str], float] = {}
-
-
 def _pair_frequencies(session: Session, tokens: Sequence[str]) -> dict[str, float]:
-    """How many quotes contain each pair token (0: none).
-
-    SQLite: the FTS5 vocabulary, one ``term = ?`` probe per token (an
-    ``IN (...)`` list would make fts5vocab walk the whole vocabulary).
-    PostgreSQL: ``pair_counts`` (migration 0012), one indexed look-up for
-    all of them, kept exact by triggers where quotes are written.
-    """
+    """How many quotes contain each pair token (0: none), from ``pair_counts``
+    (PostgreSQL: migration 0012, by the pairs' integer keys; SQLite: 0013, by
+    their tokens), kept exact by triggers where quotes are written and by
+    :mod:`app.import_pairs` for imports: one look-up of its primary key."""
     if not tokens:
         return {}
-    if _dialect(session) != "sqlite":
-        counts = dict(fetch(session, PAIR_COUNTS, {"keys": [pair_key(t) for t in tokens]}))
-        return {t: float(counts.get(pair_key(t), 0)) for t in tokens}
-    db = str(session.get_bind().url)
-    found = {t: _COMMON_PAIRS.get((db, t)) for t in tokens}
-    ask = [t for t, f in found.items() if f is None]
-    if ask:
-        for term, doc in fetch(session, _vocabulary_sql(len(ask)), {f"t{i}": t for i, t in enumerate(ask)}):
-            found[term] = float(doc)
-            if doc >= COMMON_PAIR:
-                if len(_COMMON_PAIRS) >= COMMON_PAIRS_KEPT:
-                    _COMMON_PAIRS.clear()
-                _COMMON_PAIRS[(db, term)] = float(doc)
-    return {t: found.get(t) or 0.0 for t in tokens}
+    if _dialect(session) == "sqlite":
+        counts = dict(fetch(session, SQLITE_PAIR_COUNTS, {"terms": json.dumps(list(tokens))}))
+        return {t: float(counts.get(t, 0)) for t in tokens}
+    counts = dict(fetch(session, PAIR_COUNTS, {"keys": [pair_key(t) for t in tokens]}))
+    return {t: float(counts.get(pair_key(t), 0)) for t in tokens}
 
 
 PAIR_COUNTS = "SELECT key, n FROM pair_counts WHERE key = ANY(%(keys)s::bigint[])"
-
-
-@functools.lru_cache(maxsize=None)
-def _vocabulary_sql(n: int) -> str:
-    return " UNION ALL ".join(f"SELECT term, doc FROM quotes_shingles_vocab WHERE term = :t{i}" for i in range(n))
+SQLITE_PAIR_COUNTS = "SELECT term, n FROM pair_counts WHERE term IN (SELECT value FROM json_each(:terms))"
 
 
 # A claim's first this many pair tokens are looked up (a pasted essay must not become a huge query).
@@ -399,6 +372,8 @@ def _refs_from_rows(rows) -> dict[int, SpeakerRef]:
     speakers: dict[int, tuple[str, Optional[str], Any]] = {}
     aliases: dict[int, list[str]] = {}
     for sid, name, gender, roles, alias in rows:
+        if isinstance(roles, str):  # SQLite's JSON is text on the driver's cursor
+            roles = json.loads(roles)
         speakers[sid] = (name, gender, roles)
         if alias is not None:
             aliases.setdefault(sid, []).append(alias)
@@ -406,16 +381,26 @@ def _refs_from_rows(rows) -> dict[int, SpeakerRef]:
             for sid, (name, gender, roles) in speakers.items()}
 
 
-def _speaker_rows(where):
-    return (
-        select(Speaker.id, Speaker.name, Speaker.gender, Speaker.roles, SpeakerAlias.alias)
-        .outerjoin(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
-        .where(where).order_by(Speaker.id, SpeakerAlias.id)
-    )
+# Read on the driver's cursor (app.driver_sql): a speaker the worker does not
+# keep yet costs these two statements, not the ORM's building and compiling.
+SPEAKER_ROWS = Statement(
+    sqlite="SELECT s.id, s.name, s.gender, s.roles, a.alias FROM speakers s "
+           "LEFT OUTER JOIN speaker_aliases a ON a.speaker_id = s.id "
+           "WHERE s.id IN (SELECT value FROM json_each(:ids)) ORDER BY s.id, a.id",
+    postgresql="SELECT s.id, s.name, s.gender, s.roles, a.alias FROM speakers s "
+               "LEFT OUTER JOIN speaker_aliases a ON a.speaker_id = s.id "
+               "WHERE s.id = ANY(%(ids)s) ORDER BY s.id, a.id",
+)
+SPEAKERS_WITH_KEYS = Statement(
+    sqlite="SELECT DISTINCT speaker_id FROM speaker_keys WHERE key IN (SELECT value FROM json_each(:keys)) "
+           "ORDER BY speaker_id LIMIT :limit",
+    postgresql="SELECT DISTINCT speaker_id FROM speaker_keys WHERE key = ANY(%(keys)s) "
+               "ORDER BY speaker_id LIMIT %(limit)s",
+)
 
 
 def _load_refs(session: Session, ids: list[int]) -> dict[int, SpeakerRef]:
-    return _refs_from_rows(session.execute(_speaker_rows(Speaker.id.in_(ids))).all())
+    return _refs_from_rows(fetch(session, SPEAKER_ROWS, {"ids": id_list(_dialect(session), ids)}))
 
 
 def speaker_refs(session: Session, ids: Iterable[int]) -> dict[int, SpeakerRef]:
@@ -429,8 +414,8 @@ def _ids_sharing_keys(session: Session, name: str, limit: int = 50) -> list[int]
     keys = engine.speaker_keys(name)
     if not keys:
         return []
-    return list(session.scalars(select(SpeakerKey.speaker_id).where(SpeakerKey.key.in_(sorted(keys)))
-                                .distinct().order_by(SpeakerKey.speaker_id).limit(limit)))
+    params = {"keys": id_list(_dialect(session), sorted(keys)), "limit": limit}
+    return [sid for (sid,) in fetch(session, SPEAKERS_WITH_KEYS, params)]
 
 
 def speaker_refs_sharing_keys(session: Session, name: str) -> list[SpeakerRef]:

@@ -27,7 +27,7 @@ shared machine falls on both alike:
     compiling, result rows), the database driver and the database
     (``sqlite3``/``psycopg`` calls, where SQLite's query execution happens),
     serialisation (marshmallow, ``json``), the framework (Flask, Werkzeug,
-    flask-smorest, flask-limiter) and the rest (standard library). The
+    flask-smorest, the limits library) and the rest (standard library). The
     profiler slows Python code more than C code, so the shares are shown
     as such, and scaled to the unprofiled test-client p50 measured just
     before.
@@ -77,7 +77,7 @@ def _stage(filename: str, name: str) -> str:
         return "driver + database"
     if "/marshmallow/" in f or "/json/" in f or "orjson" in name or "json" in f.rsplit("/", 1)[-1]:
         return "serialisation"
-    if any(p in f for p in ("/flask/", "/werkzeug/", "/flask_smorest/", "/flask_limiter/", "/limits/",
+    if any(p in f for p in ("/flask/", "/werkzeug/", "/flask_smorest/", "/limits/",
                             "/webargs/", "/apispec/")):
         return "framework"
     if "/app/" in f:

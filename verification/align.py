@@ -68,22 +68,30 @@ class _Seq:
 
 
 def _make_seq(toks: tuple[Token, ...]) -> _Seq:
-    keys = tuple(t.norm for t in toks)
+    # One pass over the tokens (this runs for every candidate a verify reads).
+    keys: list[str] = []
+    ed: list[bool] = []
     ned = [0]
-    for t in toks:
-        ned.append(ned[-1] + (not t.editorial))
-    offsets = []
-    pos = 0
-    for k in keys:
+    core: list[int] = []
+    offsets: list[int] = []
+    pos = n = 0
+    for i, t in enumerate(toks):
+        k, e = t.norm, t.editorial
+        keys.append(k)
+        ed.append(e)
         offsets.append(pos)
         pos += len(k) + 1
+        if not e:
+            n += 1
+            core.append(i)
+        ned.append(n)
     return _Seq(
         toks=toks,
-        keys=keys,
-        ed=tuple(t.editorial for t in toks),
+        keys=tuple(keys),
+        ed=tuple(ed),
         ned=tuple(ned),
-        core=tuple(i for i, t in enumerate(toks) if not t.editorial),
-        has_editorial=any(t.editorial for t in toks),
+        core=tuple(core),
+        has_editorial=n < len(toks),
         joined=" " + " ".join(keys) + " ",
         offsets=tuple(offsets),
     )
@@ -125,9 +133,11 @@ def _prep(text: str) -> _Text:
             start = i
     if start < len(toks):
         pieces.append(toks[start:])
+    whole = _make_seq(toks)
     return _Text(
-        whole=_make_seq(toks),
-        pieces=tuple(_make_seq(p) for p in pieces),
+        whole=whole,
+        # Without an ellipsis the one piece is the whole text: prepared once.
+        pieces=(whole,) if len(pieces) == 1 and len(pieces[0]) == len(toks) else tuple(_make_seq(p) for p in pieces),
         caps=_name_evidence(toks),
         plain=_strip_enclosing_quotes(collapse_whitespace(text)),
     )

@@ -199,6 +199,9 @@ def _bracket_depths(matches: list[re.Match[str]], u: str) -> list[int]:
     return delta
 
 
+_new_token = tuple.__new__
+
+
 @lru_cache(maxsize=8192)
 def _tokenize(text: str) -> tuple[Token, ...]:
     u, starts, ends = _prepare(text)
@@ -238,19 +241,13 @@ def _tokenize(text: str) -> tuple[Token, ...]:
         tok_group, clitic = (group if depth > 0 else 0), False
         if delta is not None and depth == 0:
             tok_group, clitic = _glued_group(matches, delta, idx, u, group)
-        tokens.append(
-            Token(
-                _norm_word(m.group(), kind),
-                text[o_start:o_end],
-                o_start,
-                o_end,
-                depth > 0,
-                gap,
-                boundary,
-                tok_group,
-                clitic,
-            )
-        )
+        w = m.group()
+        # An ASCII word without a comma (nearly all of them): casefold is lower.
+        norm = w.lower() if kind == "word" and w.isascii() and "," not in w else _norm_word(w, kind)
+        # tuple.__new__ directly: a named tuple's own __new__ is a Python
+        # function, a third of the cost of tokenising a quote.
+        tokens.append(_new_token(Token, (norm, text[o_start:o_end], o_start, o_end, depth > 0, gap, boundary,
+                                         tok_group, clitic)))
         gap = False
         boundary = False
         prev_end = b
@@ -365,6 +362,8 @@ def number_value(norm: str) -> Optional[str]:
     if norm in NUMBER_WORDS:
         v = NUMBER_WORDS[norm]
         return str(int(v)) if v == int(v) else repr(v)
+    if norm.isalpha():  # most words: no digit (a test per character cost more than the rest)
+        return None
     if _NUMERIC_RE.fullmatch(norm):
         v = float(norm)
         return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)

@@ -30,7 +30,7 @@ def _verify(session, data):
 @blp.route("")
 class Verify(MethodView):
     @requires("read")
-    @blp.arguments(VerifySchema)
+    @blp.arguments(_verify_schema)  # an instance: webargs builds a new schema per request from a class
     @blp.response(200, VerdictSchema)
     @linked_data.alt_json_ld(blp, linked_data.ClaimReviewSchema, linked_data.CLAIM_REVIEW_EXAMPLE,
                              "the verdict as a schema.org ClaimReview")

@@ -97,3 +97,26 @@ def test_impossible_ids_are_404(client, path):
 def test_huge_numeric_speaker_filter_is_empty(client):
     r = client.get("/api/v1/quotes?speaker=99999999999999999999")
     assert r.status_code == 200 and r.get_json()["total"] == 0
+
+
+@pytest.mark.parametrize("app_config", [{"SQLITE_BUSY_TIMEOUT_MS": 50}])
+def test_a_write_lock_held_elsewhere_is_a_503_to_retry(client, write_headers, database_url, app_config):
+    """SQLite: a writer whose BEGIN IMMEDIATE waits past the busy timeout
+    (another process holds the write lock) gets a JSON 503 with Retry-After,
+    not a 500, and nothing is stored."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL writers do not wait for one lock")
+    import sqlite3
+
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        r = client.post("/api/v1/quotes", json={"text": "Stored while the lock was held elsewhere.",
+                                                "speaker": "Ann Lee"}, headers=write_headers)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    err = assert_error(r, 503)
+    assert r.headers.get("Retry-After")
+    assert "lock" in err["message"].lower() or "database" in err["message"].lower()
+    assert client.get("/api/v1/quotes").get_json()["total"] == 0

@@ -3,10 +3,10 @@
 * A worker keeps speakers between requests (:mod:`app.speaker_cache`) and
   sees a change made by another worker, or by SQL outside the service, at
   its next request.
-* Word-pair counts are exact on both databases: SQLite's FTS5 vocabulary,
-  PostgreSQL's ``pair_counts``, kept by triggers through single writes,
-  edits, retractions, deletions and imports, and counted for the quotes
-  already stored when the migration runs.
+* Word-pair counts are exact on both databases: ``pair_counts`` (PostgreSQL
+  migration 0012, SQLite 0013), kept by triggers through single writes,
+  edits, retractions, deletions, and by the import itself for imports, and
+  counted for the quotes already stored when the migration runs.
 * The candidates' rows read on the driver's cursor are what a Core query gives.
 """
 from __future__ import annotations
@@ -71,13 +71,27 @@ def test_a_worker_keeps_speakers_and_sees_what_others_change(client, write_heade
     assert _verify(other, **claim)["verdict"] == before["verdict"]
 
 
-def _pg_counts(conn) -> dict[int, int]:
-    return {k: n for k, n in conn.execute(text("SELECT key, n FROM pair_counts WHERE n <> 0"))}
+def _counts(conn) -> dict:
+    column = "key" if conn.dialect.name == "postgresql" else "term"
+    return {k: n for k, n in conn.execute(text(f"SELECT {column}, n FROM pair_counts WHERE n <> 0"))}
 
 
-def _pg_recount(conn) -> dict[int, int]:
-    return {k: n for k, n in conn.execute(text(
-        "SELECT k, count(*) FROM quotes, unnest(quotes.pair_keys) AS k GROUP BY k"))}
+def _recount(conn) -> dict:
+    """Every stored quote's pairs counted from scratch, in Python."""
+    if conn.dialect.name == "postgresql":
+        return {k: n for k, n in conn.execute(text(
+            "SELECT k, count(*) FROM quotes, unnest(quotes.pair_keys) AS k GROUP BY k"))}
+    counts: dict = {}
+    for (shingles,) in conn.execute(text("SELECT shingles FROM quotes")):
+        for t in set((shingles or "").split()):
+            counts[t] = counts.get(t, 0) + 1
+    return counts
+
+
+def _deferred(conn) -> int:
+    """SQLite: 1 if the import left the insert trigger dropped."""
+    return int(conn.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND name = 'quotes_pairs_ai'")).scalar_one() == 0)
 
 
 def _import(client, headers, rows):
@@ -87,16 +101,17 @@ def _import(client, headers, rows):
     assert r.get_json()["imported"] == len(rows)
 
 
-def test_postgresql_pair_counts_follow_every_write(app, client, write_headers, database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite reads its counts from the FTS5 vocabulary")
+def test_pair_counts_follow_every_write(app, client, write_headers, database_url):
     engine = get_engine(app)
+    pg = database_url.startswith("postgresql")
 
     def check():
         with engine.connect() as conn:
-            counts, recount = _pg_counts(conn), _pg_recount(conn)
+            counts, recount = _counts(conn), _recount(conn)
+            if not pg:
+                assert _deferred(conn) == 0, "an import left the triggers deferred"
         assert counts == recount
-        return counts
+        return {search_keys.pair_key(k) if not pg else k: n for k, n in counts.items()}
 
     assert check() == {}
     first = create(client, write_headers, text="The grain ships can reach the quay at every tide.")
@@ -170,11 +185,18 @@ def test_migration_counts_existing_quotes_and_versions_speakers_sqlite(tmp_path)
     migrate.upgrade(engine, "0009")
     _fill_at_0009(engine)
     migrate.upgrade(engine)
+    with engine.connect() as conn:
+        counts = _counts(conn)
+        assert counts == _recount(conn)
+    assert counts[search_keys.pair_tokens("grain ships")[0]] == 2
     v = _version(engine)
     with engine.begin() as conn:
         conn.execute(text("UPDATE speakers SET name = 'Ann B. Lee' WHERE id = 1"))
     assert _version(engine) == v + 1
     migrate.downgrade(engine, "0009")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert _counts(conn) == _recount(conn) == counts
     engine.dispose()
 
 
@@ -185,8 +207,8 @@ def test_migration_counts_existing_quotes_and_versions_speakers_postgresql(reque
         _fill_at_0009(engine)
         migrate.upgrade(engine)
         with engine.connect() as conn:
-            counts = _pg_counts(conn)
-            assert counts == _pg_recount(conn)
+            counts = _counts(conn)
+            assert counts == _recount(conn)
         assert counts[search_keys.pair_key(search_keys.pair_tokens("grain ships")[0])] == 2
         v = _version(engine)
         with engine.begin() as conn:
@@ -195,16 +217,14 @@ def test_migration_counts_existing_quotes_and_versions_speakers_postgresql(reque
         migrate.downgrade(engine, "0009")
         migrate.upgrade(engine)
         with engine.connect() as conn:
-            assert _pg_counts(conn) == _pg_recount(conn)
+            assert _counts(conn) == _recount(conn)
 
 
-def test_postgresql_import_counts_equal_a_recount(app, client, write_headers, database_url):
+def test_import_counts_equal_a_recount(app, client, write_headers, database_url):
     """An import counts its quotes' pairs where it prepares the rows (worker
     processes here) and adds them once; a chunk the database refuses is
     stored line by line, and only its stored lines count. Afterwards the
     counts are what counting every stored quote from scratch gives."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite reads its counts from the FTS5 vocabulary")
     from app import bulk_import, importer
 
     create(client, write_headers, text="The grain ships can reach the quay at every tide.")
@@ -212,18 +232,51 @@ def test_postgresql_import_counts_equal_a_recount(app, client, write_headers, da
                                  f"said harbour master {i % 3}.", "speaker": "Ann Lee"}) for i in range(40)]
     lines[27] = json.dumps({"text": "Please REFUSE the grain ships this one time.", "speaker": "Ann Lee"})
     engine = get_engine(app)
+    pg = database_url.startswith("postgresql")
+    refuse, allow = (
+        ("ALTER TABLE quotes ADD CONSTRAINT refuse CHECK (text NOT LIKE '%REFUSE%')",
+         "ALTER TABLE quotes DROP CONSTRAINT IF EXISTS refuse") if pg else
+        ("CREATE TRIGGER refuse BEFORE INSERT ON quotes WHEN new.text LIKE '%REFUSE%' "
+         "BEGIN SELECT RAISE(ABORT, 'refused'); END", "DROP TRIGGER IF EXISTS refuse"))
     with app.app_context():
         session = get_session()
-        session.execute(text("ALTER TABLE quotes ADD CONSTRAINT refuse CHECK (text NOT LIKE '%REFUSE%')"))
+        session.execute(text(refuse))
         session.commit()
         try:
             result = bulk_import.import_quotes(session, importer.iter_ndjson(lines), chunk_size=5, workers=1)
             assert (result.imported, result.rejected) == (39, 1)
         finally:  # PostgreSQL's schema outlives the test
             session.rollback()
-            session.execute(text("ALTER TABLE quotes DROP CONSTRAINT IF EXISTS refuse"))
+            session.execute(text(allow))
             session.commit()
     with engine.connect() as conn:
-        counts, recount = _pg_counts(conn), _pg_recount(conn)
+        counts, recount = _counts(conn), _recount(conn)
+        if not pg:
+            assert _deferred(conn) == 0
     assert counts == recount
-    assert counts[search_keys.pair_key(search_keys.pair_tokens("grain ships")[0])] == 40
+    key = search_keys.pair_tokens("grain ships")[0]
+    assert counts[search_keys.pair_key(key) if pg else key] == 40
+
+
+def test_an_import_that_fails_leaves_counts_and_triggers_as_they_were(app, client, write_headers, database_url):
+    """An import cut off half-way stores nothing and counts nothing, and the
+    quotes written after it are counted by the triggers again."""
+    from app import bulk_import, importer
+
+    engine = get_engine(app)
+    lines = [json.dumps({"text": f"Cargo {i}: the grain ships reached berth {i} at dawn.", "speaker": "Ann Lee"})
+             for i in range(30)]
+
+    def broken():
+        yield from importer.iter_ndjson(lines[:12])
+        raise OSError("the upload was cut off")
+
+    with app.app_context():
+        with pytest.raises(OSError):
+            bulk_import.import_quotes(get_session(), broken(), chunk_size=5)
+    with engine.connect() as conn:
+        assert _counts(conn) == {} == _recount(conn)
+    create(client, write_headers, text="The grain ships can reach the quay at every tide.")
+    with engine.connect() as conn:
+        counts = _counts(conn)
+        assert counts == _recount(conn) and counts
