@@ -41,3 +41,26 @@ def test_pairs_touching_a_possible_name_are_never_counted_on():
     p = pairs(unheld={2}, named={2})
     # Word 2 could be a name spelled otherwise (free): its pairs are neither held nor unheld.
     assert 1 not in p.held and 2 not in p.held and p.unheld == set()
+
+
+def _match(score, words, speaker="match", date="not_claimed", location="not_claimed"):
+    from verification.model import CanonicalQuote, FieldCheck, Match, SpeakerRef, TextMatch
+
+    quote = CanonicalQuote(id=1, text="x", speaker=SpeakerRef(id=1, name="A"))
+    return Match(quote, score, TextMatch("altered", score, 1.0, claimed_words=words),
+                 FieldCheck(speaker), FieldCheck(date), FieldCheck(location))
+
+
+def test_a_rival_of_a_passage_whose_facts_all_fit_must_score_as_well():
+    from app.passage_rivals import rival_alterations
+
+    # 19 of 20 words: 95.0. A rival with all 20 words and one alteration scores 95.2.
+    assert rival_alterations(_match(95.0, 20)) == 1
+    # Another speaker's passage: a rival within the tie margin (92) may outrank it
+    # on its facts; two alterations leave at most 90.9.
+    assert rival_alterations(_match(95.0, 20, speaker="mismatch")) == 1
+    # A long claim leaves room for more alterations within the margin.
+    assert rival_alterations(_match(97.5, 40, speaker="mismatch")) == 2
+    # Bounded by the threshold (65: 53 alterations for 100 words), with a tenth
+    # of a point to spare for the rounding of scores.
+    assert rival_alterations(_match(66.0, 100, speaker="mismatch")) == 54
