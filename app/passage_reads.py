@@ -16,6 +16,7 @@ from verification.model import CanonicalQuote, SpeakerRef
 from . import retrieval
 from .driver_sql import Statement, fetch, fetch_described, id_list
 from .models import APPROVED, Quote, QuoteSource
+from .search_keys import fts5_string, pair_key
 
 _ANSWER_SKIP = {"search_text", "shingles", "text_hash"}
 # The columns of a quote an answer shows, and the statement that reads them
@@ -80,24 +81,49 @@ def quote_records(session: Session, ids: Sequence[int], links: dict[int, list[di
 
 
 BOUNDARY_HITS = Statement(
-    sqlite="SELECT quote_id, source_id, position FROM quote_sources "
+    sqlite="SELECT quote_id, source_id, position, boundary_key FROM quote_sources "
            "WHERE boundary_key IN (SELECT value FROM json_each(:keys)) LIMIT :limit",
-    postgresql="SELECT quote_id, source_id, position FROM quote_sources "
+    postgresql="SELECT quote_id, source_id, position, boundary_key FROM quote_sources "
                "WHERE boundary_key = ANY(%(keys)s::bigint[]) LIMIT %(limit)s",
 )
 
 
-def boundary_hits(session: Session, keys: Sequence[int], limit: int = 20) -> dict[int, list[tuple[int, int]]]:
+def boundary_hits(session: Session, keys: Sequence[int], limit: int = 20,
+                  found_keys: Optional[set[int]] = None) -> dict[int, list[tuple[int, int]]]:
     """Quotes whose boundary with the quote before them is one of ``keys``:
     ``{quote id: [(source id, position)]}`` (both quotes' ids are found by
-    position afterwards)."""
+    position afterwards). ``found_keys``, if given, receives the keys found."""
     out: dict[int, list[tuple[int, int]]] = {}
     if not keys:
         return out
     dialect = session.get_bind().dialect.name
-    for qid, sid, pos in fetch(session, BOUNDARY_HITS, {"keys": id_list(dialect, keys), "limit": limit}):
+    for qid, sid, pos, key in fetch(session, BOUNDARY_HITS, {"keys": id_list(dialect, keys), "limit": limit}):
         out.setdefault(qid, []).append((sid, pos))
+        if found_keys is not None:
+            found_keys.add(key)
     return out
+
+
+# Approved quotes holding at least one pair token of each of two lists (see
+# app.passage_rivals): an intersection of two unions of postings.
+QUOTES_HOLDING_BOTH = Statement(
+    sqlite="SELECT q.id FROM quotes_shingles f JOIN quotes q ON q.id = f.rowid "
+           "WHERE quotes_shingles MATCH :m AND q.status = :approved LIMIT :cap",
+    postgresql="SELECT id FROM quotes WHERE pair_keys && %(left)s::bigint[] AND pair_keys && %(right)s::bigint[] "
+               "AND status = %(approved)s LIMIT %(cap)s",
+)
+
+
+def quotes_holding_both(session: Session, left: Sequence[str], right: Sequence[str], cap: int) -> list[int]:
+    """Ids of the approved quotes (at most ``cap``) whose stored word pairs
+    include one of ``left`` and one of ``right`` (pair tokens, :mod:`app.search_keys`)."""
+    dialect = session.get_bind().dialect.name
+    params: dict[str, Any] = {"approved": APPROVED, "cap": cap}
+    if dialect == "sqlite":
+        params["m"] = " AND ".join("(" + " OR ".join(fts5_string(t) for t in side) + ")" for side in (left, right))
+    else:
+        params.update(left=[pair_key(t) for t in left], right=[pair_key(t) for t in right])
+    return [r[0] for r in fetch(session, QUOTES_HOLDING_BOTH, params)]
 
 
 def positions_of(session: Session, quote_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:

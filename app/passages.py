@@ -3,7 +3,10 @@
 :func:`by_boundaries` first (a claim of four words or more): the quotes
 whose boundary with the quote before them the claim holds, from the
 boundary index; when the claim's words make a passage of them that verifies,
-that is the verdict, without candidate retrieval. Else :func:`judge` gives
+that is the verdict, without candidate retrieval. When they make one that
+does not (an edited passage, another speaker named), the verdict is still
+theirs without candidate retrieval if no single quote could rival it
+(:mod:`app.passage_rivals`: one query finds any that could). Else :func:`judge` gives
 the engine (:mod:`verification.passages`) the candidates and the stretches of
 the sources it needs, fetched only when the claim's words go beyond the best
 candidates' (so the usual claim costs no extra query).
@@ -25,7 +28,7 @@ from verification.model import CanonicalQuote, Claim, Match, SpeakerRef, Verdict
 from verification.passages import PassageId, Stretch
 from verification.sentences import context_after, context_before
 
-from . import engine, passage_reads, search_keys
+from . import engine, passage_reads, passage_rivals, search_keys
 
 # Sentences of context on each side.
 CONTEXT_SENTENCES = 2
@@ -47,25 +50,35 @@ class Boundaries:
 def by_boundaries(session: Session, claim: Claim, claimed: Sequence[SpeakerRef]) -> Boundaries:
     """For a claim of four words or more: the boundary index's quotes, and
     the verdict if the claim's words as they are make a passage of them whose
-    speaker, date and place fit (``verified``). Anything else (an edited
-    claim, another speaker, a single quote elsewhere that may fit better) is
-    left to :func:`judge`, with candidate retrieval. ``claimed``: the stored
-    speakers the claimed name could mean."""
+    speaker, date and place fit (``verified``), or else the verdict over
+    the passages of them and the single quotes that could rival those
+    (:func:`app.passage_rivals.judge`: an edited claim, another speaker).
+    When that cannot be shown, :func:`judge` decides, with candidate
+    retrieval. ``claimed``: the stored speakers the claimed name could mean."""
     out = Boundaries()
     # Every claim of four words or more: one look-up in an index of the
     # boundaries, since a reporter may have joined two sentences with a comma.
     keys = search_keys.claim_boundary_keys(engine.search_text(claim.text))
-    out.hits = passage_reads.boundary_hits(session, keys) if keys else {}
+    hit_keys: set[int] = set()
+    out.hits = passage_reads.boundary_hits(session, keys, found_keys=hit_keys) if keys else {}
     if not out.hits:
         return out
     refs = {s.id: s for s in claimed}
     out.stretches = _stretches(session, list(out.hits), engine_passages.reach(claim.text), refs)
     found = engine_passages.assemble(claim.text, (), out.stretches, seeds=out.hits, exact_only=True)
+    verdict = None
     if found:
         known = {**refs, **{s.id: s for p in found for s in p.speakers()}}
         verdict = engine_passages.verify(claim, [], list(known.values()), out.stretches, seeds=out.hits)
         if verdict.verdict == "verified":
             out.verdict = verdict
+            return out
+    # Not verified as it is (an edited passage, another speaker named): the
+    # boundary's passages and the single quotes that could rival them, when
+    # those are few enough to be sure of (else candidate retrieval).
+    known = {**refs, **{q.speaker.id: q.speaker for st in out.stretches for _, q in st.quotes}}
+    out.verdict = passage_rivals.judge(session, claim, list(known.values()), out.stretches, out.hits, hit_keys,
+                                       verdict)
     return out
 
 

@@ -130,6 +130,10 @@ PAIR_COUNTS = "SELECT key, n FROM pair_counts WHERE key = ANY(%(keys)s::bigint[]
 SQLITE_PAIR_COUNTS = "SELECT term, n FROM pair_counts WHERE term IN (SELECT value FROM json_each(:terms))"
 
 
+# A claim's first this many pair tokens are looked up (a pasted essay must not become a huge query).
+PAIR_TOKENS_LOOKED_UP = 80
+
+
 @dataclass
 class PairPlan:
     """What the word-pair index knows of a claim: every pair of it that some
@@ -145,7 +149,7 @@ class PairPlan:
 def pair_plan(session: Session, claim_text: str) -> PairPlan:
     """The claim's word pairs that some quote contains, rarest first."""
     words = engine.search_text(claim_text).split()
-    tokens = pair_tokens(" ".join(words))[:80]
+    tokens = pair_tokens(" ".join(words))[:PAIR_TOKENS_LOOKED_UP]
     if not tokens:
         return PairPlan([], [], len(words))
     freq = _pair_frequencies(session, tokens)
@@ -430,7 +434,12 @@ def candidate_quotes(session: Session, text_: str, limit: int = 40, prefer_speak
     so the quotes an answer shows are usually among them: ``records``, if
     given, receives them (:func:`app.passage_reads.quote_rows`).
     """
-    ids = candidate_ids(session, text_, limit, prefer_speakers)
+    return quotes_by_id(session, candidate_ids(session, text_, limit, prefer_speakers), records)
+
+
+def quotes_by_id(session: Session, ids: Sequence[int], records: Optional[dict[int, Any]] = None) -> list[CanonicalQuote]:
+    """The approved quotes of ``ids`` as engine records, in that order
+    (``records``: see :func:`candidate_quotes`)."""
     if not ids:
         return []
     rows = passage_reads.quote_rows(session, ids)
