@@ -723,11 +723,27 @@ def _first_given_name(name: str) -> Optional[str]:
 
 def speaker_gender(speaker: SpeakerRef) -> Optional[str]:
     """What the record knows of a speaker's gender: the recorded one, else
-    the first name's where the name is not in doubt, else None."""
+    the honorific the record's own names give ("Mr. Woodruff", a transcript
+    label kept as the name, or an alias "Mrs. Obama"), else the first
+    name's where the name is not in doubt, else None. Names of the record
+    that disagree (an alias "Mr. ..." beside a "Mrs. ...") give None."""
     if speaker.gender in GENDERS:
         return speaker.gender
+    said = _honorific_on_record(speaker.name, speaker.aliases)
+    if said is not None:
+        return said or None
     first = _first_given_name(speaker.name)
     return gender_of_given_name(first) if first else None
+
+
+@lru_cache(maxsize=20_000)
+def _honorific_on_record(name: str, aliases: tuple[str, ...]) -> Optional[str]:
+    """The gender the honorifics in a speaker's stored names agree on; "" if
+    they disagree; None if none has one."""
+    said = {g for n in (name, *aliases) if (g := claimed_gender(n))}
+    if not said:
+        return None
+    return said.pop() if len(said) == 1 else ""
 
 
 def _honorific_conflict(gender: Optional[str], speaker: SpeakerRef) -> bool:

@@ -62,6 +62,27 @@ def test_a_recorded_gender_wins_over_the_first_name():
     assert check("Ms. Smith", SpeakerRef(7, "Pat Smith", gender="female"), []).status == "match"
 
 
+def test_an_honorific_in_the_record_s_own_name_is_what_the_record_says():
+    """A transcript label kept as the speaker's name ("MR. WOODRUFF" ->
+    "Mr. Woodruff") or an alias with an honorific gives the gender: the same
+    honorific claimed verifies, the other one does not."""
+    woodruff = SpeakerRef(9, "Mr. Woodruff")
+    assert speaker_gender(woodruff) == "male"
+    assert check("Mr. Woodruff", woodruff, [woodruff]).status == "match"
+    assert check("Woodruff", woodruff, [woodruff]).status == "match"
+    c = check("Ms. Woodruff", woodruff, [woodruff])
+    assert c.status == "mismatch" and "names a woman" in c.message
+    reince = SpeakerRef(10, "Reince Priebus", aliases=("Mr. Priebus",))  # a first name the name data is unsure of
+    assert check("Mr. Priebus", reince, [reince]).status == "match"
+    assert check("Mrs. Priebus", reince, [reince]).status == "mismatch"
+    # The record's own names disagree: nothing confirmed, nothing ruled out.
+    torn = SpeakerRef(11, "Pat Smith", aliases=("Mr. Smith", "Mrs. Smith"))
+    assert speaker_gender(torn) is None
+    assert check("Mr. Smith", torn, [torn]).status == "unknown"
+    # A recorded gender still comes first.
+    assert speaker_gender(SpeakerRef(12, "Mr. Woodruff", gender="female")) == "female"
+
+
 @pytest.mark.parametrize("first,gender", [
     ("Michelle", "female"), ("Hillary", "female"), ("Barack", "male"), ("Vladimir", "male"),
     ("Volodymyr", "male"), ("Donald", "male"),
