@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any, Optional
 
 from verification.normalize import _CHAR_MAP
@@ -85,6 +86,7 @@ def _ascii_normalize(text: str) -> str | None:
 _ENGINE_WORDS_DIFFER = re.compile(r"[A-Za-z]\.[A-Za-z]|\d,\d")
 
 
+@lru_cache(maxsize=1024)  # a verify asks it of the claim three times (boundaries, pairs, rivals)
 def search_text(text: str) -> str:
     """What the full-text index stores for a quote."""
     u = text if text.isascii() else text.translate(_CHAR_MAP)  # typographic dashes, quotes

@@ -23,7 +23,7 @@ from verification.model import CanonicalQuote, SpeakerRef
 from . import engine, passage_reads, speaker_cache
 from .driver_sql import Statement, fetch, id_list
 from .models import APPROVED, Quote
-from .search_keys import PAIR_STOP, pair_token, stopwords, fts5_string, pair_key, pair_tokens, query_tokens
+from .search_keys import PAIR_STOP, pair_token, stopwords, fts5_string, pair_key, query_tokens
 
 # At most this many words of a claim go into the candidate query: the
 # rarest ones, which identify a quote best and keep the OR query cheap.
@@ -149,7 +149,9 @@ class PairPlan:
 def pair_plan(session: Session, claim_text: str) -> PairPlan:
     """The claim's word pairs that some quote contains, rarest first."""
     words = engine.search_text(claim_text).split()
-    tokens = pair_tokens(" ".join(words))[:PAIR_TOKENS_LOOKED_UP]
+    # Each position's pair token, hashed once (pair_tokens' order, without repeats).
+    at = [None if (a in PAIR_STOP and b in PAIR_STOP) else pair_token(a, b) for a, b in zip(words, words[1:])]
+    tokens = list(dict.fromkeys(t for t in at if t is not None))[:PAIR_TOKENS_LOOKED_UP]
     if not tokens:
         return PairPlan([], [], len(words))
     freq = _pair_frequencies(session, tokens)
@@ -162,9 +164,8 @@ def pair_plan(session: Session, claim_text: str) -> PairPlan:
     # Content words that no present pair covers.
     present_set = set(present)
     covered = [False] * len(words)
-    for i in range(len(words) - 1):
-        a, b = words[i], words[i + 1]
-        if not (a in PAIR_STOP and b in PAIR_STOP) and pair_token(a, b) in present_set:
+    for i, t in enumerate(at):
+        if t is not None and t in present_set:
             covered[i] = covered[i + 1] = True
     stop = stopwords()
     loose = [w for w, c in zip(words, covered) if not c and w not in stop and w not in PAIR_STOP]
