@@ -84,7 +84,9 @@ def test_the_output_format_comes_from_its_extension(app, runner, tmp_path):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_ctrl_c_then_the_same_command_continues_where_it_stopped(app, demo, tmp_path):
-    n = 300
+    # Enough claims that the run is still going when the Ctrl-C lands: 300
+    # were all answered (at ~400/s) between the 30th answer and the signal.
+    n = 1200
     cycle = [MOSCOW_IN_PARIS, UNRELATED, CORRECT, RELATIVE]
     src, out = tmp_path / "claims.csv", tmp_path / "answers.csv"
     write_csv(src, [{**cycle[i % 4], "id": f"c{i + 1}"} for i in range(n)])
