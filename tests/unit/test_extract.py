@@ -480,3 +480,10 @@ def test_said_in_a_month_is_a_time_not_a_place():
     (q,) = extract_quotes(text, date(2016, 9, 1))
     assert q.speaker is not None and q.speaker.name == "Obama"
     assert q.location is None
+
+
+@pytest.mark.parametrize("text", ["Smith, a,", "Smith, he,", "Smith, 58,\n", "Ann Lee, the mayor,"])
+def test_an_appositive_at_the_very_end_is_no_subject_and_no_crash(text):
+    """Found by the property test: a name and an appositive closed by the
+    text's last comma read past the end of its words (IndexError)."""
+    assert extract_quotes(text, published_at=PUBLISHED) == []

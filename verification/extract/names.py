@@ -478,6 +478,8 @@ class Names:
                 k2 += 1
             if k2 < hi and self.tt[k2] == "," and k2 > j + 1:
                 nxt = k2 + 1
+                if nxt >= hi:  # "Smith, a," at the very end: no verb can follow
+                    return False, False, False
                 if not self._verb_like(nxt) and (self.low[j + 1] in ("who", "whose") or self.low[nxt] in (
                         "who", "whose", "which", "where", "and", "or") or self._is_cap(nxt)):
                     # more appositives, or a relative clause holding commas of its own: "Woodrow
