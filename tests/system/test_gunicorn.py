@@ -22,6 +22,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def healthy(proc, base: str, seconds: float = 60) -> bool:
+    """Wait until the server at ``base`` answers /api/v1/health; False if
+    ``proc`` exits or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def server(tmp_path, sqlite_template):
     from app.db import get_engine
@@ -40,17 +55,9 @@ def server(tmp_path, sqlite_template):
                              "--access-logfile", "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.2)
+    if not healthy(proc, base):
+        proc.kill()
+        pytest.fail(f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}")
     yield base, {"Authorization": f"Bearer {key}"}
     os.killpg(proc.pid, signal.SIGTERM)
     try:

@@ -31,7 +31,7 @@ from sqlalchemy import text
 from app.db import get_engine
 from tests.integration.test_jobs import CORRECT, MOSCOW_IN_PARIS, RELATIVE, REDIS_TEST_URL, UNRELATED, ndjson
 
-from .test_gunicorn import ROOT, free_port
+from .test_gunicorn import ROOT, free_port, healthy
 from .test_helper_processes import children
 
 CLAIMS = [MOSCOW_IN_PARIS, UNRELATED, CORRECT, RELATIVE]  # mismatch, unverified, verified, verified
@@ -101,17 +101,9 @@ def gunicorn(url: str):
 
 
 def wait_up(proc, base):
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            kill_group(proc)
-            pytest.fail("gunicorn did not start")
-        time.sleep(0.1)
+    if not healthy(proc, base):
+        kill_group(proc)
+        pytest.fail("gunicorn did not start")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
