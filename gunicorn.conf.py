@@ -31,6 +31,17 @@ limit_request_field_size = 8190
 max_requests = 2000
 max_requests_jitter = 200
 
+# The application is loaded once, in the master, and each worker is a fork
+# of it. A new worker (at start, and each time one is recycled above) then
+# answers at once instead of spending ~0.6 s of CPU importing the service,
+# during which its share of the requests waited: under a steady load that
+# was ~8% of the throughput and the whole p99 (BENCHMARKS.md, "Fifth
+# session"). The master opens no connection and starts no thread; after a
+# fork every engine forgets its parent's pooled connections (app/db.py).
+# A new deployment's code needs a restart, not a HUP (which re-forks the
+# code already loaded). VERBATIM_PRELOAD=0 loads it in each worker instead.
+preload_app = os.environ.get("VERBATIM_PRELOAD", "1") != "0"
+
 accesslog = "-"
 # Proxies trusted for X-Forwarded-Proto (and, with PROXY_FIX_X_FOR, the
 # client's address that rate limits count).

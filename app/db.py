@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from typing import Any, Callable, Optional, TypeVar
 
 from flask import Flask, current_app, g, has_request_context
@@ -31,6 +32,23 @@ from .replicas import OK, ReplicaSet, Server, display_name
 T = TypeVar("T")
 
 EXTENSION = "verbatim"
+
+# Every engine this process made. A forked child (a gunicorn worker of a
+# preloaded application, an RQ work horse, an import's helper process)
+# must not use its parent's pooled connections: a database connection is a
+# socket or a file handle with its own state, and two processes talking on
+# one corrupt each other's conversations. After a fork each engine forgets
+# the parent's connections without closing them (close=False: closing
+# would end the parent's sessions too) and opens its own when next asked.
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def _forget_parent_connections() -> None:
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_connections)
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 15000, pool_size: int = 5,
@@ -90,10 +108,13 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, pool_size: int = 5,
             except sqlite3.Error as e:  # "database is locked" -> OperationalError, as any statement's
                 raise DBAPIError.instance(f"BEGIN {mode}", None, e, sqlite3.Error) from e
 
+        _ENGINES.add(engine)
         return engine
     if "poolclass" not in kwargs:
         kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2)
-    return create_engine(sa_url, echo=echo, pool_pre_ping=True, **kwargs)
+    engine = create_engine(sa_url, echo=echo, pool_pre_ping=True, **kwargs)
+    _ENGINES.add(engine)
+    return engine
 
 
 def init_app(app: Flask) -> None:

@@ -19,6 +19,9 @@
   ``Access-Control-Allow-Origin`` and their preflight ``OPTIONS`` answered.
   ``CORS_ALLOW_CREDENTIALS`` (cookies; bearer keys do not need it) is refused
   with ``*``. Keys travel in ``Authorization``, which the preflight allows.
+* No cookie session: nothing is kept in a browser's cookies (keys travel in
+  ``Authorization``; the pages keep theirs in ``sessionStorage``), so no
+  request reads or signs one.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ import re
 from typing import Optional
 
 from flask import Flask, Response, current_app, request
+from flask.sessions import SessionInterface
 
 ALLOWED_METHODS = "GET, POST, PATCH, DELETE"
 ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, Prefer, Verbatim-Min-Position"
@@ -58,8 +62,21 @@ def init_app(app: Flask) -> None:
     if app.config.get("CORS_ALLOW_CREDENTIALS") and "*" in origins:
         raise ValueError("CORS_ALLOW_CREDENTIALS cannot be used with CORS_ORIGINS=*: list the origins.")
     app.config["CORS_ORIGIN_LIST"] = origins
+    app.session_interface = NoCookieSession()
     app.before_request(_preflight)
     app.after_request(_headers)
+
+
+class NoCookieSession(SessionInterface):
+    """Flask's ``session`` is empty and read-only: Flask's default looked for a
+    signed cookie on every request, building its signer each time, for a
+    session nothing here uses (``session[...] = ...`` raises)."""
+
+    def open_session(self, app, request):  # noqa: ARG002 - Flask's signature
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response) -> None:  # pragma: no cover - never called for a null session
+        return None
 
 
 def _allowed_origin() -> Optional[str]:

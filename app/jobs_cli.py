@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Optional
 
 import click
@@ -10,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from .db import get_engine, get_session, replica_set
+from .db import get_engine, get_session
 from .job_processing import _mark, process_job
 from . import job_heartbeat, job_ranges
 from .job_runners import QueueUnavailable, enqueue, redis_connection, rq_queue, sweep, uses_rq
@@ -106,12 +105,8 @@ def worker_command(burst: bool, simple: bool) -> None:
                                    "and no worker is needed.")
     connection = redis_connection(app)
     q = rq_queue(app, connection)
-    if not simple:
-        # The work horse is a fork of this process: it must not reuse the
-        # parent's pooled database connections.
-        replicas = replica_set(app)
-        engines = [get_engine(app)] + ([s.engine for s in replicas.replicas] if replicas else [])
-        os.register_at_fork(after_in_child=lambda: [e.dispose(close=False) for e in engines])
+    # (Without ``simple`` the work horse is a fork of this process; every
+    # engine forgets the parent's pooled connections in a fork, app/db.py.)
     cls = SimpleWorker if simple else Worker
     # Between jobs and while one runs (in the work horse), this process looks
     # for ranges whose runner went silent and queues them again: any live
