@@ -17,7 +17,9 @@ shared machine falls on both alike:
     :func:`bench.scale.verify_in_process` (schema load, a new session, the
     answer's quote serialised): wall p50/p99, the thread's CPU p50/p99,
     recall@1 per kind, and each claim's answer (verdict, matched quote,
-    issues, alternatives), which must be the same for every checkout.
+    issues, alternatives), which must be the same for every checkout. The
+    application is the checkout's ``wsgi.app``, prepared as its ``wsgi.py``
+    prepares it for gunicorn's workers.
 ``profile``
     Where a verify's time goes: every claim once through the Flask test
     client (``POST /api/v1/verify``: routing, auth, rate limits, schema,
@@ -117,12 +119,22 @@ def _pct(v: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, int(round(p / 100.0 * (len(s) - 1)))))]
 
 
+def _worker_app(url: str):
+    """The checkout's application as its gunicorn workers get it: its own
+    ``wsgi.py`` (whatever that prepares before the fork), configured by the
+    environment as the ``http`` and ``load`` phases' workers are."""
+    os.environ.update(GENEROUS_LIMITS, DATABASE_URL=url)
+    import wsgi
+
+    return wsgi.app
+
+
 def child_inproc(url: str, cases: list[dict[str, Any]]) -> dict[str, Any]:
-    from app import create_app, services
+    from app import services
     from app.db import get_session
     from app.schemas import QuoteSchema, VerifySchema
 
-    app = create_app({"DATABASE_URL": url, "TESTING": False, **GENEROUS_LIMITS})
+    app = _worker_app(url)
     vs, qs = VerifySchema(), QuoteSchema()
     limit = app.config["CANDIDATE_LIMIT"]
 
@@ -152,9 +164,7 @@ def child_inproc(url: str, cases: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def child_profile(url: str, cases: list[dict[str, Any]]) -> dict[str, Any]:
-    from app import create_app
-
-    app = create_app({"DATABASE_URL": url, "TESTING": False, **GENEROUS_LIMITS})
+    app = _worker_app(url)
     client = app.test_client()
 
     def post(body):

@@ -10,6 +10,10 @@ go into a new migrated store through :func:`app.bulk_import.import_quotes`
 with the configured chunk size and worker processes: :func:`bench.scale.build`,
 which times the import alone in a warm process (the gazetteer loaded).
 Prints quotes per second and the import's wall time.
+
+On PostgreSQL the store is :data:`bench.scale.PG_DB`, the database
+:mod:`bench.run` and :mod:`bench.hot_path` measure: it is dropped and
+made again, so a million-quote store built there is gone afterwards.
 """
 from __future__ import annotations
 

@@ -104,3 +104,19 @@ def test_a_request_cut_by_the_worker_time_out_is_503_and_stores_nothing(server):
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert health.json()["quotes"] == 0
+
+
+def test_the_entry_point_prepares_what_a_first_request_would(tmp_path):
+    """``wsgi.py`` (loaded once in gunicorn's master under ``preload_app``)
+    leaves nothing for a worker's first verify to set up (SQLAlchemy's
+    mappers are configured, the gazetteer is loaded) and what it loaded out
+    of the garbage collector's walks (frozen)."""
+    script = ("import gc, wsgi\n"
+              "from app.models import Quote\n"
+              "import verification.places.gazetteer as g\n"
+              "print(Quote.__mapper__.configured, g._GAZ is not None, gc.get_freeze_count() > 100_000)\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'v.db'}", "LOG_LEVEL": "WARNING"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True", "True"]
