@@ -28,8 +28,14 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 # Recycle workers now and then (memory held by a large answer is given back).
-max_requests = 2000
-max_requests_jitter = 200
+# Not every few seconds: a new worker starts with empty caches (the SQLite
+# page cache of its connection, prepared quotes, speakers) and its first
+# requests cost more. At 2,000 a busy worker (~400 verifies/s) was replaced
+# every 5 s: 5% of the throughput over a minute, 3-16% in shorter runs. At
+# 20,000 it lives about a minute under full load (BENCHMARKS.md, "Fifth
+# session"); what a worker keeps is bounded (LRU caches, KEPT speakers).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 
 # The application is loaded once, in the master, and each worker is a fork
 # of it. A new worker (at start, and each time one is recycled above) then
