@@ -30,6 +30,16 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_index():
+    """The gazetteer's index, built once per machine (a few seconds to half a
+    minute) before any test needs it: a server the tests start loads it
+    before it answers (``wsgi.py``), within the time they wait for it."""
+    from verification.places.gazetteer_file import ensure_built
+
+    ensure_built()
+
+
 # --- backends ----------------------------------------------------------------------
 
 
