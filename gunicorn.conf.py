@@ -31,7 +31,7 @@ limit_request_field_size = 8190
 # Not every few seconds: a new worker starts with empty caches (the SQLite
 # page cache of its connection, prepared quotes, speakers) and its first
 # requests cost more. At 2,000 a busy worker (~400 verifies/s) was replaced
-# every 5 s: 5% of the throughput over a minute, 3-16% in shorter runs. At
+# every 5 s: 5% of the throughput over a minute (752.7 against 793.1/s). At
 # 20,000 it lives about a minute under full load (BENCHMARKS.md, "Fifth
 # session"); what a worker keeps is bounded (LRU caches, KEPT speakers).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
@@ -41,8 +41,8 @@ max_requests_jitter = max_requests // 10
 # of it. A new worker (at start, and each time one is recycled above) then
 # answers at once instead of spending ~0.6 s of CPU importing the service,
 # during which its share of the requests waited: under a steady load that
-# was ~8% of the throughput and the whole p99 (BENCHMARKS.md, "Fifth
-# session"). The master opens no connection and starts no thread; after a
+# was 7-16% of the throughput, and the p99 fell from 323-805 ms to 25-31 ms
+# (BENCHMARKS.md, "Fifth session"). The master opens no connection and starts no thread; after a
 # fork every engine forgets its parent's pooled connections (app/db.py).
 # A new deployment's code needs a restart, not a HUP (which re-forks the
 # code already loaded). VERBATIM_PRELOAD=0 loads it in each worker instead.
