@@ -107,12 +107,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, pool_size: int = 5,
                 conn.connection.dbapi_connection.execute(f"BEGIN {mode}")
             except sqlite3.Error as e:  # "database is locked" -> OperationalError, as any statement's
                 raise DBAPIError.instance(f"BEGIN {mode}", None, e, sqlite3.Error) from e
-
-        _ENGINES.add(engine)
-        return engine
-    if "poolclass" not in kwargs:
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2)
-    engine = create_engine(sa_url, echo=echo, pool_pre_ping=True, **kwargs)
+    else:
+        if "poolclass" not in kwargs:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2)
+        engine = create_engine(sa_url, echo=echo, pool_pre_ping=True, **kwargs)
     _ENGINES.add(engine)
     return engine
 
